@@ -1,0 +1,37 @@
+/**
+ * Machine-readable reasons for rejecting input. Callers (CLI, HTTP service)
+ * switch on `code`; the message is for humans and names the offending row/column.
+ */
+export type PfeErrorCode =
+  | 'DIMENSION_MISMATCH'
+  | 'NON_FINITE'
+  | 'NON_POSITIVE_VARIANCE'
+  | 'EMPTY_INPUT'
+  | 'INDEX_OUT_OF_RANGE'
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_FORMAT'
+  | 'UNSUPPORTED_FORMAT'
+  | 'IO_ERROR'
+  | 'IMAGE_DECODE_FAILED'
+  | 'IMAGE_TOO_LARGE'
+  | 'NO_FACE'
+  | 'MODEL_LOAD_FAILED';
+
+/** The one error class the library throws for bad input; `code` says why. */
+export class PfeError extends Error {
+  override readonly name = 'PfeError';
+  readonly code: PfeErrorCode;
+  /** Optional structured context (row, column, path, ...) for programmatic use. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: PfeErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** True when `e` is a PfeError, optionally with the given code. */
+export function isPfeError(e: unknown, code?: PfeErrorCode): e is PfeError {
+  return e instanceof PfeError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,2 @@
+/** Library entry point: the browser-safe core plus Node-side I/O. */
+export * from './core/index.js';
