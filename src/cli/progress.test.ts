@@ -1,0 +1,44 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createProgress, formatDuration } from './progress.js';
+
+function fakeStream(isTTY: boolean): { written: string[]; write(s: string): void; isTTY: boolean } {
+  const written: string[] = [];
+  return { written, write: (s: string) => void written.push(s), isTTY };
+}
+
+describe('progress', () => {
+  it('shows count, rate and ETA on a terminal', () => {
+    let t = 0;
+    const s = fakeStream(true);
+    const p = createProgress('embed', 100, s, { now: () => t, intervalMs: 0 });
+    t = 2000;
+    p.tick(10); // 10 items in 2 s: 5/s, 90 left: 18 s
+    assert.match(s.written.at(-1)!, /embed 10\/100 \(10\.0%\) 5\.0\/s ETA 18s/);
+    p.done();
+    assert.equal(s.written.at(-1), '\n');
+  });
+  it('throttles redraws', () => {
+    let t = 0;
+    const s = fakeStream(true);
+    const p = createProgress('x', 10, s, { now: () => t, intervalMs: 1000 });
+    p.tick();
+    p.tick();
+    t = 500;
+    p.tick();
+    assert.equal(s.written.length, 1);
+  });
+  it('is silent in a pipe', () => {
+    const s = fakeStream(false);
+    const p = createProgress('x', 10, s);
+    p.tick(5);
+    p.done();
+    assert.equal(s.written.length, 0);
+  });
+  it('formats durations', () => {
+    assert.equal(formatDuration(42), '42s');
+    assert.equal(formatDuration(185), '3m05s');
+    assert.equal(formatDuration(3720), '1h02m');
+    assert.equal(formatDuration(Infinity), '?');
+  });
+});
