@@ -1,0 +1,144 @@
+/**
+ * The `faceres` backbone from @vladmandic/human 3.3.6 (HSE-FaceRes, a MobileNet-v1
+ * style CNN; github.com/HSE-asavchenko/HSE_FaceRec_tf): 224×224 RGB input in 0..255
+ * (human's faceres.ts multiplies its 0..1 crop by 255 before `execute`), 1024-d
+ * descriptor `global_pooling/Mean` = global average of the last conv map
+ * `conv_pw_13_relu/clip_by_value` [N,7,7,1024] (ReLU6 output, so non-negative).
+ * The model also has age and gender heads, which are not computed here.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import { PfeError } from '../../core/errors.js';
+import type { RgbImage } from '../types.js';
+import type { Backbone, BackboneOutput, ConvFeatureMap, EmbedOptions } from './backbone.js';
+import { adaptiveAveragePool, l2NormalizeRows } from './featurePooling.js';
+import { packImageBatch } from './imageTensor.js';
+import { loadLocalGraphModel, readScalarWeights } from './localModel.js';
+import { bundledModelPath } from './modelPaths.js';
+import { constNodeNames, rewriteClipChainsToRelu6 } from './relu6Rewrite.js';
+
+/** Graph node of the 1024-d descriptor (global average pool). */
+export const FACERES_DESCRIPTOR_NODE = 'global_pooling/Mean';
+/** Graph node of the last conv map, [N, 7, 7, 1024] (the name survives the Relu6 rewrite). */
+export const FACERES_CONV_NODE = 'conv_pw_13_relu/clip_by_value';
+/** Input side in pixels (the model's input signature: [-1, 224, 224, 3]). */
+export const FACERES_INPUT_SIZE = 224;
+/** Descriptor length (the signature's global_pooling/Mean: [1, 1024]). */
+export const FACERES_DIM = 1024;
+/** ReLU6 chains in faceres: conv1 plus 13 depthwise and 13 pointwise blocks of MobileNet v1. */
+export const FACERES_RELU6_CHAINS = 27;
+
+/** Options of `loadFaceres`. */
+export interface FaceresOptions {
+  /** Path of faceres.json (default: the one in @vladmandic/human/models). */
+  readonly modelPath?: string;
+  /** Rewrite the Relu→Minimum→Maximum chains to Relu6 before loading (default true; same outputs, faster). */
+  readonly relu6Rewrite?: boolean;
+  /** Default faces per `execute` call (default 8). */
+  readonly batchSize?: number;
+}
+
+/** Loads faceres.json, with the Relu6 rewrite unless disabled. Returns the graph and how many chains were rewritten. */
+export async function loadFaceresGraph(options: FaceresOptions = {}): Promise<{ model: GraphModel; rewrittenChains: number }> {
+  const modelPath = options.modelPath ?? bundledModelPath('faceres');
+  let rewrittenChains = 0;
+  const model = await loadLocalGraphModel(modelPath, {
+    transform: (artifacts) => {
+      if (options.relu6Rewrite === false) return artifacts.json;
+      const scalars = readScalarWeights(artifacts, constNodeNames(artifacts.json));
+      const result = rewriteClipChainsToRelu6(artifacts.json, (name) => scalars.get(name));
+      rewrittenChains = result.rewritten.length;
+      return result.json;
+    },
+  });
+  return { model, rewrittenChains };
+}
+
+/** The faceres backbone (see the module comment for what it expects). */
+export class FaceresBackbone implements Backbone {
+  readonly name = 'faceres';
+  readonly inputSize = FACERES_INPUT_SIZE;
+  readonly embeddingDim = FACERES_DIM;
+  /** How many ReLU6 chains the loader rewrote (27 with the rewrite, 0 without). */
+  readonly rewrittenChains: number;
+  private readonly model: GraphModel;
+  private readonly defaultBatchSize: number;
+  private disposed = false;
+
+  constructor(model: GraphModel, rewrittenChains: number, batchSize = 8) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new PfeError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
+    this.model = model;
+    this.rewrittenChains = rewrittenChains;
+    this.defaultBatchSize = batchSize;
+  }
+
+  /**
+   * Runs the CNN on one batch: returns the descriptor (N×1024, raw) and the conv map
+   * (N×7×7×1024) from a single `execute` call. Every tensor is disposed before returning.
+   */
+  private async runBatch(faces: readonly RgbImage[]): Promise<{ descriptor: Float32Array; conv: Float32Array; h: number; w: number; c: number }> {
+    const input = tf.tensor4d(packImageBatch(faces, FACERES_INPUT_SIZE), [faces.length, FACERES_INPUT_SIZE, FACERES_INPUT_SIZE, 3], 'float32');
+    let outputs: tf.Tensor[] = [];
+    try {
+      outputs = this.model.execute(input, [FACERES_DESCRIPTOR_NODE, FACERES_CONV_NODE]) as tf.Tensor[];
+      const [desc, conv] = outputs as [tf.Tensor, tf.Tensor];
+      const [, h, w, c] = conv.shape as [number, number, number, number];
+      const descriptor = (await desc.data()) as Float32Array;
+      const convData = (await conv.data()) as Float32Array;
+      return { descriptor, conv: convData, h, w, c };
+    } finally {
+      input.dispose();
+      tf.dispose(outputs);
+    }
+  }
+
+  async embed(faces: readonly RgbImage[], options: EmbedOptions = {}): Promise<BackboneOutput> {
+    if (this.disposed) throw new PfeError('INVALID_ARGUMENT', 'faceres backbone was disposed');
+    if (faces.length === 0) throw new PfeError('EMPTY_INPUT', 'no face to embed');
+    const batchSize = options.batchSize ?? this.defaultBatchSize;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new PfeError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
+    const n = faces.length;
+    const raw = new Float32Array(n * FACERES_DIM);
+    let pooledGrid2x2: Float32Array | undefined;
+    let convAll: Float32Array | undefined;
+    let mapShape = { height: 0, width: 0, channels: 0 };
+    for (let start = 0; start < n; start += batchSize) {
+      const batch = faces.slice(start, start + batchSize);
+      const out = await this.runBatch(batch);
+      if (out.c !== FACERES_DIM) throw new PfeError('MODEL_LOAD_FAILED', `faceres conv map has ${out.c} channels, expected ${FACERES_DIM}`);
+      mapShape = { height: out.h, width: out.w, channels: out.c };
+      const plane = out.h * out.w * out.c;
+      raw.set(out.descriptor, start * FACERES_DIM);
+      const grid = adaptiveAveragePool(out.conv, { count: batch.length, ...mapShape }, 2, 2);
+      pooledGrid2x2 ??= new Float32Array(n * grid.length / batch.length);
+      pooledGrid2x2.set(grid, start * 4 * out.c);
+      if (options.convMap === true) {
+        convAll ??= new Float32Array(n * plane);
+        convAll.set(out.conv, start * plane);
+      }
+    }
+    const convMap: ConvFeatureMap | undefined = convAll === undefined ? undefined : { data: convAll, count: n, ...mapShape };
+    return {
+      count: n,
+      dim: FACERES_DIM,
+      mu: l2NormalizeRows(raw, FACERES_DIM),
+      features: {
+        ...(convMap === undefined ? {} : { convMap }),
+        pooledGlobal: raw,
+        pooledGrid2x2: pooledGrid2x2 ?? new Float32Array(0),
+        channels: mapShape.channels,
+      },
+    };
+  }
+
+  dispose(): void {
+    if (!this.disposed) this.model.dispose();
+    this.disposed = true;
+  }
+}
+
+/** Loads the faceres backbone (a tfjs backend must be initialised, see `initBackend`). */
+export async function loadFaceres(options: FaceresOptions = {}): Promise<FaceresBackbone> {
+  const { model, rewrittenChains } = await loadFaceresGraph(options);
+  return new FaceresBackbone(model, rewrittenChains, options.batchSize);
+}

@@ -1,0 +1,44 @@
+/** Conversion of RgbImage (8-bit interleaved RGB) into float input buffers for tfjs. */
+import * as tf from '@tensorflow/tfjs-core';
+import { PfeError } from '../../core/errors.js';
+import type { RgbImage } from '../types.js';
+
+/** Throws INVALID_ARGUMENT unless `image` is a well-formed RgbImage (data length = width*height*3). */
+export function assertRgbImage(image: RgbImage, what = 'image'): void {
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new PfeError('INVALID_ARGUMENT', `${what} has size ${width}×${height}; both must be positive integers`, { width, height });
+  }
+  if (data.length !== width * height * 3) {
+    throw new PfeError('DIMENSION_MISMATCH', `${what} is ${width}×${height} RGB, needs ${width * height * 3} bytes, has ${data.length}`, { width, height, length: data.length });
+  }
+}
+
+/**
+ * Packs N images of exactly size×size into one float32 NHWC buffer with values
+ * `pixel * scale + offset` (e.g. scale 1, offset 0 keeps 0..255).
+ * Throws EMPTY_INPUT for no image and DIMENSION_MISMATCH naming the bad image's index.
+ */
+export function packImageBatch(images: readonly RgbImage[], size: number, scale = 1, offset = 0): Float32Array {
+  if (images.length === 0) throw new PfeError('EMPTY_INPUT', 'no image to pack');
+  const plane = size * size * 3;
+  const out = new Float32Array(images.length * plane);
+  images.forEach((img, i) => {
+    assertRgbImage(img, `image ${i}`);
+    if (img.width !== size || img.height !== size) {
+      throw new PfeError('DIMENSION_MISMATCH', `image ${i} is ${img.width}×${img.height}, expected ${size}×${size} (aligned face)`, { index: i, width: img.width, height: img.height, size });
+    }
+    const base = i * plane;
+    const d = img.data;
+    for (let k = 0; k < plane; k++) out[base + k] = d[k]! * scale + offset;
+  });
+  return out;
+}
+
+/** One image as a float32 tensor [1, height, width, 3] with values 0..255. The caller disposes it. */
+export function imageToTensor4d(image: RgbImage): tf.Tensor4D {
+  assertRgbImage(image);
+  const values = new Float32Array(image.data.length);
+  for (let k = 0; k < values.length; k++) values[k] = image.data[k]!;
+  return tf.tensor4d(values, [1, image.height, image.width, 3], 'float32');
+}
