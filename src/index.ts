@@ -1,2 +1,3 @@
 /** Library entry point: the browser-safe core plus Node-side I/O. */
 export * from './core/index.js';
+export * from './io/index.js';
