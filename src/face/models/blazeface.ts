@@ -38,7 +38,7 @@ export interface BlazefaceOptions {
   readonly maxFaces?: number;
 }
 
-/** One BlazeFace detection in original image pixel coordinates. */
+/** One BlazeFace detection in original image pixel coordinates (pixel centres at integers, as alignFace). */
 export interface BlazefaceDetection {
   readonly score: number;
   readonly box: CornerBox;
@@ -71,9 +71,12 @@ export class BlazefaceDetector {
     const [, height, width] = image.shape;
     const side = Math.max(width, height);
     const scale = side / BLAZEFACE_INPUT_SIZE;
+    // The square whose top-left pixel is the image's (that pixel's left edge is at −0.5, see cropBox.ts).
+    const letterbox = { x: -0.5, y: -0.5, size: side };
+    const toImage = (u: number) => letterbox.x + u * scale;
     const raw = tf.tidy(() => {
       // Pad to a side×side square at the top-left (black, extrapolation value 0) and resize in one op.
-      const box = cropAndResizeBox({ x: 0, y: 0, size: side }, width, height, BLAZEFACE_INPUT_SIZE);
+      const box = cropAndResizeBox(letterbox, width, height, BLAZEFACE_INPUT_SIZE);
       const square = tf.image.cropAndResize(image, [box], [0], [BLAZEFACE_INPUT_SIZE, BLAZEFACE_INPUT_SIZE], 'bilinear', 0);
       const input = tf.sub(tf.div(square, 127.5), 1);
       const out = this.model.execute(input, [...SCORE_NODES, ...REGRESSOR_NODES]) as tf.Tensor[];
@@ -98,8 +101,8 @@ export class BlazefaceDetector {
     return kept.map((i) => {
       const c = candidates[i]!;
       const keypoints = new Float32Array(2 * BLAZEFACE_KEYPOINTS);
-      for (let k = 0; k < keypoints.length; k++) keypoints[k] = c.keypoints[k]! * scale;
-      return { score: c.score, box: { x0: c.box.x0 * scale, y0: c.box.y0 * scale, x1: c.box.x1 * scale, y1: c.box.y1 * scale }, keypoints };
+      for (let k = 0; k < keypoints.length; k++) keypoints[k] = toImage(c.keypoints[k]!);
+      return { score: c.score, box: { x0: toImage(c.box.x0), y0: toImage(c.box.y0), x1: toImage(c.box.x1), y1: toImage(c.box.y1) }, keypoints };
     });
   }
 

@@ -20,7 +20,7 @@ const FLAG_NODE = 'Identity_1';
 
 /** The mesh of one face in original image coordinates. */
 export interface FaceMeshResult {
-  /** 468×3 row-major (x, y, z); x and y in image pixels, z in the same scale relative to the face centre plane. */
+  /** 468×3 row-major (x, y, z); x and y in image pixels (centres at integers), z in the same scale, relative depth. */
   readonly points: Float32Array;
   /** The model's face-presence score, as output (human compares it with a 0..1 threshold). */
   readonly faceScore: number;
@@ -36,7 +36,8 @@ export class FaceMeshModel {
 
   /**
    * Runs the mesh on square `regions` of `image` (float tensor [1, H, W, 3], 0..255,
-   * not disposed) in one batched call; results in the order of `regions`.
+   * not disposed) in one batched call; results in the order of `regions`. Regions and
+   * results are in image coordinates with pixel centres at integers (see cropBox.ts).
    */
   async estimate(image: tf.Tensor4D, regions: readonly SquareRegion[]): Promise<FaceMeshResult[]> {
     if (regions.length === 0) return [];
