@@ -1,0 +1,28 @@
+import type { GaussianBatch, GaussianEmbedding } from './embedding.js';
+import { harmonicMeanKernel } from './kernels/harmonic-mean.js';
+import { checkBatchShape, checkEmbeddingShape, checkSigmaSqRow, outputArray, VarianceRange } from './validate.js';
+
+/**
+ * The paper's confidence measure for risk control: the harmonic mean of sigma² over the
+ * D dimensions, D / Σ_l 1/sigma²_l. Lower = more confident; the harmonic mean is dominated
+ * by the most certain dimensions. Same units as sigma².
+ */
+export function uncertaintyScore(embedding: GaussianEmbedding): number;
+/** Batch form: out[i] = harmonic mean of row i's sigma² (length N, float64 unless `out` is given). */
+export function uncertaintyScore(batch: GaussianBatch, out?: Float64Array | Float32Array): Float64Array | Float32Array;
+export function uncertaintyScore(input: GaussianEmbedding | GaussianBatch, out?: Float64Array | Float32Array): number | Float64Array | Float32Array {
+  if ('count' in input) return uncertaintyScores(input, out);
+  checkEmbeddingShape(input, 'embedding');
+  checkSigmaSqRow(input.sigmaSq, 0, input.dim, 'embedding', new VarianceRange());
+  return harmonicMeanKernel(input.sigmaSq, 0, input.dim);
+}
+
+/** Harmonic mean of sigma² of each row of a batch (length N). Only sigma² is read and checked. */
+export function uncertaintyScores<T extends Float64Array | Float32Array = Float64Array>(batch: GaussianBatch, out?: T): T {
+  checkBatchShape(batch, 'batch');
+  const result = outputArray(out, batch.count);
+  const range = new VarianceRange();
+  for (let i = 0; i < batch.count; i++) checkSigmaSqRow(batch.sigmaSq, i, batch.dim, 'batch', range);
+  for (let i = 0; i < batch.count; i++) result[i] = harmonicMeanKernel(batch.sigmaSq, i * batch.dim, batch.dim);
+  return result;
+}
