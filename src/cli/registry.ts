@@ -5,4 +5,5 @@ import type { CliCommand } from './command.js';
  * loading TensorFlow.js. Add one line per command.
  */
 export const commands: Readonly<Record<string, { summary: string; load: () => Promise<CliCommand> }>> = {
+  score: { summary: 'score two embedding folders against each other into an M×N .npy matrix (MLS or cosine)', load: async () => (await import('./commands/score.js')).default },
 };
