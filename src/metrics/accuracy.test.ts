@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { accuracyAtThreshold, bestThresholdAccuracy, contiguousFolds, kFoldAccuracy } from './accuracy.js';
-import { isErrorWithCode, seededRandom } from './rng-for-tests.js';
+import { SeededRandom } from '../core/random.js';
+import { isErrorWithCode } from './matchers-for-tests.js';
 
 /** Brute force of the reference rule: try every genuine score, average the best ones. */
 function bruteBest(scores: ArrayLike<number>, labels: ArrayLike<number>): { correct: number; threshold: number } {
@@ -59,7 +60,8 @@ describe('kFoldAccuracy (reference LFWTest.test_standard_proto)', () => {
   });
 
   it('agrees with a brute-force k-fold on random data with ties and shuffled folds', () => {
-    const rand = seededRandom(5);
+    const rng = new SeededRandom(5);
+    const rand = (): number => rng.nextFloat();
     const n = 173;
     const k = 7;
     const scores = new Float32Array(n);

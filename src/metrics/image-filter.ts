@@ -1,7 +1,7 @@
 import { PfeError } from '../core/errors.js';
 import { tarAtFarSorted } from './far.js';
 import type { TarAtFarPoint } from './far.js';
-import { checkPairIndices, worstFirstOrder } from './quality.js';
+import { checkImagePairIndices, worstFirstOrder } from './quality.js';
 import type { QualityOrder } from './quality.js';
 import { assertFiniteScores, roundHalfEven, validatePairs, validateRates } from './validate.js';
 import type { PairLabels, ScoreArray } from './validate.js';
@@ -50,7 +50,7 @@ export function tarAtFarAfterImageFiltering(
   if (pairIndexA.length !== scores.length) {
     throw new PfeError('DIMENSION_MISMATCH', `pairIndexA has ${pairIndexA.length} entries but scores has ${scores.length}`);
   }
-  checkPairIndices(pairIndexA, pairIndexB, imageQuality.length);
+  checkImagePairIndices(pairIndexA, pairIndexB, imageQuality.length);
   assertFiniteScores(imageQuality, 'imageQuality');
   validateRates(options.filterFractions, 'filterFractions');
   validateRates(options.fars, 'fars');

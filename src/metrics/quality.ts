@@ -46,7 +46,7 @@ export function pairQuality(qualityA: ArrayLike<number>, qualityB: ArrayLike<num
  * @throws PfeError DIMENSION_MISMATCH, EMPTY_INPUT, NON_FINITE, INDEX_OUT_OF_RANGE, INVALID_ARGUMENT
  */
 export function pairQualityFromImages(imageQuality: ArrayLike<number>, indexA: ArrayLike<number>, indexB: ArrayLike<number>, order: QualityOrder): Float64Array {
-  checkPairIndices(indexA, indexB, imageQuality.length);
+  checkImagePairIndices(indexA, indexB, imageQuality.length);
   const a = new Float64Array(indexA.length);
   const b = new Float64Array(indexB.length);
   for (let i = 0; i < a.length; i++) {
@@ -57,7 +57,7 @@ export function pairQualityFromImages(imageQuality: ArrayLike<number>, indexA: A
 }
 
 /** Checks two equal-length index arrays with every entry an integer in 0..count−1. */
-export function checkPairIndices(indexA: ArrayLike<number>, indexB: ArrayLike<number>, count: number): void {
+export function checkImagePairIndices(indexA: ArrayLike<number>, indexB: ArrayLike<number>, count: number): void {
   if (indexA.length !== indexB.length) {
     throw new PfeError('DIMENSION_MISMATCH', `indexA has ${indexA.length} entries but indexB has ${indexB.length}`, { a: indexA.length, b: indexB.length });
   }

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rocCurve } from './roc.js';
-import { isErrorWithCode, seededRandom } from './rng-for-tests.js';
+import { SeededRandom } from '../core/random.js';
+import { isErrorWithCode } from './matchers-for-tests.js';
 
 describe('rocCurve', () => {
   it('has one point per distinct score on a hand-worked example', () => {
@@ -23,7 +24,8 @@ describe('rocCurve', () => {
   });
 
   it('agrees with brute force at every point and with pair-counting AUC (random, ties)', () => {
-    const rand = seededRandom(11);
+    const rng = new SeededRandom(11);
+    const rand = (): number => rng.nextFloat();
     const n = 300;
     const scores = new Float32Array(n);
     const labels = new Uint8Array(n);

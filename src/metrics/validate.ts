@@ -1,7 +1,9 @@
 import { PfeError } from '../core/errors.js';
 
+import type { ScoreArray } from '../core/validate.js';
+
 /** Similarity scores, one per pair (or per probe×gallery cell); higher = more similar. */
-export type ScoreArray = Float32Array | Float64Array;
+export type { ScoreArray };
 
 /**
  * Pair labels, one per score: 1/true = genuine (same identity), 0/false = impostor.
