@@ -20,6 +20,10 @@ export type PythonLiteral =
  */
 const MAX_DEPTH = 64;
 
+/** Sticky patterns (match exactly at lastIndex), so scanning never copies the rest of the text. */
+const NAME = /[A-Za-z_]\w*/y;
+const INTEGER = /[-+]?\s*\d+/y;
+
 function fail(text: string, pos: number, what: string): never {
   const near = JSON.stringify(text.slice(pos, pos + 20));
   throw new PfeError('INVALID_FORMAT', `npy header is not a valid Python literal: ${what} at character ${pos} (near ${near})`, {
@@ -56,7 +60,8 @@ class LiteralParser {
     if (ch === '[') return this.sequence(depth, ']');
     if (ch === "'" || ch === '"') return { kind: 'str', value: this.string() };
     if (ch === '-' || ch === '+' || (ch >= '0' && ch <= '9')) return this.integer();
-    const word = /^[A-Za-z_]\w*/.exec(this.text.slice(this.pos, this.pos + 16));
+    NAME.lastIndex = this.pos;
+    const word = NAME.exec(this.text);
     if (word !== null) {
       this.pos += word[0].length;
       if (word[0] === 'True') return { kind: 'bool', value: true };
@@ -105,7 +110,8 @@ class LiteralParser {
   }
 
   integer(): PythonLiteral {
-    const m = /^[-+]?\s*\d+/.exec(this.text.slice(this.pos));
+    INTEGER.lastIndex = this.pos;
+    const m = INTEGER.exec(this.text);
     if (m === null) return fail(this.text, this.pos, 'malformed number');
     const start = this.pos;
     this.pos += m[0].length;

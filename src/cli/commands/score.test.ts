@@ -166,6 +166,15 @@ describe('pfe score (end to end, compiled CLI)', () => {
       }
       expectFailure([folder, path.join(dir, 'B'), '--out', 'OUT'], 1, /UNSUPPORTED_FORMAT: .*f8\/mu\.npy: npy dtype '<f8'.*expected '<f4'/);
     });
+    it('a score matrix too large to allocate: exit 1, INVALID_ARGUMENT with the size', async () => {
+      // 100000 × 100000 = 1e10 entries, beyond V8's typed array length limit, from two 400 kB folders.
+      const rows = 100_000;
+      const big = path.join(dir, 'big');
+      mkdirSync(big);
+      await writeNpyFile(path.join(big, 'mu.npy'), [rows, 1], new Float32Array(rows).fill(1));
+      await writeNpyFile(path.join(big, 'sigma_sq.npy'), [rows, 1], new Float32Array(rows).fill(1));
+      expectFailure([big, big, '--out', 'OUT'], 1, /error INVALID_ARGUMENT: a 100000×100000 float32 score matrix \(37\.3 GiB\) cannot be allocated/);
+    });
     it('unknown metric: exit 2 with the valid names and the usage', () => {
       expectFailure([path.join(dir, 'A'), path.join(dir, 'B'), '--out', 'OUT', '--metric', 'euclid'], 2, /--metric must be one of mls, mls-reference, .*cosine; got 'euclid'/, /Usage: pfe score/);
     });

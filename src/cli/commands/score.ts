@@ -34,6 +34,20 @@ function shapeText(rows: number, cols: number): string {
   return `${rows}×${cols}`;
 }
 
+/** The M×N output, or INVALID_ARGUMENT instead of a bare RangeError when it cannot be allocated. */
+function allocateScores(rows: number, cols: number): Float32Array {
+  try {
+    return new Float32Array(rows * cols);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const gigabytes = ((rows * cols * Float32Array.BYTES_PER_ELEMENT) / 2 ** 30).toFixed(1);
+    throw new PfeError('INVALID_ARGUMENT', `a ${shapeText(rows, cols)} float32 score matrix (${gigabytes} GiB) cannot be allocated; split A or B into smaller folders`, {
+      rows,
+      cols,
+    });
+  }
+}
+
 /** `pfe score A B --out S.npy [--metric ...]`: all-pairs score matrix between two embedding folders. */
 const score: CliCommand = {
   summary: 'score two embedding folders against each other into an M×N .npy matrix (MLS or cosine)',
@@ -52,7 +66,7 @@ const score: CliCommand = {
         { shapeA: [a.count, a.dim], shapeB: [b.count, b.dim] },
       );
     }
-    const scores = new Float32Array(a.count * b.count);
+    const scores = allocateScores(a.count, b.count);
     scoreMatrix(metric, a, b, scores);
     await writeNpyFile(outPath, [a.count, b.count], scores);
     process.stderr.write(
