@@ -6,4 +6,5 @@ import type { CliCommand } from './command.js';
  */
 export const commands: Readonly<Record<string, { summary: string; load: () => Promise<CliCommand> }>> = {
   score: { summary: 'score two embedding folders against each other into an M×N .npy matrix (MLS or cosine)', load: async () => (await import('./commands/score.js')).default },
+  degrade: { summary: 'write a blurred / down-scaled / noisy / JPEG-compressed copy of an image (seeded)', load: async () => (await import('./commands/degrade.js')).default },
 };
