@@ -13,7 +13,8 @@ export interface FeatureMapShape {
 }
 
 function checkShape(map: Float32Array, s: FeatureMapShape): void {
-  for (const [k, v] of Object.entries(s)) {
+  for (const k of ['count', 'height', 'width', 'channels'] as const) {
+    const v = s[k];
     if (!Number.isInteger(v) || v < 1) throw new PfeError('INVALID_ARGUMENT', `feature map ${k} must be a positive integer, got ${v}`, { [k]: v });
   }
   const expected = s.count * s.height * s.width * s.channels;
