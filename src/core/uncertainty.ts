@@ -5,11 +5,13 @@ import { checkBatchShape, checkEmbeddingShape, checkSigmaSqRow, outputArray, Var
 /**
  * The paper's confidence measure for risk control: the harmonic mean of sigma² over the
  * D dimensions, D / Σ_l 1/sigma²_l. Lower = more confident; the harmonic mean is dominated
- * by the most certain dimensions. Same units as sigma².
+ * by the most certain dimensions. Same units as sigma². Only sigma² is read and checked.
+ * Batch form (listed first: a batch also fits the embedding shape): out[i] = harmonic mean
+ * of row i's sigma² (length N, float64 unless `out` is given).
  */
-export function uncertaintyScore(embedding: GaussianEmbedding): number;
-/** Batch form: out[i] = harmonic mean of row i's sigma² (length N, float64 unless `out` is given). */
 export function uncertaintyScore(batch: GaussianBatch, out?: Float64Array | Float32Array): Float64Array | Float32Array;
+/** Single-embedding form: the harmonic mean of its D variances. */
+export function uncertaintyScore(embedding: GaussianEmbedding): number;
 export function uncertaintyScore(input: GaussianEmbedding | GaussianBatch, out?: Float64Array | Float32Array): number | Float64Array | Float32Array {
   if ('count' in input) return uncertaintyScores(input, out);
   checkEmbeddingShape(input, 'embedding');
