@@ -8,12 +8,25 @@ import { downUpScale, resizeBilinear } from './resize.js';
 import { horizontalDetail, solidImage } from './image-stats.js';
 
 describe('resizeBilinear', () => {
-  it('samples at pixel centres: halving a ramp averages neighbour pairs', () => {
-    // R = 4x + 10 on a 40-wide ramp; output x samples input x' = 2x + 0.5.
-    const img: RgbImage = { width: 40, height: 3, data: new Uint8Array(40 * 3 * 3) };
-    for (let y = 0; y < 3; y++) for (let x = 0; x < 40; x++) img.data.set([4 * x + 10, 50, 60], (y * 40 + x) * 3);
-    const out = resizeBilinear(img, 20, 3);
-    for (let x = 0; x < 20; x++) assert.equal(out.data[(1 * 20 + x) * 3], Math.round(4 * (2 * x + 0.5) + 10));
+  it('samples at pixel centres in x and y: halving averages neighbour pairs, doubling interpolates', () => {
+    // R = 4x + 10 and G = 3y + 20 on a 40×30 image: bilinear reproduces a linear ramp exactly
+    // (up to rounding) wherever it does not clamp at the border.
+    const img: RgbImage = { width: 40, height: 30, data: new Uint8Array(40 * 30 * 3) };
+    for (let y = 0; y < 30; y++) for (let x = 0; x < 40; x++) img.data.set([4 * x + 10, 3 * y + 20, 60], (y * 40 + x) * 3);
+    const half = resizeBilinear(img, 20, 15);
+    for (let y = 0; y < 15; y++) {
+      for (let x = 0; x < 20; x++) {
+        assert.equal(half.data[(y * 20 + x) * 3], Math.round(4 * (2 * x + 0.5) + 10), `R at ${x},${y}`);
+        assert.equal(half.data[(y * 20 + x) * 3 + 1], Math.round(3 * (2 * y + 0.5) + 20), `G at ${x},${y}`);
+      }
+    }
+    const double = resizeBilinear(img, 80, 60);
+    for (let y = 1; y < 59; y++) {
+      for (let x = 1; x < 79; x++) {
+        assert.ok(Math.abs(double.data[(y * 80 + x) * 3]! - (4 * ((x + 0.5) / 2 - 0.5) + 10)) <= 0.5, `R at ${x},${y}`);
+        assert.ok(Math.abs(double.data[(y * 80 + x) * 3 + 1]! - (3 * ((y + 0.5) / 2 - 0.5) + 20)) <= 0.5, `G at ${x},${y}`);
+      }
+    }
   });
 
   it('keeps a constant image constant at any size', () => {
