@@ -7,9 +7,9 @@ import type { PairLabels, ScoreArray } from './validate.js';
 
 /**
  * How the EDC threshold is set:
- * - 'fixed-at-start': once, at the target FMR on all pairs before discarding (ISO/IEC
- *   29794-1 style EDC; FNMR then shows the effect of rejecting low-quality pairs at a
- *   deployed operating point);
+ * - 'fixed-at-start': once, at the target FMR on all pairs before discarding (the usual EDC,
+ *   after Grother & Tabassi 2007; FNMR then shows the effect of rejecting low-quality pairs
+ *   at a deployed operating point);
  * - 'recomputed-per-step': again at the target FMR on the pairs kept at each step.
  */
 export type EdcThresholdMode = 'fixed-at-start' | 'recomputed-per-step';
@@ -87,7 +87,9 @@ export function errorVersusDiscard(scores: ScoreArray, labels: PairLabels, pairQ
     });
   }
   assertFiniteScores(pairQualityValues, 'pairQuality');
-  validateRates([options.targetFmr], 'targetFmr');
+  if (!(options.targetFmr >= 0 && options.targetFmr <= 1)) {
+    throw new PfeError('INVALID_ARGUMENT', `targetFmr is ${options.targetFmr}; it must lie in [0, 1]`, { targetFmr: options.targetFmr });
+  }
   validateIncreasing(options.discardFractions, 'discardFractions');
   const mode: EdcThresholdMode = options.thresholdMode ?? 'fixed-at-start';
   if (mode !== 'fixed-at-start' && mode !== 'recomputed-per-step') {
