@@ -1,0 +1,64 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readMatrixNpyFile } from '../../io/npy-file.js';
+import { fixturePath } from '../../testing/paths.js';
+
+const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
+
+interface Index {
+  count: number;
+  dim: number;
+  images: { path: string; status: string; row?: number; code?: string; landmarkSource?: string }[];
+}
+
+describe('pfe embed', () => {
+  it('embeds a folder with file landmarks, records a bad file, and exits 1', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pfe-embed-cli-'));
+    try {
+      const bad = path.join(dir, 'broken.png');
+      await writeFile(bad, 'definitely not a PNG');
+      const out = path.join(dir, 'out');
+      const r = spawnSync(
+        process.execPath,
+        [mainJs, 'embed', fixturePath('lfw', 'images', 'Adrien_Brody'), bad, '--out', out, '--landmarks', fixturePath('lfw', 'ldmark_lfw_mtcnncaffe.txt'), '--workers', '0', '--no-cache'],
+        { encoding: 'utf8' },
+      );
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /3\/4 images embedded \(3 with file landmarks\)/);
+      assert.match(r.stderr, /IMAGE_DECODE_FAILED ×1/);
+      const index = JSON.parse(await readFile(path.join(out, 'index.json'), 'utf8')) as Index;
+      assert.equal(index.count, 3);
+      assert.deepEqual(index.images.map((e) => e.status), ['ok', 'ok', 'ok', 'failed']);
+      assert.deepEqual(index.images.map((e) => e.row), [0, 1, 2, undefined]);
+      assert.equal(index.images[3]!.code, 'IMAGE_DECODE_FAILED');
+      assert.ok(index.images.slice(0, 3).every((e) => e.landmarkSource === 'given'));
+      const mu = await readMatrixNpyFile(path.join(out, 'mu.npy'));
+      assert.deepEqual([mu.rows, mu.cols], [3, 1024]);
+      const grid = await readMatrixNpyFile(path.join(out, 'pooled_grid2x2.npy'));
+      assert.deepEqual([grid.rows, grid.cols], [3, 4096]);
+      // Same person: cosines well above the different-person level (~0.3 on these fixtures).
+      for (let a = 0; a < 3; a++) {
+        for (let b = a + 1; b < 3; b++) {
+          let s = 0;
+          for (let l = 0; l < 1024; l++) s += mu.data[a * 1024 + l]! * mu.data[b * 1024 + l]!;
+          assert.ok(s > 0.55, `cosine(${a}, ${b}) = ${s}`);
+        }
+      }
+      const py = spawnSync('python3', ['-c', `import numpy as np; m = np.load(${JSON.stringify(path.join(out, 'mu.npy'))}); print(m.shape, m.dtype)`], { encoding: 'utf8' });
+      if (py.status === 0) assert.equal(py.stdout.trim(), '(3, 1024) float32');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a bad --degrade spec as a usage error', () => {
+    const r = spawnSync(process.execPath, [mainJs, 'embed', fixturePath('lfw', 'images'), '--out', path.join(tmpdir(), 'never'), '--degrade', 'blurry:2'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--degrade: .*unknown step 'blurry'/);
+  });
+});

@@ -1,0 +1,203 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PfeError } from '../../core/errors.js';
+import { deriveSeed } from '../../core/random.js';
+import { writeNpyFile } from '../../io/npy-file.js';
+import { parseDegradeSpec } from '../../face/degrade/spec.js';
+import type { DegradeStep } from '../../face/degrade/steps.js';
+import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
+import { EmbedCache } from '../../face/pipeline/embed-cache.js';
+import { embedImages } from '../../face/pipeline/embed-images.js';
+import type { EmbedRequest, EmbedResult } from '../../face/pipeline/face-embedder.js';
+import { fnv1a32, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
+import type { FiveLandmarks } from '../../face/types.js';
+import { choiceOption, integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
+import { type CliCommand, UsageError } from '../command.js';
+import { createProgress } from '../progress.js';
+
+/** Default cache folder, relative to the working directory (git-ignored in this repository). */
+const DEFAULT_CACHE_DIR = path.join('.cache', 'embed');
+
+const OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  landmarks: { type: 'string' },
+  'landmark-scale': { type: 'string' },
+  root: { type: 'string' },
+  degrade: { type: 'string' },
+  seed: { type: 'string' },
+  cache: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  workers: { type: 'string' },
+  batch: { type: 'string' },
+  backend: { type: 'string' },
+} as const;
+
+const usage = `Usage: pfe embed <files or folders...> --out <dir> [options]
+
+Embeds every face image: decode (JPEG/PNG/WebP), find the face (BlazeFace + FaceMesh)
+or take its landmarks from a file, align it onto the ArcFace 5-point template, and run
+the faceres backbone. Folders are walked recursively for .jpg/.jpeg/.png/.webp files.
+
+Writes into <dir>:
+  mu.npy              N×1024 float32, one L2-normalised embedding per embedded image
+  pooled_global.npy   N×1024 float32, the raw (un-normalised) global average of the last conv map
+  pooled_grid2x2.npy  N×4096 float32, its 2×2 average pooling (uncertainty-head input)
+  index.json          every input: path, status, row in the .npy files, or the reason it failed
+                      (code + message), detector score, landmarks used and their source
+
+Images that fail (unreadable, corrupt, too large, no face) are recorded with their reason
+and the run goes on; the exit code is 1 when any failed. Results are cached per image, so
+an interrupted run resumes where it stopped.
+
+Options:
+  -o, --out <dir>          output folder (created)
+      --landmarks <file>   5-point landmark file in the LFW MTCNN format
+                           ('Person/Person_0001.jpg x1..x5 y1..y5'); images not in it use the detector
+      --landmark-scale <f> factor applied to the file's coordinates (default ${LFW_LANDMARK_SCALE_150}: the
+                           LFW file is in the 250×250 frame, the shared LFW images are 150×150)
+      --root <dir>         landmark keys are paths relative to this folder
+                           (default: the last two path components, as in LFW)
+      --degrade <spec>     degrade every image first, e.g. 'blur:2', 'scale:0.25+jpeg:30', 'level:3'
+                           (see pfe degrade --help)
+      --seed <N>           base seed of the degradations (default 0); each image gets its own
+                           seed derived from this and its path
+      --cache <dir>        per-image cache folder (default ${DEFAULT_CACHE_DIR})
+      --no-cache           neither read nor write the cache
+      --workers <n>        worker threads (default: one per core; 0 = in this thread)
+      --batch <n>          faces per backbone call (default 8)
+      --backend <name>     wasm (default) or cpu`;
+
+/** A JSON-safe description of one input in index.json. */
+interface IndexEntry {
+  path: string;
+  status: 'ok' | 'failed';
+  row?: number;
+  code?: string;
+  reason?: string;
+  landmarkSource?: string;
+  detectorScore?: number | null;
+  faceCount?: number | null;
+  landmarks?: FiveLandmarks;
+  imageWidth?: number;
+  imageHeight?: number;
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.tmp`;
+  await writeFile(temp, text);
+  await rename(temp, file);
+}
+
+/** Writes mu.npy, the pooled features and index.json for the results; returns the number of failures. */
+async function writeOutputs(outDir: string, files: readonly string[], results: readonly EmbedResult[], meta: Record<string, unknown>): Promise<number> {
+  const ok = results.filter((r) => r.status === 'ok');
+  const first = ok[0];
+  const dim = first?.mu.length ?? 0;
+  const channels = first?.pooledGlobal.length ?? 0;
+  const mu = new Float32Array(ok.length * dim);
+  const pooledGlobal = new Float32Array(ok.length * channels);
+  const pooledGrid = new Float32Array(ok.length * 4 * channels);
+  const images: IndexEntry[] = [];
+  let row = 0;
+  for (let i = 0; i < files.length; i++) {
+    const r = results[i]!;
+    if (r.status === 'failed') {
+      images.push({ path: files[i]!, status: 'failed', code: r.code, reason: r.reason });
+      continue;
+    }
+    mu.set(r.mu, row * dim);
+    pooledGlobal.set(r.pooledGlobal, row * channels);
+    pooledGrid.set(r.pooledGrid2x2, row * 4 * channels);
+    images.push({
+      path: files[i]!,
+      status: 'ok',
+      row,
+      landmarkSource: r.landmarkSource,
+      detectorScore: r.detectorScore,
+      faceCount: r.faceCount,
+      landmarks: r.landmarks,
+      imageWidth: r.imageWidth,
+      imageHeight: r.imageHeight,
+    });
+    row++;
+  }
+  await mkdir(outDir, { recursive: true });
+  await writeNpyFile(path.join(outDir, 'mu.npy'), [ok.length, dim], mu);
+  await writeNpyFile(path.join(outDir, 'pooled_global.npy'), [ok.length, channels], pooledGlobal);
+  await writeNpyFile(path.join(outDir, 'pooled_grid2x2.npy'), [ok.length, 4 * channels], pooledGrid);
+  // index.json last: its presence says the .npy files beside it are complete.
+  await writeAtomically(path.join(outDir, 'index.json'), JSON.stringify({ ...meta, count: ok.length, dim, images }, null, 1) + '\n');
+  return files.length - ok.length;
+}
+
+/** `pfe embed <inputs...> --out DIR`: image files to face embeddings. */
+const embed: CliCommand = {
+  summary: 'embed face images (detect or use landmarks, align, faceres) into mu.npy + index.json',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+    if (positionals.length === 0) throw new UsageError('name at least one image file or folder');
+    const outDir = requireOption(values.out, 'out');
+    const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
+    const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 0);
+    const workers = values.workers === undefined ? undefined : integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0);
+    const batchSize = integerOption(values.batch, 'batch', { min: 1, max: 256 }, 8);
+    const backend = choiceOption(values.backend, 'backend', ['wasm', 'cpu'] as const, 'wasm');
+    let degrade: DegradeStep[] | undefined;
+    if (values.degrade !== undefined) {
+      try {
+        degrade = parseDegradeSpec(values.degrade);
+      } catch (e) {
+        if (e instanceof PfeError) throw new UsageError(`--degrade: ${e.message}`);
+        throw e;
+      }
+    }
+
+    const files = await listImageFiles(positionals);
+    if (files.length === 0) throw new PfeError('EMPTY_INPUT', `no image files (${['.jpg', '.jpeg', '.png', '.webp'].join(' ')}) under ${positionals.join(' ')}`);
+    const landmarkMap = values.landmarks === undefined ? undefined : await loadLfwLandmarks(values.landmarks, { scale });
+    const requests: EmbedRequest[] = files.map((file) => {
+      const key = landmarkKey(file, values.root);
+      const landmarks = landmarkMap?.get(key);
+      return {
+        path: file,
+        ...(landmarks === undefined ? {} : { landmarks }),
+        ...(degrade === undefined ? {} : { degrade, seed: deriveSeed(seed, fnv1a32(key)) }),
+      };
+    });
+    const fromFile = requests.filter((r) => r.landmarks !== undefined).length;
+
+    const progress = createProgress('pfe embed', files.length, process.stderr);
+    const started = performance.now();
+    const results = await embedImages(requests, {
+      backend,
+      batchSize,
+      ...(workers === undefined ? {} : { workers }),
+      ...(values['no-cache'] === true ? {} : { cache: new EmbedCache(values.cache ?? DEFAULT_CACHE_DIR) }),
+      onProgress: (n) => progress.tick(n),
+    });
+    progress.done();
+    const seconds = (performance.now() - started) / 1000;
+
+    const failed = await writeOutputs(outDir, files, results, {
+      backbone: 'faceres',
+      landmarksFile: values.landmarks ?? null,
+      landmarkScale: values.landmarks === undefined ? null : scale,
+      degrade: values.degrade ?? null,
+      seed: degrade === undefined ? null : seed,
+    });
+    process.stderr.write(
+      `pfe embed: ${files.length - failed}/${files.length} images embedded (${fromFile} with file landmarks) in ${seconds.toFixed(1)} s ` +
+        `(${(files.length / seconds).toFixed(1)} images/s incl. cache hits) -> ${outDir}\n`,
+    );
+    if (failed > 0) {
+      const reasons = new Map<string, number>();
+      for (const r of results) if (r.status === 'failed') reasons.set(r.code, (reasons.get(r.code) ?? 0) + 1);
+      process.stderr.write(`pfe embed: ${failed} failed: ${[...reasons].map(([c, n]) => `${c} ×${n}`).join(', ')} (details in index.json)\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+export default embed;

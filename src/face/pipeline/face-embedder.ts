@@ -1,0 +1,189 @@
+/**
+ * The in-process chain from an image file to a face embedding:
+ * decode → (degrade) → landmarks (given, or BlazeFace + FaceMesh) → align → backbone.
+ * One instance holds its models; `embedBatch` runs the backbone once per batch.
+ */
+import { PfeError, isPfeError, type PfeErrorCode } from '../../core/errors.js';
+import { alignFace } from '../align/align.js';
+import { applyDegradeSteps, type DegradeStep } from '../degrade/steps.js';
+import { decodeImage } from '../image/decode.js';
+import type { Backbone } from '../models/backbone.js';
+import { type FaceDetector, loadFaceDetector } from '../models/faceDetector.js';
+import { loadFaceres } from '../models/faceres.js';
+import { type BackendName, initBackend } from '../models/runtime.js';
+import type { FaceDetection, FiveLandmarks, RgbImage } from '../types.js';
+
+/** Where an embedded face's landmarks came from. */
+export type LandmarkSource = 'given' | 'facemesh' | 'blazeface';
+
+/** One image to embed. */
+export interface EmbedRequest {
+  /** Image file path. */
+  readonly path: string;
+  /** Landmarks in the image's pixel coordinates; when absent the detector finds the face. */
+  readonly landmarks?: FiveLandmarks;
+  /** Degradations applied to the decoded image before detection and alignment. */
+  readonly degrade?: readonly DegradeStep[];
+  /** Seed of the degradations (noise); integer 0..2^32−1. */
+  readonly seed?: number;
+}
+
+/** A successfully embedded image; arrays are this face's rows. */
+export interface EmbeddedFace {
+  readonly status: 'ok';
+  /** L2-normalised embedding, length D. */
+  readonly mu: Float32Array;
+  /** Raw global average of the last conv map (the un-normalised descriptor), length C. */
+  readonly pooledGlobal: Float32Array;
+  /** 2×2 average pooling of the last conv map, length 4·C. */
+  readonly pooledGrid2x2: Float32Array;
+  readonly landmarks: FiveLandmarks;
+  readonly landmarkSource: LandmarkSource;
+  /** Detector score of the chosen face (null with given landmarks). */
+  readonly detectorScore: number | null;
+  /** Faces the detector found (null with given landmarks). */
+  readonly faceCount: number | null;
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+}
+
+/** An image that could not be embedded, with a machine-readable reason. */
+export interface FailedFace {
+  readonly status: 'failed';
+  readonly code: PfeErrorCode;
+  readonly reason: string;
+}
+
+/** The outcome of one EmbedRequest. */
+export type EmbedResult = EmbeddedFace | FailedFace;
+
+/** Options of `FaceEmbedder.load`. */
+export interface FaceEmbedderOptions {
+  /** tfjs backend (default 'wasm', falls back to 'cpu'). */
+  readonly backend?: BackendName;
+  /** Folder with the model files (default: @vladmandic/human's models folder). */
+  readonly modelsDir?: string;
+  /** Faces per backbone call (default: the backbone's). */
+  readonly batchSize?: number;
+  /** Largest accepted image, in pixels (default: decodeImage's). */
+  readonly maxPixels?: number;
+}
+
+/**
+ * Which detected face an image stands for: the largest box, the usual choice for
+ * photos of one subject (in LFW the labelled face is the central, largest one).
+ */
+export function pickSubjectFace<T extends FaceDetection>(faces: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const f of faces) if (best === undefined || f.box.width * f.box.height > best.box.width * best.box.height) best = f;
+  return best;
+}
+
+interface PreparedFace {
+  readonly aligned: RgbImage;
+  readonly landmarks: FiveLandmarks;
+  readonly landmarkSource: LandmarkSource;
+  readonly detectorScore: number | null;
+  readonly faceCount: number | null;
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+}
+
+function failure(e: unknown): FailedFace {
+  if (isPfeError(e)) return { status: 'failed', code: e.code, reason: e.message };
+  throw e;
+}
+
+/** Face detection, alignment and the backbone, loaded once and reused. */
+export class FaceEmbedder {
+  readonly backbone: Backbone;
+  private detector: FaceDetector | undefined;
+  private readonly options: FaceEmbedderOptions;
+
+  private constructor(backbone: Backbone, options: FaceEmbedderOptions) {
+    this.backbone = backbone;
+    this.options = options;
+  }
+
+  /** Initialises the tfjs backend and loads the faceres backbone (the detector loads on first need). */
+  static async load(options: FaceEmbedderOptions = {}): Promise<FaceEmbedder> {
+    await initBackend(options.backend ?? 'wasm');
+    const backbone = await loadFaceres({
+      ...(options.modelsDir === undefined ? {} : { modelsDir: options.modelsDir }),
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    });
+    return new FaceEmbedder(backbone, options);
+  }
+
+  private async getDetector(): Promise<FaceDetector> {
+    this.detector ??= await loadFaceDetector(this.options.modelsDir === undefined ? {} : { modelsDir: this.options.modelsDir });
+    return this.detector;
+  }
+
+  private async prepare(request: EmbedRequest): Promise<PreparedFace> {
+    const decoded = await decodeImage(request.path, this.options.maxPixels === undefined ? {} : { maxPixels: this.options.maxPixels });
+    const image = request.degrade !== undefined && request.degrade.length > 0 ? await applyDegradeSteps(decoded, request.degrade, request.seed ?? 0) : decoded;
+    let landmarks = request.landmarks;
+    let landmarkSource: LandmarkSource = 'given';
+    let detectorScore: number | null = null;
+    let faceCount: number | null = null;
+    if (landmarks === undefined) {
+      const faces = await (await this.getDetector()).detectFaces(image);
+      const face = pickSubjectFace(faces);
+      if (face === undefined) throw new PfeError('NO_FACE', `no face found in ${request.path}`, { path: request.path });
+      landmarks = face.landmarks;
+      landmarkSource = face.landmarkSource;
+      detectorScore = face.score;
+      faceCount = faces.length;
+    }
+    const aligned = alignFace(image, landmarks, this.backbone.inputSize).image;
+    return { aligned, landmarks, landmarkSource, detectorScore, faceCount, imageWidth: image.width, imageHeight: image.height };
+  }
+
+  /**
+   * Embeds a batch of images; a failing image (unreadable, corrupt, too large, no face)
+   * gives a FailedFace with its reason and does not stop the others.
+   * @returns one result per request, in order
+   */
+  async embedBatch(requests: readonly EmbedRequest[]): Promise<EmbedResult[]> {
+    const prepared: (PreparedFace | FailedFace)[] = [];
+    for (const r of requests) {
+      try {
+        prepared.push(await this.prepare(r));
+      } catch (e) {
+        prepared.push(failure(e));
+      }
+    }
+    const ok = prepared.filter((p): p is PreparedFace => !('status' in p));
+    if (ok.length === 0) return prepared as FailedFace[];
+    const out = await this.backbone.embed(
+      ok.map((p) => p.aligned),
+      this.options.batchSize === undefined ? {} : { batchSize: this.options.batchSize },
+    );
+    const d = out.dim;
+    const c = out.features.channels;
+    let row = 0;
+    return prepared.map((p): EmbedResult => {
+      if ('status' in p) return p;
+      const i = row++;
+      return {
+        status: 'ok',
+        mu: out.mu.slice(i * d, (i + 1) * d),
+        pooledGlobal: out.features.pooledGlobal.slice(i * c, (i + 1) * c),
+        pooledGrid2x2: out.features.pooledGrid2x2.slice(i * 4 * c, (i + 1) * 4 * c),
+        landmarks: p.landmarks,
+        landmarkSource: p.landmarkSource,
+        detectorScore: p.detectorScore,
+        faceCount: p.faceCount,
+        imageWidth: p.imageWidth,
+        imageHeight: p.imageHeight,
+      };
+    });
+  }
+
+  /** Frees the models. */
+  dispose(): void {
+    this.backbone.dispose();
+    this.detector?.dispose();
+  }
+}
