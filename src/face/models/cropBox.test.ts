@@ -48,3 +48,17 @@ describe('enlargedSquare', () => {
     assert.deepEqual(enlargedSquare({ x0: 10, y0: 20, x1: 30, y1: 60 }, 1.5), { x: -10, y: 10, size: 60 });
   });
 });
+
+describe('regionToCropAffine', () => {
+  it('maps the region centre to the crop centre and the roll direction to +x', async () => {
+    const { regionToCropAffine } = await import('./facemesh.js');
+    const { applyAffine } = await import('../align/affine.js');
+    const region = { centreX: 50, centreY: 40, size: 96, angle: Math.PI / 6 };
+    const m = regionToCropAffine(region, 192);
+    const centre = applyAffine(m, { x: 50, y: 40 });
+    assert.ok(Math.abs(centre.x - 95.5) < 1e-9 && Math.abs(centre.y - 95.5) < 1e-9);
+    // 10 px along the roll direction in the image = 20 crop px to the right (scale 192/96).
+    const along = applyAffine(m, { x: 50 + 10 * Math.cos(Math.PI / 6), y: 40 + 10 * Math.sin(Math.PI / 6) });
+    assert.ok(Math.abs(along.x - 115.5) < 1e-9 && Math.abs(along.y - 95.5) < 1e-9);
+  });
+});

@@ -1,7 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import type { RgbImage } from '../types.js';
+import { type Affine2x3, applyAffine } from '../align/affine.js';
+import { warpAffine } from '../align/warp.js';
+import type { FiveLandmarks, RgbImage } from '../types.js';
 import { type FaceDetector, loadFaceDetector } from './faceDetector.js';
 import { type FixtureFace, loadFixtureFaces } from './fixtureFaces.js';
 import { initBackend } from './runtime.js';
@@ -50,6 +52,25 @@ describe('FaceDetector (BlazeFace + FaceMesh)', () => {
     }
     const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
     t.diagnostic(`mean eye error vs MTCNN ${mean.toFixed(2)} px over ${faces.length} images (150×150)`);
+  });
+
+  it('keeps the eyes on a face rolled by 30° (the mesh crop is de-rotated)', async (t) => {
+    if (skip) return t.skip(skip);
+    const f = faces[0]!;
+    // Rotate by 30° about the image centre into a 212×212 canvas so nothing is cut off.
+    const a = Math.PI / 6;
+    const side = 212;
+    const c = (f.image.width - 1) / 2;
+    const o = (side - 1) / 2;
+    const m: Affine2x3 = [Math.cos(a), -Math.sin(a), o - Math.cos(a) * c + Math.sin(a) * c, Math.sin(a), Math.cos(a), o - Math.sin(a) * c - Math.cos(a) * c];
+    const rolled = warpAffine(f.image, m, side, side);
+    const expected = f.mtcnn.map((p) => applyAffine(m, p)) as unknown as FiveLandmarks;
+    const found = await detector.detectFaces(rolled);
+    assert.equal(found.length, 1);
+    for (const k of [0, 1]) {
+      const e = Math.hypot(found[0]!.landmarks[k].x - expected[k].x, found[0]!.landmarks[k].y - expected[k].y);
+      assert.ok(e < MAX_EYE_ERROR_PX, `eye ${k}: ${e.toFixed(2)} px from the rotated MTCNN point`);
+    }
   });
 
   it('finds no face in a blank image nor in uniform noise, and frees its tensors', async () => {

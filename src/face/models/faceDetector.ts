@@ -3,11 +3,9 @@
  * (468 points) on each enlarged box gives eye centres, nose tip and mouth corners.
  */
 import type { FaceDetection, RgbImage } from '../types.js';
-import { type BlazefaceDetector, type BlazefaceOptions, loadBlazeface } from './blazeface.js';
+import { type BlazefaceDetection, type BlazefaceDetector, type BlazefaceOptions, loadBlazeface } from './blazeface.js';
 import { fiveLandmarksFromBlazeface } from './blazefaceLandmarks.js';
-import { enlargedSquare } from './cropBox.js';
-import { type FaceMeshModel, loadFaceMesh } from './facemesh.js';
-import { imageToTensor4d } from './imageTensor.js';
+import { type FaceMeshModel, type FaceRegion, loadFaceMesh } from './facemesh.js';
 import { fiveLandmarksFromMesh } from './meshLandmarks.js';
 import { bundledModelPath } from './modelPaths.js';
 
@@ -16,6 +14,20 @@ import { bundledModelPath } from './modelPaths.js';
  * was trained on crops with margin around the face.
  */
 export const MESH_BOX_SCALE = 1.4;
+
+/**
+ * The FaceMesh crop for a BlazeFace detection: a square of MESH_BOX_SCALE × the box's
+ * longer side around the box centre, rolled to BlazeFace's eye line (keypoints 0 → 1).
+ */
+export function meshRegion(face: BlazefaceDetection): FaceRegion {
+  const { box, keypoints } = face;
+  return {
+    centreX: (box.x0 + box.x1) / 2,
+    centreY: (box.y0 + box.y1) / 2,
+    size: Math.max(box.x1 - box.x0, box.y1 - box.y0) * MESH_BOX_SCALE,
+    angle: Math.atan2(keypoints[3]! - keypoints[1]!, keypoints[2]! - keypoints[0]!),
+  };
+}
 
 /** A detection with where its landmarks came from. */
 export interface DetectedFace extends FaceDetection {
@@ -53,24 +65,19 @@ export class FaceDetector {
    * An image without a face gives [].
    */
   async detectFaces(image: RgbImage): Promise<DetectedFace[]> {
-    const t = imageToTensor4d(image);
-    try {
-      const found = await this.detector.detectTensor(t);
-      const meshes = await this.mesh.estimate(t, found.map((f) => enlargedSquare(f.box, MESH_BOX_SCALE)));
-      return found.map((f, i) => {
-        const m = meshes[i]!;
-        const useMesh = m.faceScore >= this.minMeshScore;
-        return {
-          box: { x: f.box.x0, y: f.box.y0, width: f.box.x1 - f.box.x0, height: f.box.y1 - f.box.y0 },
-          score: f.score,
-          landmarks: useMesh ? fiveLandmarksFromMesh(m.points) : fiveLandmarksFromBlazeface(f.keypoints),
-          landmarkSource: useMesh ? 'facemesh' : 'blazeface',
-          meshScore: m.faceScore,
-        };
-      });
-    } finally {
-      t.dispose();
-    }
+    const found = await this.detector.detect(image);
+    const meshes = await this.mesh.estimate(image, found.map(meshRegion));
+    return found.map((f, i) => {
+      const m = meshes[i]!;
+      const useMesh = m.faceScore >= this.minMeshScore;
+      return {
+        box: { x: f.box.x0, y: f.box.y0, width: f.box.x1 - f.box.x0, height: f.box.y1 - f.box.y0 },
+        score: f.score,
+        landmarks: useMesh ? fiveLandmarksFromMesh(m.points) : fiveLandmarksFromBlazeface(f.keypoints),
+        landmarkSource: useMesh ? 'facemesh' : 'blazeface',
+        meshScore: m.faceScore,
+      };
+    });
   }
 
   /** Frees both models. */
