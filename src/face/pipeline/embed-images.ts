@@ -20,6 +20,8 @@ export interface EmbedImagesOptions extends FaceEmbedderOptions {
   readonly cache?: EmbedCache;
   /** Called after each finished image (cached ones first, all at once). */
   readonly onProgress?: (finished: number) => void;
+  /** Called once with the number of results answered from the cache. */
+  readonly onCacheHits?: (count: number) => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function embedImages(requests: readonly EmbedRequest[], options: Em
       }
     }
     if (cached > 0) options.onProgress?.(cached);
+    options.onCacheHits?.(cached);
   }
   const todo: number[] = [];
   for (let i = 0; i < requests.length; i++) if (results[i] === undefined) todo.push(i);
@@ -52,7 +55,7 @@ export async function embedImages(requests: readonly EmbedRequest[], options: Em
     for (let s = 0; s < todo.length; s += batchSize) batches.push(todo.slice(s, s + batchSize));
     const workers = options.workers ?? Math.min(availableParallelism(), batches.length);
     if (!Number.isInteger(workers) || workers < 0) throw new PfeError('INVALID_ARGUMENT', `workers must be an integer ≥ 0, got ${workers}`, { workers });
-    const { workers: _w, cache: _c, onProgress: _p, ...embedderOptions } = options;
+    const { workers: _w, cache: _c, onProgress: _p, onCacheHits: _h, ...embedderOptions } = options;
     const runners: BatchRunner[] =
       workers === 0 ? [await InProcessRunner.start(embedderOptions)] : await Promise.all(Array.from({ length: workers }, () => WorkerRunner.start(embedderOptions)));
     let next = 0;
