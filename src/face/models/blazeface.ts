@@ -10,7 +10,7 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { PfeError } from '../../core/errors.js';
 import type { RgbImage } from '../types.js';
 import { generateAnchors } from './blazefaceAnchors.js';
-import { BLAZEFACE_KEYPOINTS, BLAZEFACE_VALUES_PER_ANCHOR, decodeBlazeface } from './blazefaceDecode.js';
+import { BLAZEFACE_KEYPOINTS, decodeBlazeface } from './blazefaceDecode.js';
 import { cropAndResizeBox } from './cropBox.js';
 import { imageToTensor4d } from './imageTensor.js';
 import { loadLocalGraphModel } from './localModel.js';
@@ -127,6 +127,3 @@ export async function loadBlazeface(options: BlazefaceOptions = {}): Promise<Bla
   const model = await loadLocalGraphModel(options.modelPath ?? bundledModelPath('blazeface'));
   return new BlazefaceDetector(model, options);
 }
-
-/** Values per anchor in the concatenated raw output (re-exported for tests). */
-export { BLAZEFACE_VALUES_PER_ANCHOR };

@@ -1,7 +1,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { cropAndResizeBox, enlargedSquare } from './cropBox.js';
+import { cropAndResizeBox } from './cropBox.js';
 import { initBackend } from './runtime.js';
 
 /** A W×H image whose channel 0 is the pixel's x and channel 1 its y (pixel centres at integers). */
@@ -40,25 +40,5 @@ describe('cropAndResizeBox with tf.image.cropAndResize', () => {
     // Rows 0-1 are the image (x = column, third channel 1); rows 2-3 are padding.
     assert.deepEqual([v[(1 * 4 + 3) * 3], v[(1 * 4 + 3) * 3 + 2]], [3, 1]);
     assert.deepEqual([v[(2 * 4 + 0) * 3 + 2], v[(3 * 4 + 3) * 3 + 2]], [0, 0]);
-  });
-});
-
-describe('enlargedSquare', () => {
-  it('centres a square of the longer side × factor on the box', () => {
-    assert.deepEqual(enlargedSquare({ x0: 10, y0: 20, x1: 30, y1: 60 }, 1.5), { x: -10, y: 10, size: 60 });
-  });
-});
-
-describe('regionToCropAffine', () => {
-  it('maps the region centre to the crop centre and the roll direction to +x', async () => {
-    const { regionToCropAffine } = await import('./facemesh.js');
-    const { applyAffine } = await import('../align/affine.js');
-    const region = { centreX: 50, centreY: 40, size: 96, angle: Math.PI / 6 };
-    const m = regionToCropAffine(region, 192);
-    const centre = applyAffine(m, { x: 50, y: 40 });
-    assert.ok(Math.abs(centre.x - 95.5) < 1e-9 && Math.abs(centre.y - 95.5) < 1e-9);
-    // 10 px along the roll direction in the image = 20 crop px to the right (scale 192/96).
-    const along = applyAffine(m, { x: 50 + 10 * Math.cos(Math.PI / 6), y: 40 + 10 * Math.sin(Math.PI / 6) });
-    assert.ok(Math.abs(along.x - 115.5) < 1e-9 && Math.abs(along.y - 95.5) < 1e-9);
   });
 });

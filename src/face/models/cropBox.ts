@@ -1,12 +1,11 @@
 /**
- * Geometry of crops fed to the detectors: square boxes around faces and the
- * normalised boxes that make tf.image.cropAndResize sample exactly the wanted region.
+ * Geometry of the detector's letterbox crop: the normalised box that makes
+ * tf.image.cropAndResize sample exactly the wanted square region.
  * Image coordinates follow the project's convention (as alignFace): pixel k has its
  * centre at k, so it spans [k − 0.5, k + 0.5) and a W-pixel row spans [−0.5, W − 0.5).
  * The models' own outputs are in the continuous frame of their input, where output
  * pixel i spans [i, i + 1) (MediaPipe's convention).
  */
-import type { CornerBox } from './nms.js';
 
 /** A square region in image coordinates (pixel centres at integers). */
 export interface SquareRegion {
@@ -16,17 +15,6 @@ export interface SquareRegion {
   readonly y: number;
   /** Side length in pixels. */
   readonly size: number;
-}
-
-/**
- * The square of side max(w, h)·factor centred on `box` (human's enlargeBox then
- * squarifyBox; human uses factor 1.4 before facemesh).
- */
-export function enlargedSquare(box: CornerBox, factor: number): SquareRegion {
-  const cx = (box.x0 + box.x1) / 2;
-  const cy = (box.y0 + box.y1) / 2;
-  const size = Math.max(box.x1 - box.x0, box.y1 - box.y0) * factor;
-  return { x: cx - size / 2, y: cy - size / 2, size };
 }
 
 /**

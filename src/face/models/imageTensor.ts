@@ -1,18 +1,8 @@
 /** Conversion of RgbImage (8-bit interleaved RGB) into float input buffers for tfjs. */
 import * as tf from '@tensorflow/tfjs-core';
 import { PfeError } from '../../core/errors.js';
+import { assertRgbImage } from '../image/rgb-image.js';
 import type { RgbImage } from '../types.js';
-
-/** Throws INVALID_ARGUMENT unless `image` is a well-formed RgbImage (data length = width*height*3). */
-export function assertRgbImage(image: RgbImage, what = 'image'): void {
-  const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new PfeError('INVALID_ARGUMENT', `${what} has size ${width}×${height}; both must be positive integers`, { width, height });
-  }
-  if (data.length !== width * height * 3) {
-    throw new PfeError('DIMENSION_MISMATCH', `${what} is ${width}×${height} RGB, needs ${width * height * 3} bytes, has ${data.length}`, { width, height, length: data.length });
-  }
-}
 
 /**
  * Packs N images of exactly size×size into one float32 NHWC buffer with values

@@ -90,5 +90,3 @@ export async function initBackend(preferred: BackendName = 'wasm'): Promise<Back
 export function backendInUse(): BackendInfo | undefined {
   return current;
 }
-
-export { tf };
