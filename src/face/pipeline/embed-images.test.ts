@@ -25,6 +25,7 @@ describe('embedImages (real faces through detector, alignment and faceres)', () 
   let dir: string;
   let corrupt: string;
   let text: string;
+  let noFace: string;
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'pfe-embed-'));
     corrupt = path.join(dir, 'corrupt.jpg');
@@ -33,6 +34,12 @@ describe('embedImages (real faces through detector, alignment and faceres)', () 
     const { readFile } = await import('node:fs/promises');
     await writeFile(corrupt, (await readFile(images[0]!)).subarray(0, 300));
     await writeFile(text, 'not an image\n');
+    // A face-free photo-sized image: smooth grey gradient, no face for the detector to find.
+    const sharp = (await import('sharp')).default;
+    const gradient = Buffer.alloc(160 * 120 * 3);
+    for (let i = 0; i < gradient.length; i++) gradient[i] = Math.floor(i / 3 / 160) + 60;
+    noFace = path.join(dir, 'wall.png');
+    await sharp(gradient, { raw: { width: 160, height: 120, channels: 3 } }).png().toFile(noFace);
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -40,7 +47,7 @@ describe('embedImages (real faces through detector, alignment and faceres)', () 
 
   it('embeds faces, records failures with their reason, and resumes from the cache', async () => {
     const cache = new EmbedCache(path.join(dir, 'cache'));
-    const requests = [...images, corrupt, text, path.join(dir, 'missing.jpg')].map((p) => ({ path: p }));
+    const requests = [...images, corrupt, text, path.join(dir, 'missing.jpg'), noFace].map((p) => ({ path: p }));
     const progress: number[] = [];
     const first = await embedImages(requests, { workers: 0, cache, onProgress: (n) => progress.push(n) });
     assert.equal(progress.reduce((a, b) => a + b, 0), requests.length);
@@ -54,18 +61,18 @@ describe('embedImages (real faces through detector, alignment and faceres)', () 
     assert.ok(same > different + 0.1, `same-person cosine ${same} should exceed different-person ${different}`);
     assert.deepEqual(
       first.slice(3).map((r) => (r.status === 'failed' ? r.code : 'ok')),
-      ['IMAGE_DECODE_FAILED', 'IMAGE_DECODE_FAILED', 'IO_ERROR'],
+      ['IMAGE_DECODE_FAILED', 'IMAGE_DECODE_FAILED', 'IO_ERROR', 'NO_FACE'],
     );
 
     // Remove one cached face: the rerun answers the others from the cache (IO errors are never cached).
     const shards = await readdir(path.join(dir, 'cache'));
     let files: string[] = [];
     for (const s of shards) files = files.concat((await readdir(path.join(dir, 'cache', s))).map((f) => path.join(dir, 'cache', s, f)));
-    assert.equal(files.length, 5);
+    assert.equal(files.length, 6);
     await unlink(files[0]!);
     const rerunProgress: number[] = [];
     const second = await embedImages(requests, { workers: 0, cache, onProgress: (n) => rerunProgress.push(n) });
-    assert.equal(rerunProgress[0], 4, 'four results come from the cache');
+    assert.equal(rerunProgress[0], 5, 'five results come from the cache');
     for (let i = 0; i < 3; i++) assert.deepEqual(ok(second[i]).mu, ok(first[i]).mu);
   });
 
