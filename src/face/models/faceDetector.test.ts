@@ -73,6 +73,22 @@ describe('FaceDetector (BlazeFace + FaceMesh)', () => {
     }
   });
 
+  it('falls back to BlazeFace landmarks when the mesh is rejected, eyes still near MTCNN', async (t) => {
+    if (skip) return t.skip(skip);
+    const strict = await loadFaceDetector({ minMeshScore: 2 }); // no mesh score reaches 2
+    try {
+      for (const f of faces.slice(0, 3)) {
+        const [found] = await strict.detectFaces(f.image);
+        assert.ok(found !== undefined && found.landmarkSource === 'blazeface', f.name);
+        // BlazeFace's eye keypoints are coarser than the mesh's (about 1-3 px off on these 150×150 images).
+        for (const k of [0, 1]) assert.ok(Math.hypot(found.landmarks[k].x - f.mtcnn[k].x, found.landmarks[k].y - f.mtcnn[k].y) < 2 * MAX_EYE_ERROR_PX, f.name);
+        assert.ok(found.landmarks[3].x < found.landmarks[4].x && found.landmarks[3].y > found.landmarks[2].y, `${f.name}: mouth corners below the nose, in image order`);
+      }
+    } finally {
+      strict.dispose();
+    }
+  });
+
   it('finds no face in a blank image nor in uniform noise, and frees its tensors', async () => {
     const blank: RgbImage = { width: 150, height: 150, data: new Uint8Array(150 * 150 * 3).fill(128) };
     // Deterministic noise (LCG, seed 12345).
