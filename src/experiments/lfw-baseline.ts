@@ -143,6 +143,7 @@ async function main(): Promise<void> {
       method,
       accuracy: r.meanAccuracy,
       accuracyStd: r.stdAccuracy,
+      foldAccuracies: r.foldAccuracies,
       tarAtFar: r.tarAtFar.map((t) => ({ far: t.far, tar: t.tar, achievedFar: t.achievedFar })),
       failedImages: e.failures,
       images: paths.length,
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
   }
   await mkdir(values.out, { recursive: true });
   await writeFile(path.join(values.out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), pairs: pairs.length, images: paths.length, results: report }, null, 1) + '\n');
-  const svg = linePlotSvg({ title: 'LFW View 2: cosine baselines (faceres)', xLabel: 'false accept rate', yLabel: 'true accept rate', xScale: 'log10', xDomain: [1e-4, 1], yDomain: [0.4, 1], series: rocSeries });
+  const svg = linePlotSvg({ title: 'LFW View 2: cosine baselines (faceres)', xLabel: 'false accept rate', yLabel: 'true accept rate', xScale: 'log10', xDomain: [1e-4, 1], yDomain: [0.4, 1], legend: 'bottom-right', series: rocSeries });
   await writeFile(values.plot ?? path.join(values.out, 'roc.svg'), svg);
 
   const pct = (x: number): string => (100 * x).toFixed(2);
