@@ -1,0 +1,56 @@
+/**
+ * Node-side loading and saving of `.pfehead` files, and the location of the head that
+ * ships in the repository's `models/` folder (no network).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isPfeError, PfeError } from '../core/errors.js';
+import type { UncertaintyHead } from './head-model.js';
+import { decodeHead, encodeHead } from './model-format.js';
+
+/** File name of the shipped default head (faceres backbone). */
+export const DEFAULT_HEAD_FILE_NAME = 'pfe-head-faceres.pfehead';
+
+/** Path of the shipped default head: `<package root>/models/pfe-head-faceres.pfehead` (this file sits in <root>/<out>/head/). */
+export function defaultHeadPath(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', DEFAULT_HEAD_FILE_NAME);
+}
+
+/** The shipped head's path when the file exists, else undefined. */
+export function findDefaultHead(): string | undefined {
+  const p = defaultHeadPath();
+  return existsSync(p) ? p : undefined;
+}
+
+/**
+ * Reads and checks a head file.
+ * @throws PfeError IO_ERROR (unreadable), INVALID_FORMAT / UNSUPPORTED_FORMAT (bad content; message starts with the path)
+ */
+export async function loadHeadFile(file: string): Promise<UncertaintyHead> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new PfeError('IO_ERROR', `cannot read head file ${file}: ${e instanceof Error ? e.message : String(e)}`, { path: file }, { cause: e });
+  }
+  try {
+    return decodeHead(bytes);
+  } catch (e) {
+    if (isPfeError(e)) throw new PfeError(e.code, `${file}: ${e.message}`, { ...e.details, path: file }, { cause: e });
+    throw e;
+  }
+}
+
+/** Writes a head file atomically (temporary file, then rename), creating the folder. */
+export async function saveHeadFile(file: string, head: UncertaintyHead): Promise<void> {
+  const bytes = encodeHead(head);
+  try {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await writeFile(`${file}.tmp`, bytes);
+    await rename(`${file}.tmp`, file);
+  } catch (e) {
+    throw new PfeError('IO_ERROR', `cannot write head file ${file}: ${e instanceof Error ? e.message : String(e)}`, { path: file }, { cause: e });
+  }
+}
