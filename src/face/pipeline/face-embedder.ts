@@ -11,15 +11,17 @@ import type { Backbone } from '../models/backbone.js';
 import { type FaceDetector, loadFaceDetector } from '../models/faceDetector.js';
 import { loadFaceres } from '../models/faceres.js';
 import { type BackendName, initBackend } from '../models/runtime.js';
-import type { FaceDetection, FiveLandmarks, RgbImage } from '../types.js';
+import type { Box, FaceDetection, FiveLandmarks, RgbImage } from '../types.js';
 
 /** Where an embedded face's landmarks came from. */
 export type LandmarkSource = 'given' | 'facemesh' | 'blazeface';
 
 /** One image to embed. */
 export interface EmbedRequest {
-  /** Image file path. */
+  /** Image file path (with `bytes`: only a label for messages). */
   readonly path: string;
+  /** Encoded image bytes (JPEG/PNG/WebP); when given, decoded instead of reading `path`. */
+  readonly bytes?: Uint8Array;
   /** Landmarks in the image's pixel coordinates; when absent the detector finds the face. */
   readonly landmarks?: FiveLandmarks;
   /** Degradations applied to the decoded image before detection and alignment. */
@@ -43,6 +45,8 @@ export interface EmbeddedFace {
   readonly detectorScore: number | null;
   /** Faces the detector found (null with given landmarks). */
   readonly faceCount: number | null;
+  /** Detector box of the chosen face in image pixels (null with given landmarks). */
+  readonly box?: Box | null;
   readonly imageWidth: number;
   readonly imageHeight: number;
 }
@@ -85,6 +89,7 @@ interface PreparedFace {
   readonly landmarkSource: LandmarkSource;
   readonly detectorScore: number | null;
   readonly faceCount: number | null;
+  readonly box: Box | null;
   readonly imageWidth: number;
   readonly imageHeight: number;
 }
@@ -121,12 +126,13 @@ export class FaceEmbedder {
   }
 
   private async prepare(request: EmbedRequest): Promise<PreparedFace> {
-    const decoded = await decodeImage(request.path, this.options.maxPixels === undefined ? {} : { maxPixels: this.options.maxPixels });
+    const decoded = await decodeImage(request.bytes ?? request.path, this.options.maxPixels === undefined ? {} : { maxPixels: this.options.maxPixels });
     const image = request.degrade !== undefined && request.degrade.length > 0 ? await applyDegradeSteps(decoded, request.degrade, request.seed ?? 0) : decoded;
     let landmarks = request.landmarks;
     let landmarkSource: LandmarkSource = 'given';
     let detectorScore: number | null = null;
     let faceCount: number | null = null;
+    let box: Box | null = null;
     if (landmarks === undefined) {
       const faces = await (await this.getDetector()).detectFaces(image);
       const face = pickSubjectFace(faces);
@@ -135,9 +141,10 @@ export class FaceEmbedder {
       landmarkSource = face.landmarkSource;
       detectorScore = face.score;
       faceCount = faces.length;
+      box = face.box;
     }
     const aligned = alignFace(image, landmarks, this.backbone.inputSize).image;
-    return { aligned, landmarks, landmarkSource, detectorScore, faceCount, imageWidth: image.width, imageHeight: image.height };
+    return { aligned, landmarks, landmarkSource, detectorScore, faceCount, box, imageWidth: image.width, imageHeight: image.height };
   }
 
   /**
@@ -175,6 +182,7 @@ export class FaceEmbedder {
         landmarkSource: p.landmarkSource,
         detectorScore: p.detectorScore,
         faceCount: p.faceCount,
+        box: p.box,
         imageWidth: p.imageWidth,
         imageHeight: p.imageHeight,
       };
