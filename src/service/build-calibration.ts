@@ -1,0 +1,133 @@
+/**
+ * Builds the service's calibration file from cached LFW embeddings (`pfe embed` output:
+ * mu.npy N×1024, index.json with images[i].path → row, identity = the image's folder):
+ * a seeded sample of impostor pairs (two different people), their cosine and, with a
+ * head, their MLS, turned into survival tables (see calibration.ts).
+ *
+ *   node build-<you>/service/build-calibration.js --data .cache/lfw/clean \
+ *     --out models/calibration-faceres.json [--head models/pfe-head-faceres.pfehead] [--pairs 200000] [--seed 1]
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { cosinePairs } from '../core/cosine.js';
+import { gaussianBatch } from '../core/embedding.js';
+import { PfeError } from '../core/errors.js';
+import { mlsPairs } from '../core/mls.js';
+import { SeededRandom } from '../core/random.js';
+import { uncertaintyScores } from '../core/uncertainty.js';
+import { initBackend } from '../face/models/runtime.js';
+import { readMatrixNpyFile } from '../io/npy-file.js';
+import { impostorTable, type ImpostorTable } from './calibration.js';
+import { CALIBRATION_FORMAT, CALIBRATION_VERSION, type CalibrationFileContent, saveCalibrationFile } from './calibration-file.js';
+import { type HeadBinding, loadHeadBinding, serviceEmbeddings } from './head-binding.js';
+
+/**
+ * Tail knots kept exactly: every impostor score with at most this many scores at or above
+ * it, i.e. FAR ≤ 5000/pairs (2.5% at 200k pairs), which covers every useful operating point.
+ */
+const EXACT_TAIL = 5000;
+/** Quantiles of clean-image uncertainty stored for the quality gate's default. */
+const UNCERTAINTY_QUANTILES = [0.5, 0.9, 0.95, 0.99, 0.995, 0.999];
+
+interface IndexJson {
+  readonly backbone?: string;
+  readonly images: readonly { readonly path: string; readonly status: string; readonly row?: number }[];
+}
+
+/** Identity label of each row (folder name), length N. */
+function rowIdentities(index: IndexJson, rows: number): Int32Array {
+  const ids = new Int32Array(rows).fill(-1);
+  const names = new Map<string, number>();
+  for (const im of index.images) {
+    if (im.status !== 'ok' || im.row === undefined) continue;
+    const person = path.basename(path.dirname(im.path));
+    let id = names.get(person);
+    if (id === undefined) names.set(person, (id = names.size));
+    ids[im.row] = id;
+  }
+  for (let r = 0; r < rows; r++) if (ids[r] === -1) throw new PfeError('INVALID_FORMAT', `row ${r} of mu.npy has no image in index.json`);
+  return ids;
+}
+
+/** Seeded impostor pairs: rows i ≠ j of different identities, uniform over rows. */
+function impostorPairs(identities: Int32Array, count: number, seed: number): { a: Uint32Array; b: Uint32Array } {
+  const rng = new SeededRandom(seed);
+  const n = identities.length;
+  const a = new Uint32Array(count);
+  const b = new Uint32Array(count);
+  for (let k = 0; k < count; ) {
+    const i = rng.nextUint32() % n;
+    const j = rng.nextUint32() % n;
+    if (identities[i] === identities[j]) continue;
+    a[k] = i;
+    b[k] = j;
+    k++;
+  }
+  return { a, b };
+}
+
+function sortedTable(metric: 'cosine' | 'mls', scores: Float64Array): ImpostorTable {
+  scores.sort();
+  return impostorTable(metric, scores, EXACT_TAIL);
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, out: { type: 'string' }, head: { type: 'string' }, pairs: { type: 'string' }, seed: { type: 'string' } },
+    strict: true,
+  });
+  const data = values.data ?? '.cache/lfw/clean';
+  const out = values.out ?? 'models/calibration-faceres.json';
+  const pairCount = Number(values.pairs ?? 200000);
+  const seed = Number(values.seed ?? 1);
+  const index = JSON.parse(await readFile(path.join(data, 'index.json'), 'utf8')) as IndexJson;
+  const mu = await readMatrixNpyFile(path.join(data, 'mu.npy'));
+  const identities = rowIdentities(index, mu.rows);
+  let binding: HeadBinding | undefined;
+  if (values.head !== undefined) {
+    binding = await loadHeadBinding(values.head);
+    await initBackend('wasm');
+  }
+  const kind = binding?.head.architecture.inputKind;
+  const features = kind === 'pooled_global' || kind === 'pooled_grid2x2' ? { [kind]: (await readMatrixNpyFile(path.join(data, `${kind}.npy`))).data } : {};
+  const emb = serviceEmbeddings(binding, { count: mu.rows, mu: mu.data, features });
+  const { a, b } = impostorPairs(identities, pairCount, seed);
+  const meanBatch = { count: emb.count, dim: emb.dim, mu: emb.mu };
+  const tables: { cosine: ImpostorTable; mls?: ImpostorTable } = { cosine: sortedTable('cosine', cosinePairs(meanBatch, meanBatch, a, b)) };
+  let uncertaintyQuantiles: Record<string, number> | undefined;
+  if (emb.sigmaSq !== null) {
+    const batch = gaussianBatch(emb.mu, emb.sigmaSq, emb.dim);
+    tables.mls = sortedTable('mls', mlsPairs(batch, batch, a, b));
+    const u = uncertaintyScores(batch).sort();
+    uncertaintyQuantiles = Object.fromEntries(UNCERTAINTY_QUANTILES.map((q) => [String(q), quantile(u, q)]));
+  }
+  const content: CalibrationFileContent = {
+    format: CALIBRATION_FORMAT,
+    version: CALIBRATION_VERSION,
+    backbone: index.backbone ?? 'faceres',
+    head: binding?.identity ?? null,
+    source: {
+      data: 'LFW (Huang et al. 2007), all images, landmarks as in the embedding cache',
+      cache: data,
+      images: mu.rows,
+      identities: new Set(identities).size,
+      impostorPairs: pairCount,
+      pairSampling: 'uniform over rows, different folder names, with replacement',
+      seed,
+      exactTailKnots: EXACT_TAIL,
+      command: `node <build>/service/build-calibration.js ${process.argv.slice(2).join(' ')}`,
+    },
+    tables,
+    ...(uncertaintyQuantiles === undefined ? {} : { uncertaintyQuantiles }),
+  };
+  await saveCalibrationFile(out, content);
+  const t = tables.cosine;
+  process.stdout.write(`wrote ${out}: ${pairCount} impostor pairs, cosine knots ${t.scores.length}${tables.mls ? `, mls knots ${tables.mls.scores.length}` : ''}\n`);
+}
+
+await main();
