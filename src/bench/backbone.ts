@@ -47,6 +47,9 @@ async function main(): Promise<void> {
   const images: RgbImage[] = Array.from({ length: count }, (_, i) => decoded[i % decoded.length]!);
   console.log(`${count} images (${decoded.length} distinct LFW fixtures, ${decoded[0]!.width}×${decoded[0]!.height})`);
 
+  const decodeMs = await msPerItem(files.length, 3, () => Promise.all(files.map((f) => decodeImage(f))));
+  console.log(`decode (sharp, 150×150 JPEG): ${decodeMs.toFixed(2)} ms/image`);
+
   const detector = await loadFaceDetector();
   const detMs = await msPerItem(images.length, 2, async () => {
     for (const img of images) await detector.detectFaces(img);
@@ -57,6 +60,14 @@ async function main(): Promise<void> {
     const found = await detector.detectFaces(img);
     if (found[0] !== undefined) aligned.push(alignFace(img, found[0].landmarks, 224).image);
   }
+  const landmarks = await Promise.all(decoded.map(async (img) => (await detector.detectFaces(img))[0]?.landmarks));
+  const alignMs = await msPerItem(decoded.length, 3, async () => {
+    decoded.forEach((img, i) => {
+      const l = landmarks[i];
+      if (l !== undefined) alignFace(img, l, 224);
+    });
+  });
+  console.log(`align (similarity fit + bilinear warp to 224×224): ${alignMs.toFixed(2)} ms/image`);
   detector.dispose();
   const faces: RgbImage[] = Array.from({ length: count }, (_, i) => aligned[i % aligned.length]!);
 
