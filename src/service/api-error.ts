@@ -1,0 +1,54 @@
+/**
+ * Errors of the HTTP API: a machine-readable code and an HTTP status. Every error
+ * response is `{ "error": { "code", "message" } }`, never a stack trace.
+ */
+import type { PfeErrorCode } from '../core/errors.js';
+
+/** Codes the API answers with (library codes pass through for image problems). */
+export type ApiErrorCode =
+  | 'UNAUTHORIZED'
+  | 'INVALID_REQUEST'
+  | 'UNKNOWN_FIELD'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'NOT_FOUND'
+  | 'SUBJECT_NOT_FOUND'
+  | 'FACE_NOT_FOUND'
+  | 'SUBJECT_EXISTS'
+  | 'LOW_QUALITY'
+  | 'MULTIPLE_FACES'
+  | 'EMPTY_GALLERY'
+  | 'SERVICE_BUSY'
+  | 'INTERNAL_ERROR'
+  | PfeErrorCode;
+
+/** An error with the HTTP status and code it is answered with. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    /** Extra response headers (e.g. Retry-After). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * HTTP status of a library error about an uploaded image: 413 for images over the pixel
+ * limit, 422 for content that is well-formed as a request but unusable (corrupt, no face),
+ * 500 for anything that is the server's fault (models, I/O).
+ */
+export function statusOfImageError(code: PfeErrorCode): number {
+  switch (code) {
+    case 'IMAGE_TOO_LARGE':
+      return 413;
+    case 'IMAGE_DECODE_FAILED':
+    case 'UNSUPPORTED_FORMAT':
+    case 'NO_FACE':
+      return 422;
+    default:
+      return 500;
+  }
+}
