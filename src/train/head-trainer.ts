@@ -1,10 +1,16 @@
 /**
- * One training step of the uncertainty head on TensorFlow.js core: forward pass with batch
- * statistics, the MLS loss (mls-loss.ts, float64 on the host), and a hand-written backward
- * pass. tfjs-core's Node bundle registers no gradient functions (they live in separate
- * modules that do not load under Node's ESM resolver), and the head is small enough that
- * its backward pass is a dozen lines; the gradient check in head-trainer.test.ts compares it
- * with finite differences of the float64 reference forward.
+ * One training step of the uncertainty head: forward pass with batch statistics, the MLS
+ * loss (mls-loss.ts, float64), and a hand-written backward pass. tfjs-core's Node bundle
+ * registers no gradient functions (they live in separate modules that do not load under
+ * Node's ESM resolver), and the head is small enough that its backward pass is a dozen
+ * lines; the gradient check in head-trainer.test.ts compares it with finite differences
+ * of the float64 reference forward.
+ *
+ * Where the time goes (measured on this 2-core machine, see docs/RESULTS.md): the tfjs wasm
+ * matMul is fast only for products with a long inner dimension (x·W1, inner C = 1024) and
+ * 3–10× slower than a plain loop for the weight gradients, whose inner dimension is the
+ * batch; its broadcasting element-wise ops cost tens of ms on B×H. So tfjs computes the two
+ * forward products and everything else runs in host loops over typed arrays.
  *
  * Optimiser: momentum SGD as TensorFlow's MomentumOptimizer (acc = μ·acc + g; w −= lr·acc);
  * L2 weight decay on the two FC weight matrices as slim's l2_regularizer (wd/2·‖W‖²).
@@ -75,81 +81,113 @@ export interface StepResult extends MlsLossValue {
   readonly meanSigmaSq: number;
 }
 
-interface Forward {
-  readonly x: tf.Tensor2D;
-  readonly n1: tf.Tensor2D;
-  readonly inv1: tf.Tensor1D;
-  readonly y1: tf.Tensor2D;
-  readonly hidden: tf.Tensor2D;
-  readonly n2: tf.Tensor2D;
-  readonly inv2: tf.Tensor1D;
-  readonly mean1: tf.Tensor1D;
-  readonly var1: tf.Tensor1D;
-  readonly mean2: tf.Tensor1D;
-  readonly var2: tf.Tensor1D;
-  /** Compact z: B (scalar) or B×O. */
-  readonly zt: tf.Tensor;
+/** Batch statistics of the two batch norms (for the moving averages). */
+interface BatchStats {
+  readonly mean1: Float64Array;
+  readonly var1: Float64Array;
+  readonly mean2: Float64Array;
+  readonly var2: Float64Array;
 }
 
-/** Holds the head's variables as tfjs tensors and trains them step by step. */
+/** rows×inner times inner×cols, row-major, on the active tfjs backend. */
+function matMul(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
+  const t = tf.tidy(() => tf.matMul(tf.tensor2d(a, [rows, inner]), tf.tensor2d(b, [inner, cols])));
+  const out = t.dataSync() as Float32Array;
+  t.dispose();
+  return out;
+}
+
+/** out (K×N) = aᵀ·b + wd·w for a: B×K, b: B×N (the weight gradient of a no-bias FC layer). */
+function weightGradient(a: Float32Array, b: Float64Array, batch: number, k: number, n: number, w: Float32Array, wd: number): Float64Array {
+  const out = new Float64Array(k * n);
+  for (let i = 0; i < batch; i++) {
+    const oa = i * k;
+    const ob = i * n;
+    for (let r = 0; r < k; r++) {
+      const v = a[oa + r]!;
+      if (v === 0) continue; // ReLU outputs are often exactly 0
+      const oo = r * n;
+      for (let c = 0; c < n; c++) out[oo + c]! += v * b[ob + c]!;
+    }
+  }
+  for (let q = 0; q < out.length; q++) out[q]! += wd * w[q]!;
+  return out;
+}
+
+/** out (B×K) = d·wᵀ for d: B×N, w: K×N (the gradient flowing back through an FC layer). */
+function backThroughWeights(d: Float64Array, w: Float32Array, batch: number, k: number, n: number): Float64Array {
+  const out = new Float64Array(batch * k);
+  for (let i = 0; i < batch; i++) {
+    const od = i * n;
+    for (let r = 0; r < k; r++) {
+      const ow = r * n;
+      let s = 0;
+      for (let c = 0; c < n; c++) s += d[od + c]! * w[ow + c]!;
+      out[i * k + r] = s;
+    }
+  }
+  return out;
+}
+
+/** Column-wise batch normalisation of a B×M matrix: n = (a − mean)/sqrt(var + eps), biased variance. */
+function batchNorm(a: Float32Array, batch: number, m: number, eps: number): { n: Float64Array; inv: Float64Array; mean: Float64Array; variance: Float64Array } {
+  const mean = new Float64Array(m);
+  const variance = new Float64Array(m);
+  for (let i = 0; i < batch; i++) for (let j = 0; j < m; j++) mean[j]! += a[i * m + j]!;
+  for (let j = 0; j < m; j++) mean[j]! /= batch;
+  for (let i = 0; i < batch; i++)
+    for (let j = 0; j < m; j++) {
+      const d = a[i * m + j]! - mean[j]!;
+      variance[j]! += d * d;
+    }
+  const inv = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    variance[j]! /= batch;
+    inv[j] = 1 / Math.sqrt(variance[j]! + eps);
+  }
+  const n = new Float64Array(batch * m);
+  for (let i = 0; i < batch; i++) for (let j = 0; j < m; j++) n[i * m + j] = (a[i * m + j]! - mean[j]!) * inv[j]!;
+  return { n, inv, mean, variance };
+}
+
+/** Backward of batchNorm in place on dn: da = inv·(dn − mean_b dn − n·mean_b(dn·n)). */
+function batchNormBackward(dn: Float64Array, n: Float64Array, inv: Float64Array, batch: number, m: number): Float64Array {
+  const meanD = new Float64Array(m);
+  const meanDn = new Float64Array(m);
+  for (let i = 0; i < batch; i++)
+    for (let j = 0; j < m; j++) {
+      meanD[j]! += dn[i * m + j]!;
+      meanDn[j]! += dn[i * m + j]! * n[i * m + j]!;
+    }
+  for (let i = 0; i < batch; i++)
+    for (let j = 0; j < m; j++) {
+      const q = i * m + j;
+      dn[q] = inv[j]! * (dn[q]! - meanD[j]! / batch - (n[q]! * meanDn[j]!) / batch);
+    }
+  return dn;
+}
+
+/** Holds the head's weights and momentum and trains them step by step. */
 export class HeadTrainer {
   readonly architecture: HeadArchitecture;
   readonly settings: OptimiserSettings;
-  private readonly vars: Record<TrainableName, tf.Variable>;
-  private readonly acc: Record<TrainableName, tf.Variable>;
-  private readonly fixed: Pick<HeadWeights, 'inputMean' | 'inputScale' | 'muMean'>;
-  private readonly moving: Pick<HeadWeights, 'bn1MovingMean' | 'bn1MovingVar' | 'bn2MovingMean' | 'bn2MovingVar'>;
+  private readonly w: { -readonly [K in keyof HeadWeights]: Float32Array };
+  private readonly acc: Record<TrainableName, Float32Array>;
 
   /** Starts from `weights` (copied); momentum accumulators start at zero unless given. */
   constructor(a: HeadArchitecture, weights: HeadWeights, settings: OptimiserSettings = DEFAULT_OPTIMISER, momentum?: Record<TrainableName, Float32Array>) {
     this.architecture = a;
     this.settings = settings;
-    const shapes: Record<TrainableName, number[]> = {
-      w1: [a.inputDim, a.hiddenDim],
-      bn1Gamma: [a.hiddenDim],
-      bn1Beta: [a.hiddenDim],
-      w2: [a.hiddenDim, a.outputDim],
-      sigmaGamma: [1],
-      sigmaBeta: [1],
-    };
-    const vars = {} as Record<TrainableName, tf.Variable>;
-    const acc = {} as Record<TrainableName, tf.Variable>;
+    const w = {} as { -readonly [K in keyof HeadWeights]: Float32Array };
+    for (const k of Object.keys(weights) as (keyof HeadWeights)[]) w[k] = weights[k].slice();
+    this.w = w;
+    const acc = {} as Record<TrainableName, Float32Array>;
     for (const name of TRAINABLE_NAMES) {
-      vars[name] = tf.variable(tf.tensor(weights[name], shapes[name]), true, undefined, 'float32');
       const m = momentum?.[name];
-      acc[name] = tf.variable(m === undefined ? tf.zeros(shapes[name]) : tf.tensor(m, shapes[name]), false);
+      if (m !== undefined && m.length !== w[name].length) throw new PfeError('DIMENSION_MISMATCH', `momentum ${name} has ${m.length} values, the weight ${w[name].length}`);
+      acc[name] = m === undefined ? new Float32Array(w[name].length) : m.slice();
     }
-    this.vars = vars;
     this.acc = acc;
-    this.fixed = { inputMean: weights.inputMean.slice(), inputScale: weights.inputScale.slice(), muMean: weights.muMean.slice() };
-    this.moving = {
-      bn1MovingMean: weights.bn1MovingMean.slice(),
-      bn1MovingVar: weights.bn1MovingVar.slice(),
-      bn2MovingMean: weights.bn2MovingMean.slice(),
-      bn2MovingVar: weights.bn2MovingVar.slice(),
-    };
-  }
-
-  private forward(x: Float32Array, batch: number): Forward {
-    const a = this.architecture;
-    const eps = a.bnEpsilon;
-    const v = this.vars;
-    return tf.tidy(() => {
-      const xt = tf.tensor2d(x, [batch, a.inputDim]);
-      const a1 = tf.matMul(xt, v.w1 as tf.Tensor2D);
-      const m1 = tf.moments(a1, 0);
-      const inv1 = tf.rsqrt(tf.add(m1.variance, eps)) as tf.Tensor1D;
-      const n1 = tf.mul(tf.sub(a1, m1.mean), inv1) as tf.Tensor2D;
-      const y1 = tf.add(tf.mul(n1, v.bn1Gamma), v.bn1Beta) as tf.Tensor2D;
-      const hidden = tf.relu(y1);
-      const a2 = tf.matMul(hidden, v.w2 as tf.Tensor2D);
-      const m2 = tf.moments(a2, 0);
-      const inv2 = tf.rsqrt(tf.add(m2.variance, eps)) as tf.Tensor1D;
-      const n2 = tf.mul(tf.sub(a2, m2.mean), inv2) as tf.Tensor2D;
-      let z = tf.add(tf.mul(n2, v.sigmaGamma), v.sigmaBeta);
-      if (a.sigmaMode === 'scalar') z = tf.mean(z, 1);
-      return { x: xt, n1, inv1, y1, hidden, n2, inv2, mean1: m1.mean as tf.Tensor1D, var1: m1.variance as tf.Tensor1D, mean2: m2.mean as tf.Tensor1D, var2: m2.variance as tf.Tensor1D, zt: z };
-    });
   }
 
   /**
@@ -158,134 +196,143 @@ export class HeadTrainer {
    * @param mu B×D centred, L2-normalised mu
    * @param labels B identity labels
    */
-  gradients(x: Float32Array, mu: Float32Array, labels: Int32Array): { result: StepResult; grads: Record<TrainableName, Float32Array> } {
-    const { result, grads, forward } = this.forwardBackward(x, mu, labels);
-    const out = {} as Record<TrainableName, Float32Array>;
-    for (const name of TRAINABLE_NAMES) out[name] = grads[name].dataSync() as Float32Array;
-    tf.dispose(Object.values(grads));
-    disposeForward(forward);
-    return { result, grads: out };
+  gradients(x: Float32Array, mu: Float32Array, labels: Int32Array): { result: StepResult; grads: Record<TrainableName, Float64Array> } {
+    const { result, grads } = this.forwardBackward(x, mu, labels);
+    return { result, grads };
   }
 
-  private forwardBackward(x: Float32Array, mu: Float32Array, labels: Int32Array): { result: StepResult; grads: Record<TrainableName, tf.Tensor>; forward: Forward } {
+  private forwardBackward(x: Float32Array, mu: Float32Array, labels: Int32Array): { result: StepResult; grads: Record<TrainableName, Float64Array>; stats: BatchStats } {
     const a = this.architecture;
+    const w = this.w;
     const batch = labels.length;
-    if (x.length !== batch * a.inputDim) throw new PfeError('DIMENSION_MISMATCH', `x has ${x.length} values, expected ${batch}×${a.inputDim}`);
+    const { inputDim: c, hiddenDim: h, outputDim: o } = a;
+    if (x.length !== batch * c) throw new PfeError('DIMENSION_MISMATCH', `x has ${x.length} values, expected ${batch}×${c}`);
     if (mu.length !== batch * a.muDim) throw new PfeError('DIMENSION_MISMATCH', `mu has ${mu.length} values, expected ${batch}×${a.muDim}`);
-    const f = this.forward(x, batch);
-    const z = f.zt.dataSync() as Float32Array;
-    f.zt.dispose();
+    for (let k = 0; k < x.length; k++) if (!Number.isFinite(x[k]!)) throw new PfeError('NON_FINITE', `input x[${Math.floor(k / c)}][${k % c}] is ${x[k]}`);
+    // Forward.
+    const bn1 = batchNorm(matMul(x, batch, c, w.w1, h), batch, h, a.bnEpsilon);
+    const y1 = new Float64Array(batch * h);
+    const hidden = new Float32Array(batch * h);
+    for (let i = 0; i < batch; i++)
+      for (let j = 0; j < h; j++) {
+        const q = i * h + j;
+        y1[q] = bn1.n[q]! * w.bn1Gamma[j]! + w.bn1Beta[j]!;
+        hidden[q] = y1[q]! > 0 ? y1[q]! : 0;
+      }
+    const bn2 = batchNorm(matMul(hidden, batch, h, w.w2, o), batch, o, a.bnEpsilon);
+    const gamma = w.sigmaGamma[0]!;
+    const beta = w.sigmaBeta[0]!;
+    const scalar = a.sigmaMode === 'scalar';
+    const z = new Float64Array(scalar ? batch : batch * o);
+    if (scalar) {
+      for (let i = 0; i < batch; i++) {
+        let s = 0;
+        for (let j = 0; j < o; j++) s += bn2.n[i * o + j]!;
+        z[i] = gamma * (s / o) + beta;
+      }
+    } else {
+      for (let q = 0; q < z.length; q++) z[q] = gamma * bn2.n[q]! + beta;
+    }
     const sigmaSq = new Float64Array(z.length);
-    for (let k = 0; k < z.length; k++) sigmaSq[k] = SIGMA_SQ_FLOOR + Math.exp(z[k]!);
-    const pairs = batchPairs(labels);
-    const dSigma = new Float64Array(z.length);
-    const loss = mlsLoss(
-      { mu, dim: a.muDim, sigmaSq, genuine: pairs.genuine, ...(this.settings.impostorWeight > 0 ? { impostor: pairs.impostor, impostorWeight: this.settings.impostorWeight } : {}) },
-      dSigma,
-    );
-    // dσ²/dz = exp(z).
-    const dz = new Float32Array(z.length);
     let sigmaSum = 0;
     for (let k = 0; k < z.length; k++) {
-      dz[k] = dSigma[k]! * Math.exp(z[k]!);
+      sigmaSq[k] = SIGMA_SQ_FLOOR + Math.exp(z[k]!);
       sigmaSum += sigmaSq[k]!;
     }
-    const v = this.vars;
+    const pairs = batchPairs(labels);
+    const dSigma = new Float64Array(z.length);
+    const impostor = this.settings.impostorWeight > 0 ? { impostor: pairs.impostor, impostorWeight: this.settings.impostorWeight } : {};
+    const loss = mlsLoss({ mu, dim: a.muDim, sigmaSq, genuine: pairs.genuine, ...impostor }, dSigma);
+    // Backward: dσ²/dz = exp(z); z = γ·n2 + β (averaged over the O outputs in scalar mode).
+    const dn2 = new Float64Array(batch * o);
+    let gGamma = 0;
+    let gBeta = 0;
+    for (let i = 0; i < batch; i++)
+      for (let j = 0; j < o; j++) {
+        const q = i * o + j;
+        const dz = scalar ? (dSigma[i]! * Math.exp(z[i]!)) / o : dSigma[q]! * Math.exp(z[q]!);
+        gGamma += dz * bn2.n[q]!;
+        gBeta += dz;
+        dn2[q] = gamma * dz;
+      }
+    const da2 = batchNormBackward(dn2, bn2.n, bn2.inv, batch, o);
     const wd = this.settings.weightDecay;
-    const grads = tf.tidy(() => {
-      const o = a.outputDim;
-      const dzFull =
-        a.sigmaMode === 'scalar' ? tf.tile(tf.div(tf.tensor2d(dz, [batch, 1]), o), [1, o]) : tf.tensor2d(dz, [batch, o]);
-      const gSigmaGamma = tf.reshape(tf.sum(tf.mul(dzFull, f.n2)), [1]);
-      const gSigmaBeta = tf.reshape(tf.sum(dzFull), [1]);
-      const dn2 = tf.mul(dzFull, v.sigmaGamma);
-      const da2 = bnBackward(dn2, f.n2, f.inv2);
-      const gW2 = tf.add(tf.matMul(f.hidden, da2, true, false), tf.mul(v.w2, wd));
-      const dHidden = tf.matMul(da2, v.w2 as tf.Tensor2D, false, true);
-      const dy1 = tf.mul(dHidden, tf.step(f.y1));
-      const gBn1Gamma = tf.sum(tf.mul(dy1, f.n1), 0);
-      const gBn1Beta = tf.sum(dy1, 0);
-      const da1 = bnBackward(tf.mul(dy1, v.bn1Gamma), f.n1, f.inv1);
-      const gW1 = tf.add(tf.matMul(f.x, da1, true, false), tf.mul(v.w1, wd));
-      return { w1: gW1, bn1Gamma: gBn1Gamma, bn1Beta: gBn1Beta, w2: gW2, sigmaGamma: gSigmaGamma, sigmaBeta: gSigmaBeta } as Record<TrainableName, tf.Tensor>;
-    });
-    const decay = tf.tidy(() => tf.add(tf.sum(tf.square(v.w1)), tf.sum(tf.square(v.w2))).dataSync()[0]!);
+    const gW2 = weightGradient(hidden, da2, batch, h, o, w.w2, wd);
+    const dy1 = backThroughWeights(da2, w.w2, batch, h, o);
+    const gBn1Gamma = new Float64Array(h);
+    const gBn1Beta = new Float64Array(h);
+    for (let i = 0; i < batch; i++)
+      for (let j = 0; j < h; j++) {
+        const q = i * h + j;
+        const d = y1[q]! > 0 ? dy1[q]! : 0;
+        gBn1Gamma[j]! += d * bn1.n[q]!;
+        gBn1Beta[j]! += d;
+        dy1[q] = d * w.bn1Gamma[j]!;
+      }
+    const da1 = batchNormBackward(dy1, bn1.n, bn1.inv, batch, h);
+    const gW1 = weightGradient(x, da1, batch, c, h, w.w1, wd);
+    let decay = 0;
+    for (const v of w.w1) decay += v * v;
+    for (const v of w.w2) decay += v * v;
     const result: StepResult = { ...loss, totalLoss: loss.loss + 0.5 * wd * decay, meanSigmaSq: sigmaSum / z.length };
-    return { result, grads, forward: f };
+    return {
+      result,
+      grads: { w1: gW1, bn1Gamma: gBn1Gamma, bn1Beta: gBn1Beta, w2: gW2, sigmaGamma: Float64Array.of(gGamma), sigmaBeta: Float64Array.of(gBeta) },
+      stats: { mean1: bn1.mean, var1: bn1.variance, mean2: bn2.mean, var2: bn2.variance },
+    };
   }
 
   /**
    * One momentum-SGD step on a batch; updates the BN moving statistics.
-   * @throws PfeError NON_FINITE when the loss or a gradient is not finite (nothing is updated then)
+   * @throws PfeError NON_FINITE when the input, the loss or a gradient is not finite (nothing is updated then)
    */
   step(x: Float32Array, mu: Float32Array, labels: Int32Array, learningRate: number): StepResult {
-    const { result, grads, forward } = this.forwardBackward(x, mu, labels);
-    try {
-      if (!Number.isFinite(result.totalLoss)) throw new PfeError('NON_FINITE', `the loss is ${result.totalLoss}`);
-      const gradNormSq = tf.tidy(() => TRAINABLE_NAMES.reduce((s, n) => tf.add(s, tf.sum(tf.square(grads[n]))), tf.scalar(0)).dataSync()[0]!);
-      if (!Number.isFinite(gradNormSq)) throw new PfeError('NON_FINITE', `the gradient norm is ${Math.sqrt(gradNormSq)} (loss ${result.totalLoss})`);
-      const mom = this.settings.momentum;
-      tf.tidy(() => {
-        for (const name of TRAINABLE_NAMES) {
-          const acc = tf.add(tf.mul(this.acc[name], mom), grads[name]);
-          this.acc[name].assign(acc);
-          this.vars[name].assign(tf.sub(this.vars[name], tf.mul(acc, learningRate)));
-        }
-      });
-      const d = this.settings.bnDecay;
-      const update = (moving: Float32Array, batch: tf.Tensor): void => {
-        const b = batch.dataSync();
-        for (let j = 0; j < moving.length; j++) moving[j] = d * moving[j]! + (1 - d) * b[j]!;
-      };
-      update(this.moving.bn1MovingMean, forward.mean1);
-      update(this.moving.bn1MovingVar, forward.var1);
-      update(this.moving.bn2MovingMean, forward.mean2);
-      update(this.moving.bn2MovingVar, forward.var2);
-      return result;
-    } finally {
-      tf.dispose(Object.values(grads));
-      disposeForward(forward);
+    const { result, grads, stats } = this.forwardBackward(x, mu, labels);
+    if (!Number.isFinite(result.totalLoss)) throw new PfeError('NON_FINITE', `the loss is ${result.totalLoss}`);
+    for (const name of TRAINABLE_NAMES) {
+      const g = grads[name];
+      for (let k = 0; k < g.length; k++) if (!Number.isFinite(g[k]!)) throw new PfeError('NON_FINITE', `the gradient of ${name}[${k}] is ${g[k]} (loss ${result.totalLoss})`);
     }
+    const mom = this.settings.momentum;
+    for (const name of TRAINABLE_NAMES) {
+      const g = grads[name];
+      const acc = this.acc[name];
+      const w = this.w[name];
+      for (let k = 0; k < g.length; k++) {
+        acc[k] = mom * acc[k]! + g[k]!;
+        w[k]! -= learningRate * acc[k]!;
+      }
+    }
+    const d = this.settings.bnDecay;
+    const update = (moving: Float32Array, batch: Float64Array): void => {
+      for (let j = 0; j < moving.length; j++) moving[j] = d * moving[j]! + (1 - d) * batch[j]!;
+    };
+    update(this.w.bn1MovingMean, stats.mean1);
+    update(this.w.bn1MovingVar, stats.var1);
+    update(this.w.bn2MovingMean, stats.mean2);
+    update(this.w.bn2MovingVar, stats.var2);
+    return result;
   }
 
   /** A copy of the current weights (trainables, moving statistics, normalisations). */
   weights(): HeadWeights {
-    const w = {} as Record<TrainableName, Float32Array>;
-    for (const name of TRAINABLE_NAMES) w[name] = (this.vars[name].dataSync() as Float32Array).slice();
-    return {
-      ...this.fixed,
-      ...w,
-      bn1MovingMean: this.moving.bn1MovingMean.slice(),
-      bn1MovingVar: this.moving.bn1MovingVar.slice(),
-      bn2MovingMean: this.moving.bn2MovingMean.slice(),
-      bn2MovingVar: this.moving.bn2MovingVar.slice(),
-      muMean: this.fixed.muMean.slice(),
-    };
+    const out = {} as { -readonly [K in keyof HeadWeights]: Float32Array };
+    for (const k of Object.keys(this.w) as (keyof HeadWeights)[]) out[k] = this.w[k].slice();
+    return out;
   }
 
   /** A copy of the momentum accumulators (for checkpoints). */
   momentumState(): Record<TrainableName, Float32Array> {
     const out = {} as Record<TrainableName, Float32Array>;
-    for (const name of TRAINABLE_NAMES) out[name] = (this.acc[name].dataSync() as Float32Array).slice();
+    for (const name of TRAINABLE_NAMES) out[name] = this.acc[name].slice();
     return out;
   }
 
-  /** Frees the tfjs variables. */
-  dispose(): void {
-    tf.dispose([...Object.values(this.vars), ...Object.values(this.acc)]);
-  }
+  /** Nothing to free (weights live on the host); kept so callers can treat trainers uniformly. */
+  dispose(): void {}
 }
 
-/** Backward of x ↦ n = (x − mean_b x)·inv with batch statistics: dx = inv·(dn − mean_b dn − n·mean_b(dn·n)). */
-function bnBackward(dn: tf.Tensor, n: tf.Tensor, inv: tf.Tensor): tf.Tensor2D {
-  return tf.mul(inv, tf.sub(tf.sub(dn, tf.mean(dn, 0)), tf.mul(n, tf.mean(tf.mul(dn, n), 0)))) as tf.Tensor2D;
-}
-
-function disposeForward(f: Forward): void {
-  tf.dispose([f.x, f.n1, f.inv1, f.y1, f.hidden, f.n2, f.inv2, f.mean1, f.var1, f.mean2, f.var2]);
-}
-
-/** Convenience for callers drawing per-step randomness: the learning rate of `step` under a two-stage schedule. */
+/** The learning rate of `step` under a piecewise-constant schedule: rates[k] from boundaries[k−1] on. */
 export function scheduledLearningRate(step: number, rates: readonly number[], boundaries: readonly number[]): number {
   let k = 0;
   while (k < boundaries.length && step >= boundaries[k]!) k++;
