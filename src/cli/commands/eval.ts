@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PfeError } from '../../core/errors.js';
+import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
+import { parseLfwPairs } from '../../eval/lfw-protocol.js';
+import { parsePairFile, type PairList } from '../../eval/pair-file.js';
+import { runVerificationJob, type VerificationJob } from '../../eval/run-verification.js';
+import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
+import { type CliCommand, UsageError } from '../command.js';
+import { createProgress, type Progress } from '../progress.js';
+
+/** Default per-image cache folder, shared with `pfe embed`. */
+const DEFAULT_CACHE_DIR = path.join('.cache', 'embed');
+/** Where `pfe embed` runs of the whole of LFW are kept in this repository (clean, MTCNN landmarks). */
+const DEFAULT_LFW_FOLDER = path.join('.cache', 'lfw', 'clean');
+
+const COMMON_OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  landmarks: { type: 'string' },
+  'landmark-scale': { type: 'string' },
+  embeddings: { type: 'string', multiple: true },
+  head: { type: 'string' },
+  'fold-heads': { type: 'string' },
+  'no-default-head': { type: 'boolean' },
+  ablations: { type: 'boolean' },
+  degrade: { type: 'string' },
+  seed: { type: 'string' },
+  cache: { type: 'string' },
+  workers: { type: 'string' },
+} as const;
+
+const commonHelp = `      --embeddings <dir>   an embedding folder of \`pfe embed\` to take images from (repeatable);
+                           images not in it are embedded now (per-image cache: ${DEFAULT_CACHE_DIR})
+      --landmarks <file>   5-point landmarks ('Person/Person_0001.jpg x1..x5 y1..y5', keys relative
+                           to the image root); images not in it go through the detector
+      --landmark-scale <f> factor on the file's coordinates (default ${LFW_LANDMARK_SCALE_150}, LFW's 250→150 px)
+      --head <file>        uncertainty head (.pfehead) for MLS; default: the shipped head if present
+      --fold-heads <pat>   per-fold heads, '{fold}' = 0-based held-out fold, e.g. models/fold{fold}.pfehead
+      --no-default-head    do not fall back to the shipped head
+      --ablations          also MLS weighting-only, penalty-only and cosine on the head's centred mu
+      --degrade <spec>     degrade every image first (e.g. level:3), seeded per image by --seed
+      --seed <N>           base seed of the degradations (default 0)
+      --cache <dir>        per-image cache (default ${DEFAULT_CACHE_DIR})
+      --workers <n>        embedding worker threads (default one per core)
+  -o, --out <dir>          output folder: results.json, table.md, roc.svg`;
+
+const usage = `Usage: pfe eval <protocol> [options]
+
+Protocols:
+  pairs --pairs FILE --root DIR --out DIR   verification on any pair list
+  lfw [--root ../shared/data/lfw]           LFW View 2 (6,000 pairs, 10 folds)
+
+Every protocol compares cosine on raw mu, cosine on centred mu and, with a head, MLS.
+A pair with an image that fails (unreadable, no face) counts as an error: a genuine pair
+is a false reject, an impostor pair a correct reject. Results: k-fold accuracy (when the
+pairs have folds; threshold from the other folds), TAR at FAR 1e-3 and 1e-2, AUC, ROC.
+
+pfe eval pairs: pair-file format, one pair per line (TAB-separated, '#' comments):
+  pathA<TAB>pathB<TAB>label[<TAB>fold]      label 1 = same person, 0 = different
+  Paths are relative to --root. The fold column is optional (all lines or none).
+
+pfe eval lfw: --root is the LFW folder (pairs.txt, images/, ldmark_lfw_mtcnncaffe.txt);
+  by default the images come from ${DEFAULT_LFW_FOLDER} when it exists and are aligned with
+  the MTCNN landmark file. Centred cosine subtracts the mean mu of the other nine folds.
+
+Options:
+      --pairs <file>       (pairs) the pair list
+      --root <dir>         (pairs) image root; (lfw) LFW folder, default ../shared/data/lfw
+${commonHelp}`;
+
+type Values = ReturnType<typeof parseCommandArgs<typeof COMMON_OPTIONS & { pairs: { type: 'string' }; root: { type: 'string' } }>>['values'];
+
+async function jobFrom(values: Values, protocol: string, pairList: PairList, root: string, landmarkFile: string | undefined, folders: string[], outDefault?: string): Promise<VerificationJob> {
+  const outDir = values.out ?? outDefault;
+  if (outDir === undefined) throw new UsageError('--out is required');
+  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
+  let progress: Progress | undefined;
+  let last = 0;
+  return {
+    title: protocol === 'lfw' ? 'LFW View 2' : `pairs: ${path.basename(values.pairs ?? '')}`,
+    pairList,
+    root,
+    embeddingFolders: folders,
+    ...(landmarkFile === undefined ? {} : { landmarks: await loadLfwLandmarks(landmarkFile, { scale }) }),
+    ...(values.degrade === undefined ? {} : { degrade: values.degrade }),
+    ...(values.seed === undefined ? {} : { seed: integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 0) }),
+    cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+    ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
+    heads: {
+      ...(values.head === undefined ? {} : { headFile: values.head }),
+      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
+      useDefaultHead: values['no-default-head'] !== true,
+    },
+    ablations: values.ablations === true,
+    outDir,
+    log: (line) => process.stderr.write(`pfe eval ${protocol}: ${line}\n`),
+    onProgress: (finished, all) => {
+      progress ??= createProgress(`pfe eval ${protocol}: images`, all, process.stderr);
+      progress.tick(finished - last);
+      last = finished;
+      if (finished === all) progress.done();
+    },
+    meta: {
+      command: `pfe eval ${process.argv.slice(3).join(' ')}`,
+      root,
+      landmarks: landmarkFile ?? null,
+      embeddingFolders: folders,
+      degrade: values.degrade ?? null,
+    },
+  };
+}
+
+/** `pfe eval <protocol>`: verification evaluations with cosine, centred cosine and MLS. */
+const evalCommand: CliCommand = {
+  summary: 'evaluate verification on a pair list or LFW View 2: cosine, centred cosine, MLS (JSON, table, ROC SVG)',
+  usage,
+  async run(argv) {
+    const [protocol, ...rest] = argv;
+    const { values, positionals } = parseCommandArgs(rest, { ...COMMON_OPTIONS, pairs: { type: 'string' }, root: { type: 'string' } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    let job: VerificationJob;
+    if (protocol === 'pairs') {
+      const file = requireOption(values.pairs, 'pairs');
+      const root = requireOption(values.root, 'root');
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (e) {
+        throw new PfeError('IO_ERROR', `cannot read pair file ${file}`, { path: file }, { cause: e });
+      }
+      let pairList: PairList;
+      try {
+        pairList = parsePairFile(text);
+      } catch (e) {
+        if (e instanceof PfeError) throw new PfeError(e.code, `${file}: ${e.message}`, e.details, { cause: e });
+        throw e;
+      }
+      job = await jobFrom(values, 'pairs', pairList, root, values.landmarks, values.embeddings ?? []);
+    } else if (protocol === 'lfw') {
+      const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+      const pairs = parseLfwPairs(await readFile(path.join(lfw, 'pairs.txt'), 'utf8'));
+      const pairList: PairList = { pairs, foldCount: 10, foldLabels: Array.from({ length: 10 }, (_, f) => f + 1) };
+      const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(DEFAULT_LFW_FOLDER, 'index.json')) ? [DEFAULT_LFW_FOLDER] : []);
+      const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+      job = await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw'));
+    } else {
+      throw new UsageError(protocol === undefined ? 'name a protocol: pairs or lfw' : `unknown protocol '${protocol}' (pairs, lfw)`);
+    }
+    const outcome = await runVerificationJob(job);
+    const e = outcome.evaluation;
+    process.stdout.write(
+      `${e.pairCount} pairs (${e.genuinePairs} genuine), ${e.failedImages} failed images -> ${e.failedPairs.genuine} genuine pairs rejected, ${e.failedPairs.impostor} impostor pairs rejected\n` +
+        `MLS: ${outcome.heads?.description ?? 'not evaluated (no head)'}\n\n${outcome.markdown}\n\nwritten to ${job.outDir}/ (results.json, table.md, roc.svg)\n`,
+    );
+    for (const f of outcome.table.failures.slice(0, 20)) process.stderr.write(`failed: ${f.path}: ${f.code} ${f.reason}\n`);
+    if (outcome.table.failures.length > 20) process.stderr.write(`... and ${outcome.table.failures.length - 20} more failures (all in results.json)\n`);
+    return 0;
+  },
+};
+
+export default evalCommand;
