@@ -9,5 +9,6 @@ export const commands: Readonly<Record<string, { summary: string; load: () => Pr
   degrade: { summary: 'write a blurred / down-scaled / noisy / JPEG-compressed copy of an image (seeded)', load: async () => (await import('./commands/degrade.js')).default },
   embed: { summary: 'embed face images (detect or use landmarks, align, faceres) into mu.npy + index.json', load: async () => (await import('./commands/embed.js')).default },
   eval: { summary: 'evaluate verification on a pair list or LFW View 2: cosine, centred cosine, MLS (JSON, table, ROC SVG)', load: async () => (await import('./commands/eval.js')).default },
+  serve: { summary: 'start the face verification / identification HTTP service (SQLite gallery, calibrated decisions)', load: async () => (await import('./commands/serve.js')).default },
   demo: { summary: 'a small end-to-end demo of MLS vs cosine and fusion on generated embeddings', load: async () => (await import('./commands/demo.js')).default },
 };

@@ -16,7 +16,7 @@ export type ApiErrorCode =
   | 'SUBJECT_EXISTS'
   | 'LOW_QUALITY'
   | 'MULTIPLE_FACES'
-  | 'EMPTY_GALLERY'
+  | 'SUBJECT_HAS_NO_FACES'
   | 'SERVICE_BUSY'
   | 'INTERNAL_ERROR'
   | PfeErrorCode;

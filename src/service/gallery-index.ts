@@ -50,6 +50,14 @@ export class GalleryIndex {
     return this.rowOf.has(subjectId);
   }
 
+  /** A copy of a subject's template, or undefined when it has none. */
+  get(subjectId: string): SubjectTemplate | undefined {
+    const row = this.rowOf.get(subjectId);
+    if (row === undefined) return undefined;
+    const d = this.dim;
+    return { mu: this.mu.slice(row * d, (row + 1) * d), sigmaSq: this.withSigma ? this.sigmaSq.slice(row * d, (row + 1) * d) : null };
+  }
+
   /**
    * Inserts or replaces a subject's template (null removes it).
    * @throws PfeError DIMENSION_MISMATCH when the template does not fit the index

@@ -1,0 +1,64 @@
+/**
+ * Worker-thread entry of WorkerAnalyzerBackend: loads the face pipeline (FaceEmbedder)
+ * and the uncertainty head named in workerData, then analyses each batch of encoded
+ * images it is sent and posts the results back, transferring the arrays.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { FaceEmbedder } from '../face/pipeline/face-embedder.js';
+import type { AnalyzeResult } from './face-analysis.js';
+import { type HeadBinding, loadHeadBinding, serviceEmbeddings } from './head-binding.js';
+import type { AnalyzerWorkerData, AnalyzerWorkerReply } from './worker-analyzer.js';
+
+const port = parentPort;
+if (port === null) throw new Error('analyze-worker.js must run as a worker thread');
+
+function post(reply: AnalyzerWorkerReply, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(reply, transfer);
+}
+
+async function analyze(embedder: FaceEmbedder, binding: HeadBinding | undefined, images: Uint8Array[]): Promise<AnalyzeResult[]> {
+  const results = await embedder.embedBatch(images.map((bytes, i) => ({ path: `<upload ${i}>`, bytes })));
+  return results.map((r): AnalyzeResult => {
+    if (r.status === 'failed') return r;
+    const emb = serviceEmbeddings(binding, { count: 1, mu: r.mu, features: { pooled_global: r.pooledGlobal, pooled_grid2x2: r.pooledGrid2x2 } });
+    const uncertainty = emb.sigmaSq === null ? null : harmonicMeanKernel(emb.sigmaSq, 0, emb.dim);
+    return {
+      status: 'ok',
+      face: {
+        mu: emb.mu,
+        sigmaSq: emb.sigmaSq,
+        uncertainty,
+        box: r.box ?? null,
+        landmarks: r.landmarks,
+        detectorScore: r.detectorScore,
+        faceCount: r.faceCount,
+        imageWidth: r.imageWidth,
+        imageHeight: r.imageHeight,
+      },
+    };
+  });
+}
+
+try {
+  const data = workerData as AnalyzerWorkerData;
+  const embedder = await FaceEmbedder.load(data.embedder);
+  const binding = data.headFile === undefined ? undefined : await loadHeadBinding(data.headFile);
+  port.on('message', (msg: { id: number; images: Uint8Array[] }) => {
+    analyze(embedder, binding, msg.images).then(
+      (results) => {
+        const transfer: ArrayBuffer[] = [];
+        for (const r of results) {
+          if (r.status !== 'ok') continue;
+          transfer.push(r.face.mu.buffer as ArrayBuffer);
+          if (r.face.sigmaSq !== null && r.face.sigmaSq.buffer !== r.face.mu.buffer) transfer.push(r.face.sigmaSq.buffer as ArrayBuffer);
+        }
+        post({ type: 'results', id: msg.id, results }, transfer);
+      },
+      (e: unknown) => post({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) }),
+    );
+  });
+  post({ type: 'ready', id: -1 });
+} catch (e) {
+  post({ type: 'error', id: -1, message: e instanceof Error ? e.message : String(e) });
+}

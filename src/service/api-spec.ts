@@ -1,0 +1,254 @@
+/**
+ * The API's routes as data: method, path, whether an API key is needed, request shape
+ * (JSON schema, or image fields read by image-input.ts) and the response shapes. The
+ * router validates with these schemas and the OpenAPI document is generated from them,
+ * so the two cannot drift apart.
+ */
+import type { ImageFields } from './image-input.js';
+import { SUBJECT_ID_PATTERN } from './gallery-store.js';
+
+/** A JSON schema (the subset used here). */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** One route. */
+export interface RouteSpec {
+  readonly id: string;
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Fastify path syntax (`:id`). */
+  readonly url: string;
+  readonly summary: string;
+  /** Needs the API key (writes and biometric reads). */
+  readonly auth: boolean;
+  readonly params?: JsonSchema;
+  readonly query?: JsonSchema;
+  /** JSON body schema (non-image routes). */
+  readonly body?: JsonSchema;
+  /** Image routes: multipart or base64 JSON, see image-input.ts. */
+  readonly imageFields?: ImageFields;
+  /** Status → [description, schema or null for no body]. */
+  readonly responses: Readonly<Record<number, readonly [string, JsonSchema | null]>>;
+}
+
+const subjectIdParam: JsonSchema = { type: 'string', pattern: SUBJECT_ID_PATTERN };
+
+const point: JsonSchema = { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } } };
+const box: JsonSchema = {
+  type: ['object', 'null'],
+  properties: { x: { type: 'number' }, y: { type: 'number' }, width: { type: 'number' }, height: { type: 'number' } },
+};
+
+/** The quality verdict and the detector's view of a face (no biometric vectors). */
+const faceQuality: JsonSchema = {
+  type: 'object',
+  properties: {
+    uncertaintyAvailable: { type: 'boolean', description: 'false when the service runs without an uncertainty head (fallback)' },
+    uncertainty: { type: ['number', 'null'], description: 'harmonic mean of σ² (PFE confidence; lower = more confident)' },
+    detectorScore: { type: ['number', 'null'] },
+    faceCount: { type: ['integer', 'null'] },
+    box,
+    landmarks: { type: 'array', items: point, description: 'five points: eyes, nose tip, mouth corners (image pixels)' },
+  },
+};
+
+const comparison: JsonSchema = {
+  type: 'object',
+  properties: {
+    mls: { type: ['number', 'null'], description: 'mutual likelihood score (nats, paper form); null without σ²' },
+    cosine: { type: 'number' },
+    decisionMetric: { type: 'string', enum: ['mls', 'cosine'] },
+    estimatedFar: { type: 'number', description: 'fraction of calibration impostor pairs scoring at least as high' },
+    farBeyondData: { type: 'boolean', description: 'score above every calibration impostor: FAR < farResolution' },
+    farResolution: { type: 'number' },
+    targetFar: { type: 'number' },
+    threshold: { type: 'number', description: 'smallest calibrated score accepted at targetFar' },
+    match: { type: 'boolean' },
+  },
+};
+
+const subject: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: ['string', 'null'] },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    faceCount: { type: 'integer' },
+  },
+};
+
+const face: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    createdAt: { type: 'string' },
+    uncertainty: { type: ['number', 'null'] },
+    detectorScore: { type: ['number', 'null'] },
+    imageStored: { type: 'boolean' },
+  },
+};
+
+const error: JsonSchema = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+};
+
+const imageErrors = {
+  400: ['bad request (INVALID_REQUEST, UNKNOWN_FIELD)', error],
+  401: ['missing or wrong API key (UNAUTHORIZED)', error],
+  413: ['request or image too large (PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE)', error],
+  422: ['unusable image (IMAGE_DECODE_FAILED, UNSUPPORTED_FORMAT, NO_FACE, MULTIPLE_FACES, LOW_QUALITY)', error],
+  503: ['inference queue full (SERVICE_BUSY); see Retry-After', error],
+} as const;
+
+const topK = { minimum: 1, maximum: 100, description: 'number of candidates (default 5)' };
+
+/** Every route of the API. */
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    id: 'health',
+    method: 'GET',
+    url: '/v1/health',
+    summary: 'Liveness and load: gallery size, inference queue, whether uncertainty is available',
+    auth: false,
+    responses: { 200: ['service status', { type: 'object' }] },
+  },
+  {
+    id: 'openapi',
+    method: 'GET',
+    url: '/v1/openapi.json',
+    summary: 'This API as an OpenAPI 3.1 document',
+    auth: false,
+    responses: { 200: ['OpenAPI document', { type: 'object' }] },
+  },
+  {
+    id: 'embed',
+    method: 'POST',
+    url: '/v1/embed',
+    summary: 'Embed one image: mu, σ², uncertainty, box, landmarks and the quality verdict',
+    auth: true,
+    imageFields: { images: ['image'], options: {} },
+    responses: {
+      200: [
+        'the face',
+        {
+          type: 'object',
+          properties: {
+            face: { ...faceQuality, properties: { ...(faceQuality['properties'] as object), mu: { type: 'array', items: { type: 'number' } }, sigmaSq: { type: ['array', 'null'], items: { type: 'number' } } } },
+            quality: { type: 'object', properties: { passed: { type: 'boolean' }, code: { type: 'string' }, reason: { type: 'string' } } },
+          },
+        },
+      ],
+      ...imageErrors,
+    },
+  },
+  {
+    id: 'compare',
+    method: 'POST',
+    url: '/v1/compare',
+    summary: 'Compare two images: MLS, cosine, estimated FAR and the decision at the target FAR',
+    auth: true,
+    imageFields: { images: ['a', 'b'], options: {} },
+    responses: { 200: ['the comparison', { type: 'object', properties: { a: faceQuality, b: faceQuality, comparison } }], ...imageErrors },
+  },
+  {
+    id: 'createSubject',
+    method: 'POST',
+    url: '/v1/subjects',
+    summary: 'Create a subject (an id is generated when none is given)',
+    auth: true,
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { id: subjectIdParam, name: { type: 'string', maxLength: 256 } },
+    },
+    responses: { 201: ['the subject', subject], 400: ['bad request', error], 401: ['unauthorized', error], 409: ['SUBJECT_EXISTS', error] },
+  },
+  {
+    id: 'listSubjects',
+    method: 'GET',
+    url: '/v1/subjects',
+    summary: 'List subjects by id (keyset pagination: pass the last id as `after`)',
+    auth: true,
+    query: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, after: { type: 'string', maxLength: 128 } },
+    },
+    responses: { 200: ['a page of subjects', { type: 'object', properties: { subjects: { type: 'array', items: subject }, next: { type: ['string', 'null'] } } }], 401: ['unauthorized', error] },
+  },
+  {
+    id: 'getSubject',
+    method: 'GET',
+    url: '/v1/subjects/:subjectId',
+    summary: 'A subject and its faces (no biometric vectors)',
+    auth: true,
+    params: { type: 'object', properties: { subjectId: subjectIdParam }, required: ['subjectId'] },
+    responses: { 200: ['the subject', { type: 'object', properties: { subject, faces: { type: 'array', items: face } } }], 401: ['unauthorized', error], 404: ['SUBJECT_NOT_FOUND', error] },
+  },
+  {
+    id: 'deleteSubject',
+    method: 'DELETE',
+    url: '/v1/subjects/:subjectId',
+    summary: 'Delete a subject and all its biometric data (faces, template, stored images)',
+    auth: true,
+    params: { type: 'object', properties: { subjectId: subjectIdParam }, required: ['subjectId'] },
+    responses: { 204: ['deleted', null], 401: ['unauthorized', error], 404: ['SUBJECT_NOT_FOUND', error] },
+  },
+  {
+    id: 'addFace',
+    method: 'POST',
+    url: '/v1/subjects/:subjectId/faces',
+    summary: "Enrol a face: quality-gated, then fused into the subject's template",
+    auth: true,
+    params: { type: 'object', properties: { subjectId: subjectIdParam }, required: ['subjectId'] },
+    imageFields: { images: ['image'], options: {} },
+    responses: { 201: ['the new face and the updated subject', { type: 'object', properties: { face, subject, quality: faceQuality } }], 404: ['SUBJECT_NOT_FOUND', error], ...imageErrors },
+  },
+  {
+    id: 'deleteFace',
+    method: 'DELETE',
+    url: '/v1/subjects/:subjectId/faces/:faceId',
+    summary: 'Delete one face; the template is refitted from the others',
+    auth: true,
+    params: { type: 'object', properties: { subjectId: subjectIdParam, faceId: { type: 'string', maxLength: 64 } }, required: ['subjectId', 'faceId'] },
+    responses: { 204: ['deleted', null], 401: ['unauthorized', error], 404: ['SUBJECT_NOT_FOUND, FACE_NOT_FOUND', error] },
+  },
+  {
+    id: 'verify',
+    method: 'POST',
+    url: '/v1/subjects/:subjectId/verify',
+    summary: "Verify an image against a subject's template (1:1)",
+    auth: true,
+    params: { type: 'object', properties: { subjectId: subjectIdParam }, required: ['subjectId'] },
+    imageFields: { images: ['image'], options: {} },
+    responses: {
+      200: ['the comparison', { type: 'object', properties: { subjectId: { type: 'string' }, probe: faceQuality, comparison } }],
+      404: ['SUBJECT_NOT_FOUND', error],
+      409: ['SUBJECT_HAS_NO_FACES', error],
+      ...imageErrors,
+    },
+  },
+  {
+    id: 'identify',
+    method: 'POST',
+    url: '/v1/identify',
+    summary: 'Identify an image among all subjects (1:N): top-k candidates with open-set rejection',
+    auth: true,
+    imageFields: { images: ['image'], options: { topK } },
+    responses: {
+      200: [
+        'candidates, best first; identified is null when the best one is not a match at the target FAR',
+        {
+          type: 'object',
+          properties: {
+            identified: { type: ['string', 'null'] },
+            gallerySize: { type: 'integer' },
+            candidates: { type: 'array', items: { type: 'object', properties: { subjectId: { type: 'string' }, comparison } } },
+            probe: faceQuality,
+          },
+        },
+      ],
+      ...imageErrors,
+    },
+  },
+];

@@ -1,0 +1,79 @@
+/**
+ * Calibrated decisions: every comparison answers with both raw scores (MLS when σ² is
+ * available, cosine always), the estimated FAR of the score the decision is made on, and
+ * the decision at the operator's target FAR. The decision score is MLS when the service
+ * has a head and an MLS calibration, else cosine.
+ */
+import { cosineSimilarity } from '../core/cosine.js';
+import { mutualLikelihoodScore } from '../core/mls.js';
+import type { CalibratedMetric, ScoreCalibration } from './calibration.js';
+import type { LoadedCalibration } from './calibration-file.js';
+import type { SubjectTemplate } from './template.js';
+
+/** The answer of one comparison. */
+export interface Comparison {
+  /** Paper-form MLS in nats, null without σ². */
+  readonly mls: number | null;
+  readonly cosine: number;
+  /** Which score the FAR and the decision are about. */
+  readonly decisionMetric: CalibratedMetric;
+  /** Fraction of training impostor pairs scoring at least as high. */
+  readonly estimatedFar: number;
+  /** True when the score is above every calibration impostor: the FAR is only known to be < farResolution. */
+  readonly farBeyondData: boolean;
+  /** 1 / number of calibration impostor pairs. */
+  readonly farResolution: number;
+  readonly targetFar: number;
+  /** Smallest calibrated score accepted at targetFar (the decision metric's units). */
+  readonly threshold: number;
+  /** estimatedFar ≤ targetFar. */
+  readonly match: boolean;
+}
+
+/** Decides comparisons at a target FAR with one calibration. */
+export class DecisionPolicy {
+  readonly metric: CalibratedMetric;
+  readonly threshold: number;
+  private readonly calibration: ScoreCalibration;
+
+  /**
+   * @param useMls decide on MLS (needs an MLS table) instead of cosine
+   * @throws PfeError INVALID_ARGUMENT when targetFar is outside the calibration's range
+   */
+  constructor(
+    loaded: LoadedCalibration,
+    readonly targetFar: number,
+    useMls: boolean,
+  ) {
+    if (useMls && loaded.mls === undefined) throw new Error('the calibration has no MLS table');
+    this.calibration = useMls ? loaded.mls! : loaded.cosine;
+    this.metric = this.calibration.metric;
+    this.threshold = this.calibration.threshold(targetFar);
+  }
+
+  /** The decision for already computed scores. */
+  decide(cosine: number, mls: number | null): Comparison {
+    const score = this.metric === 'mls' ? mls : cosine;
+    if (score === null) throw new Error('an MLS decision needs σ² on both sides');
+    const far = this.calibration.far(score);
+    return {
+      mls,
+      cosine,
+      decisionMetric: this.metric,
+      estimatedFar: far.far,
+      farBeyondData: far.beyondData,
+      farResolution: far.resolution,
+      targetFar: this.targetFar,
+      threshold: this.threshold,
+      match: far.far <= this.targetFar,
+    };
+  }
+
+  /** Scores and decides one pair (σ² used when both sides have it). */
+  compare(a: SubjectTemplate, b: SubjectTemplate): Comparison {
+    const dim = a.mu.length;
+    const cosine = cosineSimilarity({ dim, mu: a.mu }, { dim, mu: b.mu });
+    const mls = a.sigmaSq !== null && b.sigmaSq !== null ? mutualLikelihoodScore({ dim, mu: a.mu, sigmaSq: a.sigmaSq }, { dim, mu: b.mu, sigmaSq: b.sigmaSq }) : null;
+    return this.decide(cosine, mls);
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * The HTTP server (Fastify): strict JSON schemas (unknown fields are errors, nothing is
+ * silently dropped), request size limits, API-key checks on writes and biometric reads,
+ * and one error shape `{ "error": { "code", "message" } }` without stack traces.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { ApiError, statusOfImageError } from './api-error.js';
+import { ROUTES, type RouteSpec } from './api-spec.js';
+import { type ServiceConfig } from './config.js';
+import type { FaceAnalysis } from './face-analysis.js';
+import { readImageInput } from './image-input.js';
+import { openApiDocument } from './openapi.js';
+import { checkQuality } from './quality-gate.js';
+import { createServiceContext, type ServiceContext } from './service-context.js';
+import type { AnalyzerBackend } from './face-analysis.js';
+
+/** Version reported by /health and the OpenAPI document. */
+export const API_VERSION = '1.0.0';
+
+/** Default number of identification candidates. */
+const DEFAULT_TOP_K = 5;
+
+/** Detector view and uncertainty of a face, as answered (no vectors). */
+function faceQuality(ctx: ServiceContext, f: FaceAnalysis): Record<string, unknown> {
+  return {
+    uncertaintyAvailable: ctx.uncertaintyAvailable,
+    uncertainty: f.uncertainty,
+    detectorScore: f.detectorScore,
+    faceCount: f.faceCount,
+    box: f.box,
+    landmarks: f.landmarks,
+  };
+}
+
+/**
+ * Runs one image through the pool and the quality gate.
+ * @param gate refuse low-quality faces (false for /embed, which reports the verdict instead)
+ * @throws ApiError 422/413 for unusable images, 503 when busy
+ */
+async function analyzeImage(ctx: ServiceContext, image: Uint8Array, label: string, gate: boolean): Promise<FaceAnalysis> {
+  const result = await ctx.pool.analyze(image);
+  if (result.status === 'failed') {
+    // The pipeline's messages name an internal placeholder path; answer with the field name.
+    const message = result.reason.replace(/<upload \d+>/g, `'${label}'`);
+    throw new ApiError(statusOfImageError(result.code), result.code, message);
+  }
+  if (gate) {
+    const rejection = checkQuality(result.face, ctx.quality);
+    if (rejection !== null) throw new ApiError(422, rejection.code, `image '${label}': ${rejection.reason}`);
+  }
+  return result.face;
+}
+
+type Handler = (ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+function param(request: FastifyRequest, name: string): string {
+  return (request.params as Record<string, string>)[name]!;
+}
+
+function imageFieldsOf(id: string): NonNullable<RouteSpec['imageFields']> {
+  return ROUTES.find((r) => r.id === id)!.imageFields!;
+}
+
+/** Largest single image: the whole body limit (an image cannot be larger than its request). */
+function maxImageBytes(ctx: ServiceContext): number {
+  return ctx.config.maxBodyBytes;
+}
+
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  async health(ctx) {
+    return {
+      status: 'ok',
+      version: API_VERSION,
+      uncertaintyAvailable: ctx.uncertaintyAvailable,
+      head: ctx.head?.identity ?? null,
+      decisionMetric: ctx.policy.metric,
+      targetFar: ctx.policy.targetFar,
+      threshold: ctx.policy.threshold,
+      quality: ctx.quality,
+      gallery: { subjects: ctx.store.countSubjects(), templates: ctx.index.size },
+      inference: ctx.pool.stats(),
+    };
+  },
+
+  async openapi() {
+    return openApiDocument(ROUTES, API_VERSION);
+  },
+
+  async embed(ctx, request) {
+    const input = await readImageInput(request, imageFieldsOf('embed'), maxImageBytes(ctx));
+    const face = await analyzeImage(ctx, input.images['image']!, 'image', false);
+    const rejection = checkQuality(face, ctx.quality);
+    return {
+      face: { ...faceQuality(ctx, face), mu: Array.from(face.mu), sigmaSq: face.sigmaSq === null ? null : Array.from(face.sigmaSq) },
+      quality: rejection === null ? { passed: true } : { passed: false, code: rejection.code, reason: rejection.reason },
+    };
+  },
+
+  async compare(ctx, request) {
+    const input = await readImageInput(request, imageFieldsOf('compare'), maxImageBytes(ctx));
+    const [a, b] = await Promise.all([analyzeImage(ctx, input.images['a']!, 'a', true), analyzeImage(ctx, input.images['b']!, 'b', true)]);
+    return { a: faceQuality(ctx, a), b: faceQuality(ctx, b), comparison: ctx.policy.compare(a, b) };
+  },
+
+  async createSubject(ctx, request, reply) {
+    const body = (request.body ?? {}) as { id?: string; name?: string };
+    const subject = ctx.store.createSubject(body.id, body.name ?? null);
+    void reply.code(201);
+    return subject;
+  },
+
+  async listSubjects(ctx, request) {
+    const q = request.query as { limit: number; after?: string };
+    const subjects = ctx.store.listSubjects(q.limit, q.after);
+    return { subjects, next: subjects.length === q.limit ? subjects[subjects.length - 1]!.id : null };
+  },
+
+  async getSubject(ctx, request) {
+    const id = param(request, 'subjectId');
+    const found = ctx.store.getSubject(id);
+    if (found === undefined) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    return found;
+  },
+
+  async deleteSubject(ctx, request, reply) {
+    const id = param(request, 'subjectId');
+    if (!ctx.store.deleteSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    ctx.index.remove(id);
+    void reply.code(204);
+    return null;
+  },
+
+  async addFace(ctx, request, reply) {
+    const id = param(request, 'subjectId');
+    if (ctx.store.getSubject(id) === undefined) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    const input = await readImageInput(request, imageFieldsOf('addFace'), maxImageBytes(ctx));
+    const image = input.images['image']!;
+    const face = await analyzeImage(ctx, image, 'image', true);
+    // Commit first; the in-memory index follows only a committed change.
+    const added = ctx.store.addFace(id, {
+      mu: face.mu,
+      sigmaSq: face.sigmaSq,
+      uncertainty: face.uncertainty,
+      detectorScore: face.detectorScore,
+      ...(ctx.config.storeImages ? { image } : {}),
+    });
+    ctx.index.set(id, added.template);
+    void reply.code(201);
+    return { face: added.face, subject: ctx.store.getSubject(id)!.subject, quality: faceQuality(ctx, face) };
+  },
+
+  async deleteFace(ctx, request, reply) {
+    const id = param(request, 'subjectId');
+    const result = ctx.store.deleteFace(id, param(request, 'faceId'));
+    ctx.index.set(id, result.template);
+    void reply.code(204);
+    return null;
+  },
+
+  async verify(ctx, request) {
+    const id = param(request, 'subjectId');
+    if (ctx.store.getSubject(id) === undefined) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    const input = await readImageInput(request, imageFieldsOf('verify'), maxImageBytes(ctx));
+    const probe = await analyzeImage(ctx, input.images['image']!, 'image', true);
+    // Read the template after inference: it may have changed (or gone) meanwhile.
+    const template = ctx.index.get(id);
+    if (template === undefined) {
+      if (ctx.store.getSubject(id) === undefined) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+      throw new ApiError(409, 'SUBJECT_HAS_NO_FACES', `subject '${id}' has no enrolled face yet`);
+    }
+    return { subjectId: id, probe: faceQuality(ctx, probe), comparison: ctx.policy.compare(probe, template) };
+  },
+
+  async identify(ctx, request) {
+    const input = await readImageInput(request, imageFieldsOf('identify'), maxImageBytes(ctx));
+    const probe = await analyzeImage(ctx, input.images['image']!, 'image', true);
+    const hits = ctx.index.topK(probe, input.options['topK'] ?? DEFAULT_TOP_K);
+    const candidates = hits.map((h) => ({ subjectId: h.subjectId, comparison: ctx.policy.decide(h.cosine, h.mls) }));
+    const best = candidates[0];
+    return {
+      identified: best !== undefined && best.comparison.match ? best.subjectId : null,
+      gallerySize: ctx.index.size,
+      candidates,
+      probe: faceQuality(ctx, probe),
+    };
+  },
+};
+
+/** Maps any thrown error to status, code, message and headers; never exposes a stack. */
+function errorResponse(error: unknown): { status: number; code: string; message: string; headers: Readonly<Record<string, string>> } {
+  if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  const e = error as Partial<FastifyError>;
+  if (e.validation !== undefined) {
+    const extra = e.validation.find((v) => v.keyword === 'additionalProperties');
+    if (extra !== undefined) {
+      const name = (extra.params as { additionalProperty?: string }).additionalProperty ?? '?';
+      return { status: 400, code: 'UNKNOWN_FIELD', message: `unknown field '${name}' in ${e.validationContext ?? 'request'}`, headers: {} };
+    }
+    return { status: 400, code: 'INVALID_REQUEST', message: e.message ?? 'invalid request', headers: {} };
+  }
+  const status = e.statusCode;
+  if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: 'the request is larger than the service accepts', headers: {} };
+  if (status !== undefined && status >= 400 && status < 500) return { status, code: 'INVALID_REQUEST', message: e.message ?? 'invalid request', headers: {} };
+  return { status: 500, code: 'INTERNAL_ERROR', message: 'internal error', headers: {} };
+}
+
+/** Builds the Fastify app on a service context (not listening yet). */
+export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: ctx.config.maxBodyBytes,
+    // Strict schemas: report unknown fields instead of removing them; do not coerce types in bodies.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  await app.register(multipart, {
+    limits: { fileSize: ctx.config.maxBodyBytes, files: 2, fields: 4, parts: 6, fieldSize: 1024 },
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const r = errorResponse(error);
+    if (r.status >= 500 && r.code === 'INTERNAL_ERROR') process.stderr.write(`${new Date().toISOString()} ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void reply.code(r.status).headers(r.headers).send({ error: { code: r.code, message: r.message } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  for (const route of ROUTES) {
+    const handler = HANDLERS[route.id];
+    if (handler === undefined) throw new Error(`no handler for route ${route.id}`);
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema: {
+        ...(route.params === undefined ? {} : { params: route.params }),
+        ...(route.query === undefined ? {} : { querystring: route.query }),
+        ...(route.body === undefined ? {} : { body: route.body }),
+      },
+      // Authenticate before the body is read, so an unauthenticated upload is not parsed.
+      onRequest: async (request) => {
+        if (route.auth && ctx.apiKey !== undefined) ctx.apiKey.check(request.headers);
+      },
+      handler: async (request, reply) => handler(ctx, request, reply),
+    });
+  }
+  return app;
+}
+
+/** A started service. */
+export interface RunningService {
+  readonly app: FastifyInstance;
+  readonly context: ServiceContext;
+  /** e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Creates the context, builds the app and listens. */
+export async function startService(config: ServiceConfig, backends?: readonly AnalyzerBackend[]): Promise<RunningService> {
+  const context = await createServiceContext(config, backends);
+  try {
+    const app = await buildApp(context);
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      app,
+      context,
+      url: `http://${host}:${port}`,
+      async close() {
+        await app.close();
+        await context.close();
+      },
+    };
+  } catch (e) {
+    await context.close();
+    throw e;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Everything a running service holds: the gallery (SQLite + in-memory index), the
+ * inference pool, the calibration-based decision policy, the quality limits and the API
+ * key. Built once at start; `close` releases it all.
+ */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PfeError } from '../core/errors.js';
+import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
+import { ApiKeyCheck } from './auth.js';
+import { type LoadedCalibration, loadCalibrationFile } from './calibration-file.js';
+import { isLoopbackHost, type ServiceConfig } from './config.js';
+import { DecisionPolicy } from './decision.js';
+import type { AnalyzerBackend } from './face-analysis.js';
+import { GalleryIndex } from './gallery-index.js';
+import { GalleryStore } from './gallery-store.js';
+import { type HeadBinding, loadHeadBinding } from './head-binding.js';
+import { InferencePool } from './inference-pool.js';
+import type { QualityLimits } from './quality-gate.js';
+import { WorkerAnalyzerBackend } from './worker-analyzer.js';
+
+/** Embedding dimension of the faceres backbone (src/face/models/faceres.ts). */
+const BACKBONE_DIM = 1024;
+
+/** The repository's models/ folder (this file sits in <root>/<out>/service/). */
+export function modelsDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
+}
+
+/** Calibration file that belongs to a head file: calibration-<head name>.json beside it. */
+export function calibrationFileForHead(headFile: string): string {
+  return path.join(path.dirname(headFile), `calibration-${path.basename(headFile, '.pfehead')}.json`);
+}
+
+/** Which head and calibration to run with, given the options (see `pfe serve --help`). */
+export function resolveModelFiles(headOption: string | undefined | false, calibrationOption: string | undefined): { headFile: string | undefined; calibrationFile: string; note: string | undefined } {
+  const noHeadCalibration = path.join(modelsDir(), 'calibration-faceres.json');
+  if (headOption === false) return { headFile: undefined, calibrationFile: calibrationOption ?? noHeadCalibration, note: undefined };
+  if (headOption !== undefined) return { headFile: headOption, calibrationFile: calibrationOption ?? calibrationFileForHead(headOption), note: undefined };
+  const shipped = path.join(modelsDir(), DEFAULT_HEAD_FILE_NAME);
+  if (existsSync(shipped)) {
+    const cal = calibrationOption ?? calibrationFileForHead(shipped);
+    if (existsSync(cal)) return { headFile: shipped, calibrationFile: cal, note: undefined };
+    return { headFile: undefined, calibrationFile: noHeadCalibration, note: `the shipped head ${shipped} has no calibration (${cal}); running without uncertainty` };
+  }
+  return { headFile: undefined, calibrationFile: calibrationOption ?? noHeadCalibration, note: 'no uncertainty head found; running without uncertainty (cosine decisions, detector-score gate)' };
+}
+
+/** The live objects of a service. */
+export interface ServiceContext {
+  readonly config: ServiceConfig;
+  readonly store: GalleryStore;
+  readonly index: GalleryIndex;
+  readonly pool: InferencePool;
+  readonly policy: DecisionPolicy;
+  readonly quality: QualityLimits;
+  readonly calibration: LoadedCalibration;
+  readonly head: HeadBinding | undefined;
+  readonly apiKey: ApiKeyCheck | undefined;
+  /** True when σ² comes from a head (MLS, uncertainty gate); false in the fallback. */
+  readonly uncertaintyAvailable: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Checks the configuration, loads calibration and head, opens the gallery, fills the
+ * in-memory index and starts the inference workers.
+ * @param backends analyzer backends to use instead of starting worker threads (tests)
+ * @throws PfeError INVALID_ARGUMENT (no API key on a public address, target FAR below the
+ *   calibration's resolution, head and calibration that do not belong together), IO_ERROR
+ */
+export async function createServiceContext(config: ServiceConfig, backends?: readonly AnalyzerBackend[]): Promise<ServiceContext> {
+  if (!isLoopbackHost(config.host) && config.apiKey === undefined) {
+    throw new PfeError('INVALID_ARGUMENT', `refusing to listen on ${config.host} without an API key (set PFE_API_KEY or --api-key-file); without a key only loopback addresses are allowed`);
+  }
+  const calibration = await loadCalibrationFile(config.calibrationFile);
+  const head = config.headFile === undefined ? undefined : await loadHeadBinding(config.headFile);
+  const calHead = calibration.content.head;
+  if (head === undefined && calHead !== null) {
+    throw new PfeError('INVALID_ARGUMENT', `${config.calibrationFile} was made with the head ${calHead.file}; without a head use a calibration made without one`);
+  }
+  if (head !== undefined) {
+    if (calHead === null || calHead.sha256 !== head.identity.sha256) {
+      throw new PfeError('INVALID_ARGUMENT', `${config.calibrationFile} was not made with ${config.headFile}; rebuild it with build-calibration --head ${config.headFile}`);
+    }
+    if (calibration.mls === undefined) throw new PfeError('INVALID_ARGUMENT', `${config.calibrationFile} has no MLS table`);
+  }
+  const uncertaintyAvailable = head !== undefined;
+  const policy = new DecisionPolicy(calibration, config.targetFar, uncertaintyAvailable);
+  let maxUncertainty: number | null = null;
+  if (uncertaintyAvailable) {
+    maxUncertainty = config.maxUncertainty ?? calibration.content.uncertaintyQuantiles?.[config.gateQuantile] ?? null;
+    if (maxUncertainty === null) throw new PfeError('INVALID_ARGUMENT', `no uncertainty limit: give --max-uncertainty or use a calibration with the ${config.gateQuantile} quantile`);
+  }
+  const quality: QualityLimits = { maxUncertainty, minDetectorScore: config.minDetectorScore, allowMultipleFaces: config.allowMultipleFaces };
+
+  const dim = head?.head.architecture.muDim ?? BACKBONE_DIM;
+  const store = GalleryStore.open(config.dataDir, { dim, head: head?.identity.sha256 ?? 'none' }, config.fusionRule);
+  let pool: InferencePool | undefined;
+  try {
+    const index = new GalleryIndex(dim, uncertaintyAvailable, Math.max(1024, store.countSubjects()));
+    for (const row of store.templates()) index.set(row.subjectId, row.template);
+    const started =
+      backends ??
+      (await Promise.all(
+        Array.from({ length: config.workers }, () =>
+          WorkerAnalyzerBackend.start({
+            embedder: { backend: config.backend, maxPixels: config.maxPixels, batchSize: config.batchSize },
+            ...(config.headFile === undefined ? {} : { headFile: config.headFile }),
+          }),
+        ),
+      ));
+    pool = new InferencePool(started, { maxQueue: config.maxQueue, batchSize: config.batchSize });
+    const livePool = pool;
+    return {
+      config,
+      store,
+      index,
+      pool: livePool,
+      policy,
+      quality,
+      calibration,
+      head,
+      apiKey: config.apiKey === undefined ? undefined : new ApiKeyCheck(config.apiKey),
+      uncertaintyAvailable,
+      async close() {
+        await livePool.close();
+        store.close();
+      },
+    };
+  } catch (e) {
+    await pool?.close();
+    store.close();
+    throw e;
+  }
+}
