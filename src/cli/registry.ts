@@ -11,4 +11,6 @@ export const commands: Readonly<Record<string, { summary: string; load: () => Pr
   eval: { summary: 'evaluate verification on a pair list or LFW View 2: cosine, centred cosine, MLS (JSON, table, ROC SVG)', load: async () => (await import('./commands/eval.js')).default },
   serve: { summary: 'start the face verification / identification HTTP service (SQLite gallery, calibrated decisions)', load: async () => (await import('./commands/serve.js')).default },
   demo: { summary: 'a small end-to-end demo of MLS vs cosine and fusion on generated embeddings', load: async () => (await import('./commands/demo.js')).default },
+  train: { summary: 'train the uncertainty head (MLS on genuine pairs) on cached features from pfe embed', load: async () => (await import('./commands/train.js')).default },
+  compare: { summary: 'compare two face images: cosine, MLS and the confidence (harmonic-mean σ²) of each', load: async () => (await import('./commands/compare.js')).default },
 };
