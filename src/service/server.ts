@@ -42,7 +42,7 @@ async function analyzeImage(ctx: ServiceContext, image: Uint8Array, label: strin
   const result = await ctx.pool.analyze(image);
   if (result.status === 'failed') {
     // The pipeline's messages name an internal placeholder path; answer with the field name.
-    const message = result.reason.replace(/<upload \d+>/g, `'${label}'`);
+    const message = result.reason.replace(/<upload \d+>|<buffer>/g, `'${label}'`);
     throw new ApiError(statusOfImageError(result.code), result.code, message);
   }
   if (gate) {
