@@ -8,7 +8,9 @@ import type { DegradeStep } from '../../face/degrade/steps.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { EmbedCache } from '../../face/pipeline/embed-cache.js';
 import { embedImages } from '../../face/pipeline/embed-images.js';
-import type { EmbedRequest, EmbedResult } from '../../face/pipeline/face-embedder.js';
+import type { EmbeddedFace, EmbedRequest, EmbedResult } from '../../face/pipeline/face-embedder.js';
+import { writeHeadOutputs } from '../../head/embed-head-outputs.js';
+import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
 import { fnv1a32, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
 import type { FiveLandmarks } from '../../face/types.js';
 import { choiceOption, integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
@@ -30,6 +32,8 @@ const OPTIONS = {
   workers: { type: 'string' },
   batch: { type: 'string' },
   backend: { type: 'string' },
+  head: { type: 'string' },
+  'no-head': { type: 'boolean' },
 } as const;
 
 const usage = `Usage: pfe embed <files or folders...> --out <dir> [options]
@@ -65,7 +69,11 @@ Options:
       --no-cache           neither read nor write the cache
       --workers <n>        worker threads (default: one per core; 0 = in this thread)
       --batch <n>          faces per backbone call (default 8)
-      --backend <name>     wasm (default) or cpu`;
+      --backend <name>     wasm (default) or cpu
+      --head <file>        uncertainty head (.pfehead): also write sigma_sq.npy (N×D) and mu_centred.npy
+                           (mu minus the head's training mean, re-normalised; use it with sigma_sq.npy)
+                           (default: the head shipped in models/ when present)
+      --no-head            do not apply a head`;
 
 /** A JSON-safe description of one input in index.json. */
 interface IndexEntry {
@@ -153,6 +161,8 @@ const embed: CliCommand = {
       }
     }
 
+    const headFile = values['no-head'] === true ? undefined : (values.head ?? findDefaultHead());
+    const head = headFile === undefined ? undefined : { head: await loadHeadFile(headFile), file: headFile };
     const files = await listImageFiles(positionals);
     if (files.length === 0) throw new PfeError('EMPTY_INPUT', `no image files (${['.jpg', '.jpeg', '.png', '.webp'].join(' ')}) under ${positionals.join(' ')}`);
     const landmarkMap = values.landmarks === undefined ? undefined : await loadLfwLandmarks(values.landmarks, { scale });
@@ -179,7 +189,9 @@ const embed: CliCommand = {
     progress.done();
     const seconds = (performance.now() - started) / 1000;
 
+    const headInfo = head === undefined ? null : await writeHeadOutputs(outDir, results.filter((r): r is EmbeddedFace => r.status === 'ok'), head.head, head.file, backend);
     const failed = await writeOutputs(outDir, files, results, {
+      head: headInfo,
       backbone: 'faceres',
       landmarksFile: values.landmarks ?? null,
       landmarkScale: values.landmarks === undefined ? null : scale,
