@@ -226,3 +226,31 @@ export function rawFeatureNorms(table: ImageTable): Float64Array {
   }
   return out;
 }
+
+/**
+ * Loads a table of K images of which only those with `needed[i] = 1` are loaded (or
+ * embedded); the others get zero rows flagged as failed but are not listed in `failures`
+ * (no pair may use them). Saves embedding work when a protocol needs a subset per version.
+ */
+export async function loadImageSubset(paths: readonly string[], needed: Uint8Array, options: ImageTableOptions = {}): Promise<ImageTable> {
+  const rows: number[] = [];
+  for (let i = 0; i < paths.length; i++) if (needed[i] === 1) rows.push(i);
+  const sub = await loadImageTable(
+    rows.map((i) => paths[i]!),
+    options,
+  );
+  const k = paths.length;
+  const mu = new Float32Array(k * sub.dim);
+  const pooledGlobal = new Float32Array(k * sub.channels);
+  const grid = sub.pooledGrid2x2 === undefined ? undefined : new Float32Array(k * 4 * sub.channels);
+  const failed = new Uint8Array(k).fill(1);
+  const detectorScore = new Float64Array(k).fill(NaN);
+  rows.forEach((i, r) => {
+    mu.set(sub.mu.subarray(r * sub.dim, (r + 1) * sub.dim), i * sub.dim);
+    pooledGlobal.set(sub.pooledGlobal.subarray(r * sub.channels, (r + 1) * sub.channels), i * sub.channels);
+    if (grid !== undefined) grid.set(sub.pooledGrid2x2!.subarray(r * 4 * sub.channels, (r + 1) * 4 * sub.channels), i * 4 * sub.channels);
+    failed[i] = sub.failed[r]!;
+    detectorScore[i] = sub.detectorScore[r]!;
+  });
+  return { ...sub, paths, count: k, mu, pooledGlobal, ...(grid === undefined ? {} : { pooledGrid2x2: grid }), failed, detectorScore };
+}

@@ -19,6 +19,12 @@ export interface PairsEvaluationInput {
    * With ≥ 2 folds the mean always comes from the images outside the held-out fold.
    */
   readonly centringMean?: { readonly mean: Float32Array; readonly description: string };
+  /**
+   * Overrides the centring mean for every held-out fold (e.g. the clean images outside the
+   * fold in a protocol with degraded copies, where the stacked table holds more rows than
+   * the pairs use).
+   */
+  readonly centringOverride?: { readonly meanFor: (heldOut: number | undefined) => Float32Array; readonly description: string };
   /** Gaussian embeddings per held-out fold and a description of where they come from. */
   readonly gaussian?: { readonly source: GaussianSource; readonly description: string };
   /** Also report MLS weighting-only, penalty-only and cosine on the source's mu. */
@@ -49,7 +55,10 @@ export function evaluatePairs(input: PairsEvaluationInput): PairsEvaluation {
   run('cosine', 'cosine similarity of the L2-normalised backbone mu', cosineScorer(table));
   let centringDescription: string;
   let meanFor: (heldOut: number | undefined) => Float32Array;
-  if (folded) {
+  if (input.centringOverride !== undefined) {
+    meanFor = input.centringOverride.meanFor;
+    centringDescription = input.centringOverride.description;
+  } else if (folded) {
     meanFor = foldExcludedMean(table, table.failed, imagesUsedByFold(pairs), pairs.folds!.count);
     centringDescription = 'mean mu of the images of the other folds (no image of the held-out fold), rows re-normalised';
   } else if (input.centringMean !== undefined) {

@@ -6,6 +6,8 @@ import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-f
 import { parseLfwPairs } from '../../eval/lfw-protocol.js';
 import { parsePairFile, type PairList } from '../../eval/pair-file.js';
 import { runVerificationJob, type VerificationJob } from '../../eval/run-verification.js';
+import { runDilemma } from '../../eval/run-dilemma.js';
+import { MAX_DEGRADE_LEVEL } from '../../face/degrade/ladder.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -28,6 +30,11 @@ const COMMON_OPTIONS = {
   seed: { type: 'string' },
   cache: { type: 'string' },
   workers: { type: 'string' },
+  pairs: { type: 'string' },
+  root: { type: 'string' },
+  levels: { type: 'string' },
+  folds: { type: 'string' },
+  'lfw-cache': { type: 'string' },
 } as const;
 
 const commonHelp = `      --embeddings <dir>   an embedding folder of \`pfe embed\` to take images from (repeatable);
@@ -50,6 +57,7 @@ const usage = `Usage: pfe eval <protocol> [options]
 Protocols:
   pairs --pairs FILE --root DIR --out DIR   verification on any pair list
   lfw [--root ../shared/data/lfw]           LFW View 2 (6,000 pairs, 10 folds)
+  dilemma [--levels 0,1,2,3,4,5]            the blurry-image dilemma on LFW View 2 pairs
 
 Every protocol compares cosine on raw mu, cosine on centred mu and, with a head, MLS.
 A pair with an image that fails (unreadable, no face) counts as an error: a genuine pair
@@ -64,12 +72,20 @@ pfe eval lfw: --root is the LFW folder (pairs.txt, images/, ldmark_lfw_mtcnncaff
   by default the images come from ${DEFAULT_LFW_FOLDER} when it exists and are aligned with
   the MTCNN landmark file. Centred cosine subtracts the mean mu of the other nine folds.
 
+pfe eval dilemma: genuine pairs = a clean image vs a degraded image of the same person,
+  impostor pairs = two degraded images of different people, at every ladder level; mean ±
+  std of each method's scores per level (SVG per method), AUC and TAR per level. Images
+  come from <lfw-cache>/clean and <lfw-cache>/level<k> when present, else are embedded.
+
 Options:
+      --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5
+      --folds <n>          (dilemma) use the pairs of the first n View 2 folds (default 10)
+      --lfw-cache <dir>    (lfw, dilemma) folder of LFW embedding folders (default .cache/lfw)
       --pairs <file>       (pairs) the pair list
       --root <dir>         (pairs) image root; (lfw) LFW folder, default ../shared/data/lfw
 ${commonHelp}`;
 
-type Values = ReturnType<typeof parseCommandArgs<typeof COMMON_OPTIONS & { pairs: { type: 'string' }; root: { type: 'string' } }>>['values'];
+type Values = ReturnType<typeof parseCommandArgs<typeof COMMON_OPTIONS>>['values'];
 
 async function jobFrom(values: Values, protocol: string, pairList: PairList, root: string, landmarkFile: string | undefined, folders: string[], outDefault?: string): Promise<VerificationJob> {
   const outDir = values.out ?? outDefault;
@@ -111,13 +127,74 @@ async function jobFrom(values: Values, protocol: string, pairList: PairList, roo
   };
 }
 
+/** Embedding folders of whole-LFW `pfe embed` runs: <cache>/clean and <cache>/level<k> (seed 1), where complete. */
+function lfwFolders(cache: string, levels: readonly number[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const level of [0, ...levels]) {
+    const dir = path.join(cache, level === 0 ? 'clean' : `level${level}`);
+    if (existsSync(path.join(dir, 'index.json'))) out.set(level, [dir]);
+  }
+  return out;
+}
+
+function parseLevels(text: string | undefined): number[] {
+  if (text === undefined) return [0, 1, 2, 3, 4, 5];
+  const levels = text.split(',').map((t) => integerOption(t.trim(), 'levels', { min: 0, max: MAX_DEGRADE_LEVEL }, 0));
+  if (levels.length === 0) throw new UsageError('--levels needs at least one level');
+  return [...new Set(levels)].sort((a, b) => a - b);
+}
+
+async function runDilemmaCommand(values: Values): Promise<number> {
+  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const levels = parseLevels(values.levels);
+  const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
+  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
+  const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+  const outDir = values.out ?? path.join('out', 'eval-dilemma');
+  const progress = new Map<string, Progress>();
+  const last = new Map<string, number>();
+  const outcome = await runDilemma({
+    setup: {
+      lfwRoot: lfw,
+      folds: integerOption(values.folds, 'folds', { min: 2, max: 10 }, 10),
+      folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
+      landmarks: await loadLfwLandmarks(landmarks, { scale }),
+      seed,
+      cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+      ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
+      onProgress: (label, finished, total) => {
+        let p = progress.get(label);
+        if (p === undefined) {
+          p = createProgress(`pfe eval dilemma: ${label}`, total, process.stderr);
+          progress.set(label, p);
+        }
+        p.tick(finished - (last.get(label) ?? 0));
+        last.set(label, finished);
+        if (finished === total) p.done();
+      },
+    },
+    levels,
+    heads: {
+      ...(values.head === undefined ? {} : { headFile: values.head }),
+      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
+      useDefaultHead: values['no-default-head'] !== true,
+    },
+    fars: [1e-3, 1e-2],
+    outDir,
+    log: (line) => process.stderr.write(`pfe eval dilemma: ${line}\n`),
+    meta: { command: `pfe eval ${process.argv.slice(3).join(' ')}`, lfw, landmarks, seed, levels },
+  });
+  process.stdout.write(`${outcome.markdown}\n\nwritten to ${outDir}/ (results.json, table.md, ${outcome.plots.join(', ')})\n`);
+  return 0;
+}
+
 /** `pfe eval <protocol>`: verification evaluations with cosine, centred cosine and MLS. */
 const evalCommand: CliCommand = {
   summary: 'evaluate verification on a pair list or LFW View 2: cosine, centred cosine, MLS (JSON, table, ROC SVG)',
   usage,
   async run(argv) {
     const [protocol, ...rest] = argv;
-    const { values, positionals } = parseCommandArgs(rest, { ...COMMON_OPTIONS, pairs: { type: 'string' }, root: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(rest, COMMON_OPTIONS);
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     let job: VerificationJob;
     if (protocol === 'pairs') {
@@ -144,8 +221,10 @@ const evalCommand: CliCommand = {
       const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(DEFAULT_LFW_FOLDER, 'index.json')) ? [DEFAULT_LFW_FOLDER] : []);
       const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
       job = await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw'));
+    } else if (protocol === 'dilemma') {
+      return runDilemmaCommand(values);
     } else {
-      throw new UsageError(protocol === undefined ? 'name a protocol: pairs or lfw' : `unknown protocol '${protocol}' (pairs, lfw)`);
+      throw new UsageError(protocol === undefined ? 'name a protocol: pairs, lfw or dilemma' : `unknown protocol '${protocol}' (pairs, lfw, dilemma)`);
     }
     const outcome = await runVerificationJob(job);
     const e = outcome.evaluation;
