@@ -79,8 +79,14 @@ export function evaluatePairs(input: PairsEvaluationInput): PairsEvaluation {
       run('cosine on head mu', `cosine of the mu the head scores (centred with the head's training mean); ${g.description}`, gaussianScorer(g.source, 'cosine'));
     }
   }
+  // Failed images among those the pairs use (a stacked table holds rows no pair refers to).
+  const used = new Uint8Array(table.count);
+  for (let k = 0; k < pairs.a.length; k++) {
+    used[pairs.a[k]!] = 1;
+    used[pairs.b[k]!] = 1;
+  }
   let failedImages = 0;
-  for (let i = 0; i < table.failed.length; i++) failedImages += table.failed[i]!;
+  for (let i = 0; i < table.failed.length; i++) failedImages += table.failed[i]! & used[i]!;
   let genuinePairs = 0;
   for (let k = 0; k < pairs.labels.length; k++) genuinePairs += pairs.labels[k]!;
   return { methods, failedImages, failedPairs: countFailedPairs(pairs, table.failed), pairCount: pairs.labels.length, genuinePairs };

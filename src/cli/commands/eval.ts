@@ -7,6 +7,7 @@ import { parseLfwPairs } from '../../eval/lfw-protocol.js';
 import { parsePairFile, type PairList } from '../../eval/pair-file.js';
 import { runVerificationJob, type VerificationJob } from '../../eval/run-verification.js';
 import { runDilemma } from '../../eval/run-dilemma.js';
+import { runRisk } from '../../eval/run-risk.js';
 import { MAX_DEGRADE_LEVEL } from '../../face/degrade/ladder.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -35,6 +36,10 @@ const COMMON_OPTIONS = {
   levels: { type: 'string' },
   folds: { type: 'string' },
   'lfw-cache': { type: 'string' },
+  weights: { type: 'string' },
+  'draw-seed': { type: 'string' },
+  'no-detector': { type: 'boolean' },
+  'detector-embeddings': { type: 'string' },
 } as const;
 
 const commonHelp = `      --embeddings <dir>   an embedding folder of \`pfe embed\` to take images from (repeatable);
@@ -58,6 +63,7 @@ Protocols:
   pairs --pairs FILE --root DIR --out DIR   verification on any pair list
   lfw [--root ../shared/data/lfw]           LFW View 2 (6,000 pairs, 10 folds)
   dilemma [--levels 0,1,2,3,4,5]            the blurry-image dilemma on LFW View 2 pairs
+  risk [--levels 0,2,4]                     mixed clean+degraded LFW View 2 and risk control (EDC)
 
 Every protocol compares cosine on raw mu, cosine on centred mu and, with a head, MLS.
 A pair with an image that fails (unreadable, no face) counts as an error: a genuine pair
@@ -77,8 +83,19 @@ pfe eval dilemma: genuine pairs = a clean image vs a degraded image of the same 
   std of each method's scores per level (SVG per method), AUC and TAR per level. Images
   come from <lfw-cache>/clean and <lfw-cache>/level<k> when present, else are embedded.
 
+pfe eval risk: every View 2 image is drawn (seeded, --draw-seed) at one of --levels with
+  probabilities --weights; the methods are compared on these mixed pairs, then pairs are
+  discarded by image quality: PFE uncertainty, the detector's score (the detector is run on
+  the same degraded images), the norm of the raw pooled features, and at random. EDC with
+  the threshold fixed at FAR 1e-3 before discarding, mean FNMR up to 30% discarded, and
+  TAR@FAR 1e-3 after removing 0/5/10/20/30% of the images.
+
 Options:
-      --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5
+      --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4
+      --weights <list>     (risk) probability of each level, default 0.5,0.25,0.25
+      --draw-seed <N>      (risk) seed of the level draw and the random quality (default 1)
+      --no-detector        (risk) skip the detector-score baseline
+      --detector-embeddings <dir> (risk) detector-aligned clean LFW folder for the detector scores
       --folds <n>          (dilemma) use the pairs of the first n View 2 folds (default 10)
       --lfw-cache <dir>    (lfw, dilemma) folder of LFW embedding folders (default .cache/lfw)
       --pairs <file>       (pairs) the pair list
@@ -151,8 +168,6 @@ async function runDilemmaCommand(values: Values): Promise<number> {
   const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
   const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
   const outDir = values.out ?? path.join('out', 'eval-dilemma');
-  const progress = new Map<string, Progress>();
-  const last = new Map<string, number>();
   const outcome = await runDilemma({
     setup: {
       lfwRoot: lfw,
@@ -162,16 +177,7 @@ async function runDilemmaCommand(values: Values): Promise<number> {
       seed,
       cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
       ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
-      onProgress: (label, finished, total) => {
-        let p = progress.get(label);
-        if (p === undefined) {
-          p = createProgress(`pfe eval dilemma: ${label}`, total, process.stderr);
-          progress.set(label, p);
-        }
-        p.tick(finished - (last.get(label) ?? 0));
-        last.set(label, finished);
-        if (finished === total) p.done();
-      },
+      onProgress: progressReporter('pfe eval dilemma'),
     },
     levels,
     heads: {
@@ -185,6 +191,63 @@ async function runDilemmaCommand(values: Values): Promise<number> {
     meta: { command: `pfe eval ${process.argv.slice(3).join(' ')}`, lfw, landmarks, seed, levels },
   });
   process.stdout.write(`${outcome.markdown}\n\nwritten to ${outDir}/ (results.json, table.md, ${outcome.plots.join(', ')})\n`);
+  return 0;
+}
+
+function progressReporter(prefix: string): (label: string, finished: number, total: number) => void {
+  const progress = new Map<string, Progress>();
+  const last = new Map<string, number>();
+  return (label, finished, total) => {
+    let p = progress.get(label);
+    if (p === undefined) {
+      p = createProgress(`${prefix}: ${label}`, total, process.stderr);
+      progress.set(label, p);
+    }
+    p.tick(finished - (last.get(label) ?? 0));
+    last.set(label, finished);
+    if (finished === total) p.done();
+  };
+}
+
+async function runRiskCommand(values: Values): Promise<number> {
+  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const levels = values.levels === undefined ? [0, 2, 4] : parseLevels(values.levels);
+  const weights = (values.weights ?? '0.5,0.25,0.25').split(',').map((t) => numberOption(t.trim(), 'weights', { min: 0 }, 0));
+  if (weights.length !== levels.length) throw new UsageError(`--weights has ${weights.length} values for ${levels.length} levels`);
+  const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
+  const drawSeed = integerOption(values['draw-seed'], 'draw-seed', { min: 0, max: 0xffffffff }, 1);
+  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
+  const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+  const outDir = values.out ?? path.join('out', 'eval-risk');
+  const outcome = await runRisk({
+    setup: {
+      lfwRoot: lfw,
+      folds: integerOption(values.folds, 'folds', { min: 2, max: 10 }, 10),
+      folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
+      landmarks: await loadLfwLandmarks(landmarks, { scale }),
+      seed,
+      cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+      ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
+      onProgress: progressReporter('pfe eval risk'),
+    },
+    levels,
+    weights,
+    drawSeed,
+    heads: {
+      ...(values.head === undefined ? {} : { headFile: values.head }),
+      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
+      useDefaultHead: values['no-default-head'] !== true,
+    },
+    detector: values['no-detector'] !== true,
+    ...(values['detector-embeddings'] === undefined ? {} : { detectorFolders: new Map([[0, [values['detector-embeddings']]]]) }),
+    fars: [1e-3, 1e-2],
+    // The issue's settings: threshold at FAR 1e-3, pAUC up to 30% discarded (1% grid steps).
+    risk: { far: 1e-3, pAucLimit: 0.3, gridPoints: 31, filterFractions: [0, 0.05, 0.1, 0.2, 0.3] },
+    outDir,
+    log: (line) => process.stderr.write(`pfe eval risk: ${line}\n`),
+    meta: { command: `pfe eval ${process.argv.slice(3).join(' ')}`, lfw, landmarks, seed, drawSeed },
+  });
+  process.stdout.write(`${outcome.markdown}\n\nwritten to ${outDir}/\n`);
   return 0;
 }
 
@@ -221,10 +284,12 @@ const evalCommand: CliCommand = {
       const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(DEFAULT_LFW_FOLDER, 'index.json')) ? [DEFAULT_LFW_FOLDER] : []);
       const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
       job = await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw'));
+    } else if (protocol === 'risk') {
+      return runRiskCommand(values);
     } else if (protocol === 'dilemma') {
       return runDilemmaCommand(values);
     } else {
-      throw new UsageError(protocol === undefined ? 'name a protocol: pairs, lfw or dilemma' : `unknown protocol '${protocol}' (pairs, lfw, dilemma)`);
+      throw new UsageError(protocol === undefined ? 'name a protocol: pairs, lfw, dilemma or risk' : `unknown protocol '${protocol}' (pairs, lfw, dilemma, risk)`);
     }
     const outcome = await runVerificationJob(job);
     const e = outcome.evaluation;
