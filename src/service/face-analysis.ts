@@ -28,5 +28,7 @@ export type AnalyzeResult = { readonly status: 'ok'; readonly face: FaceAnalysis
 /** Turns images into FaceAnalysis results, a batch at a time (one per worker). */
 export interface AnalyzerBackend {
   analyze(images: readonly Uint8Array[]): Promise<AnalyzeResult[]>;
+  /** True once the backend can no longer work (e.g. its worker thread died); the pool replaces it. */
+  readonly broken?: boolean;
   close(): Promise<void>;
 }

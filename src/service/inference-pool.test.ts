@@ -46,3 +46,28 @@ test('a full queue answers 503 SERVICE_BUSY with Retry-After at once, and the po
   await pool.close();
   await assert.rejects(pool.analyze(new Uint8Array([6])), (e) => e instanceof ApiError && e.status === 503);
 });
+
+test('a broken backend is replaced and the pool keeps serving', async () => {
+  class DyingBackend extends FakeBackend {
+    broken = false;
+    override async analyze(): Promise<AnalyzeResult[]> {
+      this.broken = true;
+      throw new Error('worker died');
+    }
+  }
+  const dying = new DyingBackend(1);
+  let replacements = 0;
+  const pool = new InferencePool([dying], {
+    maxQueue: 4,
+    batchSize: 1,
+    replace: async () => {
+      replacements++;
+      return new FakeBackend(1);
+    },
+  });
+  await assert.rejects(pool.analyze(new Uint8Array([1])), /worker died/);
+  const r = await pool.analyze(new Uint8Array([2]));
+  assert.equal(r.status === 'failed' && r.reason, '2');
+  assert.equal(replacements, 1);
+  assert.equal(pool.stats().workers, 1);
+});

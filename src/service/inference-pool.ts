@@ -14,6 +14,8 @@ export interface InferencePoolOptions {
   readonly maxQueue: number;
   /** Images one backend call may take. */
   readonly batchSize: number;
+  /** Starts a replacement for a backend that broke (e.g. a worker thread that died). */
+  readonly replace?: () => Promise<AnalyzerBackend>;
 }
 
 interface Job {
@@ -42,7 +44,7 @@ export interface PoolStats {
 /** A bounded queue in front of N analyzer backends. */
 export class InferencePool {
   private readonly idle: AnalyzerBackend[];
-  private readonly all: readonly AnalyzerBackend[];
+  private readonly all: AnalyzerBackend[];
   private readonly queue: Job[] = [];
   private busyCount = 0;
   private msPerImage = 0;
@@ -54,7 +56,7 @@ export class InferencePool {
     private readonly options: InferencePoolOptions,
   ) {
     if (backends.length === 0) throw new Error('an inference pool needs at least one backend');
-    this.all = backends;
+    this.all = [...backends];
     this.idle = [...backends];
   }
 
@@ -107,7 +109,8 @@ export class InferencePool {
         (e: unknown) => {
           const err = e instanceof Error ? e : new Error(String(e));
           for (const j of jobs) j.reject(err);
-          this.release(backend);
+          if (backend.broken === true && this.options.replace !== undefined && !this.closed) this.replaceBroken(backend);
+          else this.release(backend);
         },
       );
     }
@@ -116,6 +119,25 @@ export class InferencePool {
   private observe(ms: number, images: number): void {
     const perImage = ms / images;
     this.msPerImage = this.msPerImage === 0 ? perImage : this.msPerImage + SERVICE_TIME_SMOOTHING * (perImage - this.msPerImage);
+  }
+
+  /** Swaps a broken backend for a new one; until it is up the pool runs one backend short. */
+  private replaceBroken(broken: AnalyzerBackend): void {
+    this.busyCount--;
+    void broken.close().catch(() => undefined);
+    this.options.replace!().then(
+      (fresh) => {
+        const i = this.all.indexOf(broken);
+        if (i >= 0) this.all[i] = fresh;
+        if (this.closed) {
+          void fresh.close();
+          return;
+        }
+        this.idle.push(fresh);
+        this.dispatch();
+      },
+      (e: unknown) => process.stderr.write(`inference pool: could not replace a broken backend: ${e instanceof Error ? e.message : String(e)}\n`),
+    );
   }
 
   private release(backend: AnalyzerBackend): void {

@@ -101,17 +101,13 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
   try {
     const index = new GalleryIndex(dim, uncertaintyAvailable, Math.max(1024, store.countSubjects()));
     for (const row of store.templates()) index.set(row.subjectId, row.template);
-    const started =
-      backends ??
-      (await Promise.all(
-        Array.from({ length: config.workers }, () =>
-          WorkerAnalyzerBackend.start({
-            embedder: { backend: config.backend, maxPixels: config.maxPixels, batchSize: config.batchSize },
-            ...(config.headFile === undefined ? {} : { headFile: config.headFile }),
-          }),
-        ),
-      ));
-    pool = new InferencePool(started, { maxQueue: config.maxQueue, batchSize: config.batchSize });
+    const startWorker = (): Promise<AnalyzerBackend> =>
+      WorkerAnalyzerBackend.start({
+        embedder: { backend: config.backend, maxPixels: config.maxPixels, batchSize: config.batchSize },
+        ...(config.headFile === undefined ? {} : { headFile: config.headFile }),
+      });
+    const started = backends ?? (await Promise.all(Array.from({ length: config.workers }, startWorker)));
+    pool = new InferencePool(started, { maxQueue: config.maxQueue, batchSize: config.batchSize, ...(backends === undefined ? { replace: startWorker } : {}) });
     const livePool = pool;
     return {
       config,

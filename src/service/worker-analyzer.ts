@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { FaceEmbedderOptions } from '../face/pipeline/face-embedder.js';
+import { ApiError } from './api-error.js';
 import type { AnalyzerBackend, AnalyzeResult } from './face-analysis.js';
 
 /** What the worker is started with. */
@@ -23,6 +24,7 @@ export type AnalyzerWorkerReply =
 export class WorkerAnalyzerBackend implements AnalyzerBackend {
   private pending: { id: number; resolve: (r: AnalyzeResult[]) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
+  private closing = false;
   private nextId = 0;
 
   private constructor(private readonly worker: Worker) {
@@ -34,7 +36,9 @@ export class WorkerAnalyzerBackend implements AnalyzerBackend {
       else p.reject(new Error(`analyzer worker failed: ${msg.type === 'error' ? msg.message : msg.type}`));
     });
     const fail = (e: Error): void => {
-      this.failure = e;
+      // Work cut short by close() is the service shutting down, not a server fault.
+      if (this.closing) e = new ApiError(503, 'SERVICE_BUSY', 'the service is shutting down', { 'Retry-After': '1' });
+      this.failure ??= e;
       this.pending?.reject(e);
       this.pending = undefined;
     };
@@ -59,6 +63,11 @@ export class WorkerAnalyzerBackend implements AnalyzerBackend {
     });
   }
 
+  /** True after the worker died or was closed. */
+  get broken(): boolean {
+    return this.failure !== undefined;
+  }
+
   analyze(images: readonly Uint8Array[]): Promise<AnalyzeResult[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.pending !== undefined) return Promise.reject(new Error('WorkerAnalyzerBackend runs one batch at a time'));
@@ -70,7 +79,8 @@ export class WorkerAnalyzerBackend implements AnalyzerBackend {
   }
 
   async close(): Promise<void> {
-    this.failure ??= new Error('analyzer closed');
+    this.closing = true;
     await this.worker.terminate();
+    this.failure ??= new Error('analyzer closed');
   }
 }
