@@ -8,6 +8,7 @@ import { parsePairFile, type PairList } from '../../eval/pair-file.js';
 import { runVerificationJob, type VerificationJob } from '../../eval/run-verification.js';
 import { runDilemma } from '../../eval/run-dilemma.js';
 import { runRisk } from '../../eval/run-risk.js';
+import { runTemplates } from '../../eval/run-templates.js';
 import { MAX_DEGRADE_LEVEL } from '../../face/degrade/ladder.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -40,6 +41,11 @@ const COMMON_OPTIONS = {
   'draw-seed': { type: 'string' },
   'no-detector': { type: 'boolean' },
   'detector-embeddings': { type: 'string' },
+  'max-size': { type: 'string' },
+  degraded: { type: 'string' },
+  impostors: { type: 'string' },
+  'min-images': { type: 'string' },
+  draws: { type: 'string' },
 } as const;
 
 const commonHelp = `      --embeddings <dir>   an embedding folder of \`pfe embed\` to take images from (repeatable);
@@ -64,6 +70,7 @@ Protocols:
   lfw [--root ../shared/data/lfw]           LFW View 2 (6,000 pairs, 10 folds)
   dilemma [--levels 0,1,2,3,4,5]            the blurry-image dilemma on LFW View 2 pairs
   risk [--levels 0,2,4]                     mixed clean+degraded LFW View 2 and risk control (EDC)
+  templates [--levels 2,4]                  template verification from LFW people (fusion)
 
 Every protocol compares cosine on raw mu, cosine on centred mu and, with a head, MLS.
 A pair with an image that fails (unreadable, no face) counts as an error: a genuine pair
@@ -90,8 +97,19 @@ pfe eval risk: every View 2 image is drawn (seeded, --draw-seed) at one of --lev
   the threshold fixed at FAR 1e-3 before discarding, mean FNMR up to 30% discarded, and
   TAR@FAR 1e-3 after removing 0/5/10/20/30% of the images.
 
+pfe eval templates: --draws times two disjoint templates per person of the View 2 people
+  sets (≥ --min-images images), 1..--max-size images each, each member degraded with probability --degraded at
+  one of --levels; --impostors impostor pairs per person within its fold. Compares the mean
+  of mu (raw, centred) + cosine with PFE fusion (product, min) + MLS and fused mu + cosine.
+
 Options:
-      --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4
+      --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4;
+                           (templates) degraded levels, default 2,4
+      --max-size <n>       (templates) largest template (default 8)
+      --degraded <p>       (templates) probability a member is degraded (default 0.5)
+      --impostors <n>      (templates) impostor pairs per person and draw (default 20)
+      --min-images <n>     (templates) people with at least n images (default 4)
+      --draws <n>          (templates) template pairs drawn per person (default 5)
       --weights <list>     (risk) probability of each level, default 0.5,0.25,0.25
       --draw-seed <N>      (risk) seed of the level draw and the random quality (default 1)
       --no-detector        (risk) skip the detector-score baseline
@@ -251,6 +269,47 @@ async function runRiskCommand(values: Values): Promise<number> {
   return 0;
 }
 
+async function runTemplatesCommand(values: Values): Promise<number> {
+  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const levels = values.levels === undefined ? [2, 4] : parseLevels(values.levels).filter((l) => l > 0);
+  const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
+  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
+  const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+  const outDir = values.out ?? path.join('out', 'eval-templates');
+  const templates = {
+    maxSize: integerOption(values['max-size'], 'max-size', { min: 1, max: 100 }, 8),
+    degradedProbability: numberOption(values.degraded, 'degraded', { min: 0, max: 1 }, 0.5),
+    impostorsPerPerson: integerOption(values.impostors, 'impostors', { min: 1, max: 1000 }, 20),
+    minImages: integerOption(values['min-images'], 'min-images', { min: 2, max: 1000 }, 4),
+    draws: integerOption(values.draws, 'draws', { min: 1, max: 100 }, 5),
+    seed: integerOption(values['draw-seed'], 'draw-seed', { min: 0, max: 0xffffffff }, 1),
+  };
+  const outcome = await runTemplates({
+    setup: {
+      lfwRoot: lfw,
+      folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
+      landmarks: await loadLfwLandmarks(landmarks, { scale }),
+      seed,
+      cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+      ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
+      onProgress: progressReporter('pfe eval templates'),
+    },
+    degradedLevels: levels,
+    templates,
+    heads: {
+      ...(values.head === undefined ? {} : { headFile: values.head }),
+      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
+      useDefaultHead: values['no-default-head'] !== true,
+    },
+    fars: [1e-3, 1e-2],
+    outDir,
+    log: (line) => process.stderr.write(`pfe eval templates: ${line}\n`),
+    meta: { command: `pfe eval ${process.argv.slice(3).join(' ')}`, lfw, landmarks, seed },
+  });
+  process.stdout.write(`${outcome.markdown}\n\nwritten to ${outDir}/\n`);
+  return 0;
+}
+
 /** `pfe eval <protocol>`: verification evaluations with cosine, centred cosine and MLS. */
 const evalCommand: CliCommand = {
   summary: 'evaluate verification on a pair list or LFW View 2: cosine, centred cosine, MLS (JSON, table, ROC SVG)',
@@ -284,12 +343,14 @@ const evalCommand: CliCommand = {
       const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(DEFAULT_LFW_FOLDER, 'index.json')) ? [DEFAULT_LFW_FOLDER] : []);
       const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
       job = await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw'));
+    } else if (protocol === 'templates') {
+      return runTemplatesCommand(values);
     } else if (protocol === 'risk') {
       return runRiskCommand(values);
     } else if (protocol === 'dilemma') {
       return runDilemmaCommand(values);
     } else {
-      throw new UsageError(protocol === undefined ? 'name a protocol: pairs, lfw, dilemma or risk' : `unknown protocol '${protocol}' (pairs, lfw, dilemma, risk)`);
+      throw new UsageError(protocol === undefined ? 'name a protocol: pairs, lfw, dilemma, risk or templates' : `unknown protocol '${protocol}' (pairs, lfw, dilemma, risk, templates)`);
     }
     const outcome = await runVerificationJob(job);
     const e = outcome.evaluation;
