@@ -9,6 +9,7 @@ import { runVerificationJob, type VerificationJob } from '../../eval/run-verific
 import { runDilemma } from '../../eval/run-dilemma.js';
 import { runRisk } from '../../eval/run-risk.js';
 import { runTemplates } from '../../eval/run-templates.js';
+import { runSheet } from '../../eval/run-sheet.js';
 import { MAX_DEGRADE_LEVEL } from '../../face/degrade/ladder.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -71,6 +72,7 @@ Protocols:
   dilemma [--levels 0,1,2,3,4,5]            the blurry-image dilemma on LFW View 2 pairs
   risk [--levels 0,2,4]                     mixed clean+degraded LFW View 2 and risk control (EDC)
   templates [--levels 2,4]                  template verification from LFW people (fusion)
+  sheet [--out DIR]                         contact sheet of the most / least confident LFW faces
 
 Every protocol compares cosine on raw mu, cosine on centred mu and, with a head, MLS.
 A pair with an image that fails (unreadable, no face) counts as an error: a genuine pair
@@ -101,6 +103,10 @@ pfe eval templates: --draws times two disjoint templates per person of the View 
   sets (≥ --min-images images), 1..--max-size images each, each member degraded with probability --degraded at
   one of --levels; --impostors impostor pairs per person within its fold. Compares the mean
   of mu (raw, centred) + cosine with PFE fusion (product, min) + MLS and fused mu + cosine.
+
+pfe eval sheet: per-image σ² of every clean LFW image (out-of-fold with --fold-heads),
+  the most and least confident faces, and for two faces of each kind the nearest gallery
+  faces to samples z ~ N(mu, σ²); also the rate at which samples land on the same person.
 
 Options:
       --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4;
@@ -310,6 +316,30 @@ async function runTemplatesCommand(values: Values): Promise<number> {
   return 0;
 }
 
+async function runSheetCommand(values: Values): Promise<number> {
+  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const outDir = values.out ?? path.join('out', 'eval-sheet');
+  const clean = path.join(values['lfw-cache'] ?? path.join('.cache', 'lfw'), 'clean');
+  const { stats } = await runSheet({
+    lfwRoot: lfw,
+    folders: values.embeddings ?? [clean],
+    heads: {
+      ...(values.head === undefined ? {} : { headFile: values.head }),
+      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
+      useDefaultHead: values['no-default-head'] !== true,
+    },
+    perExtreme: 10,
+    statFaces: 100,
+    samples: 5,
+    seed: integerOption(values['draw-seed'], 'draw-seed', { min: 0, max: 0xffffffff }, 1),
+    outDir,
+    log: (line) => process.stderr.write(`pfe eval sheet: ${line}\n`),
+    meta: { command: `pfe eval ${process.argv.slice(3).join(' ')}`, lfw },
+  });
+  process.stdout.write(`${JSON.stringify(stats, null, 1)}\nwritten to ${outDir}/ (contact-sheet.svg, sheet.json)\n`);
+  return 0;
+}
+
 /** `pfe eval <protocol>`: verification evaluations with cosine, centred cosine and MLS. */
 const evalCommand: CliCommand = {
   summary: 'evaluate verification on a pair list or LFW View 2: cosine, centred cosine, MLS (JSON, table, ROC SVG)',
@@ -343,6 +373,8 @@ const evalCommand: CliCommand = {
       const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(DEFAULT_LFW_FOLDER, 'index.json')) ? [DEFAULT_LFW_FOLDER] : []);
       const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
       job = await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw'));
+    } else if (protocol === 'sheet') {
+      return runSheetCommand(values);
     } else if (protocol === 'templates') {
       return runTemplatesCommand(values);
     } else if (protocol === 'risk') {
@@ -350,7 +382,7 @@ const evalCommand: CliCommand = {
     } else if (protocol === 'dilemma') {
       return runDilemmaCommand(values);
     } else {
-      throw new UsageError(protocol === undefined ? 'name a protocol: pairs, lfw, dilemma, risk or templates' : `unknown protocol '${protocol}' (pairs, lfw, dilemma, risk, templates)`);
+      throw new UsageError(protocol === undefined ? 'name a protocol: pairs, lfw, dilemma, risk, templates or sheet' : `unknown protocol '${protocol}' (pairs, lfw, dilemma, risk, templates, sheet)`);
     }
     const outcome = await runVerificationJob(job);
     const e = outcome.evaluation;
