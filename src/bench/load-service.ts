@@ -8,6 +8,7 @@
  *
  *   npx tsc -p tsconfig.json --outDir build-<you> && node build-<you>/bench/load-service.js \
  *     [--subjects 10000] [--duration 15] [--connections 8] [--overload-connections 32] [--workers 2]
+ *     [--head file.pfehead [--calibration file.json]]   (default: as `pfe serve` chooses)
  *
  * Traffic goes only to 127.0.0.1.
  */
@@ -62,8 +63,9 @@ function multipartBody(boundary: string, image: Buffer, fields: Record<string, s
   return Buffer.concat(parts);
 }
 
-function startServer(dataDir: string, workers: number, queue: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--workers', String(workers), '--queue', String(queue)], {
+function startServer(dataDir: string, workers: number, queue: number, models: { headFile: string | undefined; calibrationFile: string }): Promise<{ child: ChildProcess; url: string }> {
+  const modelArgs = [...(models.headFile === undefined ? ['--no-head'] : ['--head', models.headFile]), '--calibration', models.calibrationFile];
+  const child = spawn(process.execPath, [MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--workers', String(workers), '--queue', String(queue), ...modelArgs], {
     env: { ...process.env, PFE_API_KEY: KEY },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -132,6 +134,8 @@ async function main(): Promise<number> {
       connections: { type: 'string' },
       'overload-connections': { type: 'string' },
       workers: { type: 'string' },
+      head: { type: 'string' },
+      calibration: { type: 'string' },
     },
     strict: true,
   });
@@ -142,7 +146,7 @@ async function main(): Promise<number> {
   const workers = Number(values.workers ?? availableParallelism());
   if (!(subjects >= 1 && duration > 0 && duration <= 120 && connections >= 1 && overload >= 0 && workers >= 1)) throw new Error('bad options');
 
-  const models = resolveModelFiles(undefined, undefined);
+  const models = resolveModelFiles(values.head, values.calibration);
   const head = models.headFile === undefined ? undefined : await loadHeadBinding(models.headFile);
   const calibration = await loadCalibrationFile(models.calibrationFile);
   const q = calibration.content.uncertaintyQuantiles;
@@ -165,7 +169,8 @@ async function main(): Promise<number> {
     process.stdout.write(`inserted ${subjects} synthetic subjects in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
     // The identification scan alone, in this process, on the same kind of rows.
-    const index = new GalleryIndex(dim, head !== undefined, subjects);
+    const layout = head === undefined ? 'none' : head.head.architecture.sigmaMode === 'scalar' ? 'isotropic' : 'diagonal';
+    const index = new GalleryIndex(dim, layout, subjects);
     for (const r of rows) index.set(r.id, r.face);
     const probe = rows[0]!.face;
     const scanTimes: number[] = [];
@@ -176,9 +181,9 @@ async function main(): Promise<number> {
     }
     scanTimes.sort((a, b) => a - b);
     const scanMs = scanTimes[10]!;
-    process.stdout.write(`in-memory top-5 scan over ${subjects} templates (${head ? 'MLS + cosine' : 'cosine'}): median ${scanMs.toFixed(1)} ms of 21\n`);
+    process.stdout.write(`in-memory top-5 scan over ${subjects} templates (${head ? `${layout} MLS + cosine` : 'cosine'}): median ${scanMs.toFixed(1)} ms of 21\n`);
 
-    const started = await startServer(dataDir, workers, 4 * workers);
+    const started = await startServer(dataDir, workers, 4 * workers, models);
     server = started.child;
     const url = started.url;
     const auth = { authorization: `Bearer ${KEY}` };

@@ -7,6 +7,7 @@
  */
 import { cosineScan } from '../core/cosine.js';
 import { PfeError } from '../core/errors.js';
+import { isotropicMlsScan } from '../core/isotropic-mls.js';
 import { mlsScan } from '../core/mls.js';
 import type { SubjectTemplate } from './template.js';
 
@@ -21,23 +22,37 @@ export interface ScanHit {
   readonly mls: number | null;
 }
 
+/**
+ * How templates carry σ²: not at all (no head), one value per dimension, or one value per
+ * template ('isotropic', a head in scalar mode; every fusion rule keeps a constant σ² row
+ * constant). Isotropic rows are scanned with the closed-form isotropic MLS (one squared
+ * distance and one log per row instead of D divisions and logs).
+ */
+export type SigmaLayout = 'none' | 'diagonal' | 'isotropic';
+
 /** Templates of all subjects, N×D, with σ² rows when the service has a head. */
 export class GalleryIndex {
   readonly dim: number;
-  readonly withSigma: boolean;
+  readonly layout: SigmaLayout;
   private mu: Float32Array;
+  /** N×D (diagonal), N (isotropic) or empty (none). */
   private sigmaSq: Float32Array;
   private ids: string[] = [];
   private readonly rowOf = new Map<string, number>();
   private cosineScratch = new Float64Array(0);
   private mlsScratch = new Float64Array(0);
 
-  /** @param dim D @param withSigma whether templates carry σ² (a head is bound) */
-  constructor(dim: number, withSigma: boolean, initialCapacity = 1024) {
+  /** @param dim D @param layout how templates carry σ² */
+  constructor(dim: number, layout: SigmaLayout, initialCapacity = 1024) {
     this.dim = dim;
-    this.withSigma = withSigma;
+    this.layout = layout;
     this.mu = new Float32Array(initialCapacity * dim);
-    this.sigmaSq = new Float32Array(withSigma ? initialCapacity * dim : 0);
+    this.sigmaSq = new Float32Array(initialCapacity * this.sigmaPerRow());
+  }
+
+  /** σ² values stored per row. */
+  private sigmaPerRow(): number {
+    return this.layout === 'diagonal' ? this.dim : this.layout === 'isotropic' ? 1 : 0;
   }
 
   /** Number of subjects with a template. */
@@ -55,20 +70,28 @@ export class GalleryIndex {
     const row = this.rowOf.get(subjectId);
     if (row === undefined) return undefined;
     const d = this.dim;
-    return { mu: this.mu.slice(row * d, (row + 1) * d), sigmaSq: this.withSigma ? this.sigmaSq.slice(row * d, (row + 1) * d) : null };
+    const mu = this.mu.slice(row * d, (row + 1) * d);
+    if (this.layout === 'none') return { mu, sigmaSq: null };
+    if (this.layout === 'isotropic') return { mu, sigmaSq: new Float32Array(d).fill(this.sigmaSq[row]!) };
+    return { mu, sigmaSq: this.sigmaSq.slice(row * d, (row + 1) * d) };
   }
 
   /**
    * Inserts or replaces a subject's template (null removes it).
-   * @throws PfeError DIMENSION_MISMATCH when the template does not fit the index
+   * @throws PfeError DIMENSION_MISMATCH when the template does not fit the index,
+   *   INVALID_ARGUMENT when an isotropic index gets a σ² row that is not constant
    */
   set(subjectId: string, template: SubjectTemplate | null): void {
     if (template === null) {
       this.remove(subjectId);
       return;
     }
-    if (template.mu.length !== this.dim || (this.withSigma && template.sigmaSq?.length !== this.dim)) {
-      throw new PfeError('DIMENSION_MISMATCH', `template of '${subjectId}' does not fit the index (D = ${this.dim}${this.withSigma ? ', with σ²' : ''})`);
+    const withSigma = this.layout !== 'none';
+    if (template.mu.length !== this.dim || (withSigma && template.sigmaSq?.length !== this.dim)) {
+      throw new PfeError('DIMENSION_MISMATCH', `template of '${subjectId}' does not fit the index (D = ${this.dim}${withSigma ? ', with σ²' : ''})`);
+    }
+    if (this.layout === 'isotropic' && !isConstant(template.sigmaSq!)) {
+      throw new PfeError('INVALID_ARGUMENT', `template of '${subjectId}' has a σ² that varies over dimensions; the index is isotropic`);
     }
     let row = this.rowOf.get(subjectId);
     if (row === undefined) {
@@ -78,7 +101,8 @@ export class GalleryIndex {
       this.rowOf.set(subjectId, row);
     }
     this.mu.set(template.mu, row * this.dim);
-    if (this.withSigma) this.sigmaSq.set(template.sigmaSq!, row * this.dim);
+    if (this.layout === 'diagonal') this.sigmaSq.set(template.sigmaSq!, row * this.dim);
+    else if (this.layout === 'isotropic') this.sigmaSq[row] = template.sigmaSq![0]!;
   }
 
   /** Removes a subject's row (no-op when absent). */
@@ -90,7 +114,8 @@ export class GalleryIndex {
     if (row !== last) {
       const moved = this.ids[last]!;
       this.mu.copyWithin(row * d, last * d, (last + 1) * d);
-      if (this.withSigma) this.sigmaSq.copyWithin(row * d, last * d, (last + 1) * d);
+      const k = this.sigmaPerRow();
+      this.sigmaSq.copyWithin(row * k, last * k, (last + 1) * k);
       this.ids[row] = moved;
       this.rowOf.set(moved, row);
     }
@@ -114,9 +139,12 @@ export class GalleryIndex {
     const cos = this.cosineScratch.subarray(0, n);
     cosineScan({ dim: d, mu: probe.mu }, { count: n, dim: d, mu: this.mu.subarray(0, n * d) }, cos);
     let mls: Float64Array | null = null;
-    if (this.withSigma && probe.sigmaSq !== null) {
+    if (this.layout !== 'none' && probe.sigmaSq !== null) {
       mls = this.mlsScratch.subarray(0, n);
-      mlsScan({ dim: d, mu: probe.mu, sigmaSq: probe.sigmaSq }, { count: n, dim: d, mu: this.mu.subarray(0, n * d), sigmaSq: this.sigmaSq.subarray(0, n * d) }, mls);
+      const k = this.sigmaPerRow();
+      const gallery = { count: n, dim: d, mu: this.mu.subarray(0, n * d), sigmaSq: this.sigmaSq.subarray(0, n * k) };
+      if (this.layout === 'isotropic' && isConstant(probe.sigmaSq)) isotropicMlsScan({ dim: d, mu: probe.mu, sigmaSq: probe.sigmaSq[0]! }, gallery, mls);
+      else mlsScan({ dim: d, mu: probe.mu, sigmaSq: probe.sigmaSq }, this.layout === 'isotropic' ? { ...gallery, sigmaSq: expandRows(gallery.sigmaSq, d) } : gallery, mls);
     }
     const rank = mls ?? cos;
     // Partial selection of the k largest: O(N·k), k is small (≤ 100).
@@ -142,10 +170,22 @@ export class GalleryIndex {
     const mu = new Float32Array(capacity * d);
     mu.set(this.mu);
     this.mu = mu;
-    if (this.withSigma) {
-      const s = new Float32Array(capacity * d);
-      s.set(this.sigmaSq);
-      this.sigmaSq = s;
-    }
+    const s = new Float32Array(capacity * this.sigmaPerRow());
+    s.set(this.sigmaSq);
+    this.sigmaSq = s;
   }
+}
+
+/** True when every value equals the first (a constant σ² row). */
+function isConstant(values: Float32Array): boolean {
+  const first = values[0];
+  for (let l = 1; l < values.length; l++) if (values[l] !== first) return false;
+  return true;
+}
+
+/** N per-row variances as N×D rows (the rare probe whose σ² is not constant against an isotropic gallery). */
+function expandRows(perRow: Float32Array, dim: number): Float32Array {
+  const out = new Float32Array(perRow.length * dim);
+  for (let i = 0; i < perRow.length; i++) out.fill(perRow[i]!, i * dim, (i + 1) * dim);
+  return out;
 }

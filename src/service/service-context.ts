@@ -99,7 +99,8 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
   const store = GalleryStore.open(config.dataDir, { dim, head: head?.identity.sha256 ?? 'none' }, config.fusionRule);
   let pool: InferencePool | undefined;
   try {
-    const index = new GalleryIndex(dim, uncertaintyAvailable, Math.max(1024, store.countSubjects()));
+    const layout = head === undefined ? 'none' : head.head.architecture.sigmaMode === 'scalar' ? 'isotropic' : 'diagonal';
+    const index = new GalleryIndex(dim, layout, Math.max(1024, store.countSubjects()));
     for (const row of store.templates()) index.set(row.subjectId, row.template);
     const startWorker = (): Promise<AnalyzerBackend> =>
       WorkerAnalyzerBackend.start({
