@@ -10,6 +10,7 @@ import { runDilemma } from '../../eval/run-dilemma.js';
 import { runRisk } from '../../eval/run-risk.js';
 import { runTemplates } from '../../eval/run-templates.js';
 import { runSheet } from '../../eval/run-sheet.js';
+import { runAblation } from '../../eval/run-ablation.js';
 import { MAX_DEGRADE_LEVEL } from '../../face/degrade/ladder.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -46,6 +47,7 @@ const COMMON_OPTIONS = {
   degraded: { type: 'string' },
   impostors: { type: 'string' },
   'min-images': { type: 'string' },
+  variant: { type: 'string', multiple: true },
   draws: { type: 'string' },
 } as const;
 
@@ -73,6 +75,7 @@ Protocols:
   risk [--levels 0,2,4]                     mixed clean+degraded LFW View 2 and risk control (EDC)
   templates [--levels 2,4]                  template verification from LFW people (fusion)
   sheet [--out DIR]                         contact sheet of the most / least confident LFW faces
+  ablation --variant NAME=HEAD ...          MLS vs its halves per head variant, clean and mixed LFW
 
 Every protocol compares cosine on raw mu, cosine on centred mu and, with a head, MLS.
 A pair with an image that fails (unreadable, no face) counts as an error: a genuine pair
@@ -107,6 +110,10 @@ pfe eval templates: --draws times two disjoint templates per person of the View 
 pfe eval sheet: per-image σ² of every clean LFW image (out-of-fold with --fold-heads),
   the most and least confident faces, and for two faces of each kind the nearest gallery
   faces to samples z ~ N(mu, σ²); also the rate at which samples land on the same person.
+
+pfe eval ablation: each --variant NAME=FILE (one head) or NAME=PATTERN with {fold}
+  (per-fold heads) is evaluated on clean View 2 and on the mixed protocol of 'risk'
+  (--levels, --weights, --draw-seed): MLS, weighting only, penalty only, cosine on head mu.
 
 Options:
       --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4;
@@ -340,6 +347,41 @@ async function runSheetCommand(values: Values): Promise<number> {
   return 0;
 }
 
+async function runAblationCommand(values: Values): Promise<number> {
+  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const levels = values.levels === undefined ? [0, 2, 4] : parseLevels(values.levels);
+  const weights = (values.weights ?? '0.5,0.25,0.25').split(',').map((t) => numberOption(t.trim(), 'weights', { min: 0 }, 0));
+  if (weights.length !== levels.length) throw new UsageError(`--weights has ${weights.length} values for ${levels.length} levels`);
+  const variants = (values.variant ?? []).map((v) => {
+    const eq = v.indexOf('=');
+    if (eq < 1) throw new UsageError(`--variant '${v}' must be NAME=FILE or NAME=PATTERN with {fold}`);
+    const file = v.slice(eq + 1);
+    return { name: v.slice(0, eq), heads: file.includes('{fold}') ? { foldHeadPattern: file } : { headFile: file } };
+  });
+  if (variants.length === 0) throw new UsageError('name at least one --variant NAME=HEAD');
+  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
+  const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+  const outDir = values.out ?? path.join('out', 'eval-ablation');
+  const outcome = await runAblation({
+    setup: {
+      lfwRoot: lfw,
+      folders: lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels),
+      landmarks: await loadLfwLandmarks(landmarks, { scale }),
+      seed: 1,
+      cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+      onProgress: progressReporter('pfe eval ablation'),
+    },
+    variants,
+    mixed: { levels, weights, seed: integerOption(values['draw-seed'], 'draw-seed', { min: 0, max: 0xffffffff }, 1) },
+    fars: [1e-3, 1e-2],
+    outDir,
+    log: (line) => process.stderr.write(`pfe eval ablation: ${line}\n`),
+    meta: { command: `pfe eval ${process.argv.slice(3).join(' ')}`, lfw, landmarks },
+  });
+  process.stdout.write(`${outcome.markdown}\n\nwritten to ${outDir}/\n`);
+  return 0;
+}
+
 /** `pfe eval <protocol>`: verification evaluations with cosine, centred cosine and MLS. */
 const evalCommand: CliCommand = {
   summary: 'evaluate verification on a pair list or LFW View 2: cosine, centred cosine, MLS (JSON, table, ROC SVG)',
@@ -373,6 +415,8 @@ const evalCommand: CliCommand = {
       const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(DEFAULT_LFW_FOLDER, 'index.json')) ? [DEFAULT_LFW_FOLDER] : []);
       const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
       job = await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw'));
+    } else if (protocol === 'ablation') {
+      return runAblationCommand(values);
     } else if (protocol === 'sheet') {
       return runSheetCommand(values);
     } else if (protocol === 'templates') {
@@ -382,7 +426,7 @@ const evalCommand: CliCommand = {
     } else if (protocol === 'dilemma') {
       return runDilemmaCommand(values);
     } else {
-      throw new UsageError(protocol === undefined ? 'name a protocol: pairs, lfw, dilemma, risk, templates or sheet' : `unknown protocol '${protocol}' (pairs, lfw, dilemma, risk, templates, sheet)`);
+      throw new UsageError(protocol === undefined ? 'name a protocol: pairs, lfw, dilemma, risk, templates, sheet or ablation' : `unknown protocol '${protocol}' (pairs, lfw, dilemma, risk, templates, sheet, ablation)`);
     }
     const outcome = await runVerificationJob(job);
     const e = outcome.evaluation;
