@@ -138,7 +138,11 @@ export async function runSheet(job: SheetJob): Promise<{ stats: Record<string, u
     { title: `Least confident (highest σ²)`, tiles: await Promise.all(highest.slice(0, job.perExtreme).map((i) => tile(files[i]!, fmt(uncertainty[i]!)))) },
   ];
   // Two faces from each end with a same-person image elsewhere: the face, then the nearest neighbours of its samples.
-  const show = [...lowest.filter((i) => imagesOfPerson[person[i]!]! >= 2).slice(0, 2), ...highest.filter((i) => imagesOfPerson[person[i]!]! >= 2).slice(0, 2)];
+  const distinctPeople = (faces: number[]): number[] => {
+    const seen = new Set<number>();
+    return faces.filter((i) => imagesOfPerson[person[i]!]! >= 2 && !seen.has(person[i]!) && seen.add(person[i]!) !== undefined).slice(0, 2);
+  };
+  const show = [...distinctPeople(lowest), ...distinctPeople(highest)];
   for (const i of show) {
     const g = source(foldCount > 0 ? fold[i] : undefined);
     const tiles: SheetTile[] = [await tile(files[i]!, `query ${fmt(uncertainty[i]!)}`, '#1f77b4')];
@@ -149,7 +153,7 @@ export async function runSheet(job: SheetJob): Promise<{ stats: Record<string, u
     rows.push({ title: `${paths[i]!.split('/')[0]!.replace(/_/g, ' ')}: nearest gallery face to samples z ~ N(mu, σ²) (green = same person)`, tiles });
   }
   await mkdir(job.outDir, { recursive: true });
-  await writeFile(path.join(job.outDir, 'contact-sheet.svg'), contactSheetSvg(`LFW faces by PFE uncertainty (${heads.description})`, rows));
+  await writeFile(path.join(job.outDir, 'contact-sheet.svg'), contactSheetSvg(`LFW faces by PFE uncertainty (${heads.choice.kind === 'per-fold' ? 'out-of-fold heads' : 'one head'})`, rows));
   await writeFile(path.join(job.outDir, 'sheet.json'), JSON.stringify({ date: new Date().toISOString(), ...job.meta, heads: heads.description, stats, shown: show.map((i) => paths[i]) }, null, 1) + '\n');
   return { stats };
 }
