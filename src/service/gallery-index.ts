@@ -4,11 +4,15 @@
  * only after the store's transaction has committed, so it never holds a template SQLite
  * does not (the process is single-threaded: no request sees a half-applied change).
  * Removal swaps the last row into the hole, so rows stay contiguous.
+ * Rows are checked once when they enter (finite mu, positive σ²), so the scan runs the
+ * scoring core's raw kernels without re-checking N×D values on every query; cosine uses
+ * each row's inverse norm, cached at insertion.
  */
-import { cosineScan } from '../core/cosine.js';
+import { assertFinite, assertPositiveVariance } from '../core/embedding.js';
 import { PfeError } from '../core/errors.js';
-import { isotropicMlsScan } from '../core/isotropic-mls.js';
-import { mlsScan } from '../core/mls.js';
+import { dotProductKernel } from '../core/kernels/dot-product.js';
+import { squaredDistanceKernel } from '../core/kernels/squared-distance.js';
+import { gaussianLogNormaliser, mlsScan } from '../core/mls.js';
 import type { SubjectTemplate } from './template.js';
 
 /** One candidate of a scan. */
@@ -37,6 +41,8 @@ export class GalleryIndex {
   private mu: Float32Array;
   /** N×D (diagonal), N (isotropic) or empty (none). */
   private sigmaSq: Float32Array;
+  /** 1 / ||mu row|| (0 for a zero row), length N. */
+  private inverseNorm: Float64Array;
   private ids: string[] = [];
   private readonly rowOf = new Map<string, number>();
   private cosineScratch = new Float64Array(0);
@@ -48,6 +54,7 @@ export class GalleryIndex {
     this.layout = layout;
     this.mu = new Float32Array(initialCapacity * dim);
     this.sigmaSq = new Float32Array(initialCapacity * this.sigmaPerRow());
+    this.inverseNorm = new Float64Array(initialCapacity);
   }
 
   /** σ² values stored per row. */
@@ -90,6 +97,8 @@ export class GalleryIndex {
     if (template.mu.length !== this.dim || (withSigma && template.sigmaSq?.length !== this.dim)) {
       throw new PfeError('DIMENSION_MISMATCH', `template of '${subjectId}' does not fit the index (D = ${this.dim}${withSigma ? ', with σ²' : ''})`);
     }
+    assertFinite(template.mu, this.dim, `template of '${subjectId}'`);
+    if (withSigma) assertPositiveVariance(template.sigmaSq!, this.dim, `σ² of the template of '${subjectId}'`);
     if (this.layout === 'isotropic' && !isConstant(template.sigmaSq!)) {
       throw new PfeError('INVALID_ARGUMENT', `template of '${subjectId}' has a σ² that varies over dimensions; the index is isotropic`);
     }
@@ -101,6 +110,7 @@ export class GalleryIndex {
       this.rowOf.set(subjectId, row);
     }
     this.mu.set(template.mu, row * this.dim);
+    this.inverseNorm[row] = inverseNorm(template.mu);
     if (this.layout === 'diagonal') this.sigmaSq.set(template.sigmaSq!, row * this.dim);
     else if (this.layout === 'isotropic') this.sigmaSq[row] = template.sigmaSq![0]!;
   }
@@ -116,6 +126,7 @@ export class GalleryIndex {
       this.mu.copyWithin(row * d, last * d, (last + 1) * d);
       const k = this.sigmaPerRow();
       this.sigmaSq.copyWithin(row * k, last * k, (last + 1) * k);
+      this.inverseNorm[row] = this.inverseNorm[last]!;
       this.ids[row] = moved;
       this.rowOf.set(moved, row);
     }
@@ -136,15 +147,33 @@ export class GalleryIndex {
       this.cosineScratch = new Float64Array(this.mu.length / d);
       this.mlsScratch = new Float64Array(this.mu.length / d);
     }
+    if (probe.mu.length !== d) throw new PfeError('DIMENSION_MISMATCH', `probe has ${probe.mu.length} values, the index D = ${d}`);
+    assertFinite(probe.mu, d, 'probe');
+    if (probe.sigmaSq !== null) assertPositiveVariance(probe.sigmaSq, d, 'probe σ²');
     const cos = this.cosineScratch.subarray(0, n);
-    cosineScan({ dim: d, mu: probe.mu }, { count: n, dim: d, mu: this.mu.subarray(0, n * d) }, cos);
+    const probeInverseNorm = inverseNorm(probe.mu);
+    const mu = this.mu;
+    for (let i = 0; i < n; i++) {
+      // Clamped like core cosine: float rounding can push |cos| of unit rows past 1.
+      const c = dotProductKernel(probe.mu, 0, mu, i * d, d) * probeInverseNorm * this.inverseNorm[i]!;
+      cos[i] = c > 1 ? 1 : c < -1 ? -1 : c;
+    }
     let mls: Float64Array | null = null;
     if (this.layout !== 'none' && probe.sigmaSq !== null) {
       mls = this.mlsScratch.subarray(0, n);
-      const k = this.sigmaPerRow();
-      const gallery = { count: n, dim: d, mu: this.mu.subarray(0, n * d), sigmaSq: this.sigmaSq.subarray(0, n * k) };
-      if (this.layout === 'isotropic' && isConstant(probe.sigmaSq)) isotropicMlsScan({ dim: d, mu: probe.mu, sigmaSq: probe.sigmaSq[0]! }, gallery, mls);
-      else mlsScan({ dim: d, mu: probe.mu, sigmaSq: probe.sigmaSq }, this.layout === 'isotropic' ? { ...gallery, sigmaSq: expandRows(gallery.sigmaSq, d) } : gallery, mls);
+      if (this.layout === 'isotropic' && isConstant(probe.sigmaSq)) {
+        // Isotropic MLS (core/isotropic-mls.ts): −½[‖Δμ‖²/s + D log s] − (D/2) log 2π, s = s_probe + s_row.
+        const sp = probe.sigmaSq[0]!;
+        const constant = gaussianLogNormaliser(d);
+        for (let i = 0; i < n; i++) {
+          const s = sp + this.sigmaSq[i]!;
+          mls[i] = -0.5 * (squaredDistanceKernel(probe.mu, 0, mu, i * d, d) / s + d * Math.log(s)) - constant;
+        }
+      } else {
+        const k = this.sigmaPerRow();
+        const rows = this.sigmaSq.subarray(0, n * k);
+        mlsScan({ dim: d, mu: probe.mu, sigmaSq: probe.sigmaSq }, { count: n, dim: d, mu: mu.subarray(0, n * d), sigmaSq: this.layout === 'isotropic' ? expandRows(rows, d) : rows }, mls);
+      }
     }
     const rank = mls ?? cos;
     // Partial selection of the k largest: O(N·k), k is small (≤ 100).
@@ -173,7 +202,16 @@ export class GalleryIndex {
     const s = new Float32Array(capacity * this.sigmaPerRow());
     s.set(this.sigmaSq);
     this.sigmaSq = s;
+    const norms = new Float64Array(capacity);
+    norms.set(this.inverseNorm);
+    this.inverseNorm = norms;
   }
+}
+
+/** 1 / ||v|| in float64, 0 for a zero vector. */
+function inverseNorm(v: Float32Array): number {
+  const sq = dotProductKernel(v, 0, v, 0, v.length);
+  return sq > 0 ? 1 / Math.sqrt(sq) : 0;
 }
 
 /** True when every value equals the first (a constant σ² row). */
