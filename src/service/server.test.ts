@@ -211,6 +211,11 @@ describe('HTTP API', () => {
     assert.deepEqual([tooBigPart.status, errorCode(tooBigPart)], [413, 'PAYLOAD_TOO_LARGE']);
     const tooBigJson = await call('POST', '/v1/embed', { json: { image: big.toString('base64') } });
     assert.deepEqual([tooBigJson.status, errorCode(tooBigJson)], [413, 'PAYLOAD_TOO_LARGE']);
+    // Small in bytes (one flat colour) but over the 16-megapixel default limit: refused from the header alone.
+    const huge = await sharp({ create: { width: 4100, height: 4100, channels: 3, background: { r: 90, g: 90, b: 90 } } }).jpeg({ quality: 10 }).toBuffer();
+    assert.ok(huge.length < TEST_MAX_BODY);
+    const tooManyPixels = await call('POST', '/v1/embed', { form: { image: huge } });
+    assert.deepEqual([tooManyPixels.status, errorCode(tooManyPixels)], [413, 'IMAGE_TOO_LARGE']);
     const notFound = await call('GET', '/v1/nope');
     assert.deepEqual([notFound.status, errorCode(notFound)], [404, 'NOT_FOUND']);
     for (const r of [unknownJson, tooBigJson, notFound]) assert.ok(!JSON.stringify(r.body).includes('    at '), 'no stack trace');

@@ -210,6 +210,8 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: ctx.config.maxBodyBytes,
+    // A client gets 60 s to send a request (slow-upload protection); inference time is not counted against it.
+    requestTimeout: 60_000,
     // Strict schemas: report unknown fields instead of removing them; do not coerce types in bodies.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
