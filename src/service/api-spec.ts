@@ -133,7 +133,7 @@ export const ROUTES: readonly RouteSpec[] = [
         {
           type: 'object',
           properties: {
-            face: { ...faceQuality, properties: { ...(faceQuality['properties'] as object), mu: { type: 'array', items: { type: 'number' } }, sigmaSq: { type: ['array', 'null'], items: { type: 'number' } } } },
+            face: { ...faceQuality, properties: { ...(faceQuality['properties'] as object), mu: { type: 'array', items: { type: 'number' }, description: "L2-normalised embedding (D = 1024), centred with the head's training mean when a head is bound" }, sigmaSq: { type: ['array', 'null'], items: { type: 'number' }, description: 'σ² per dimension; null without a head' } } },
             quality: { type: 'object', properties: { passed: { type: 'boolean' }, code: { type: 'string' }, reason: { type: 'string' } } },
           },
         },

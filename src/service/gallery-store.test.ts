@@ -34,6 +34,13 @@ test('faces fuse into the stored template; reopening keeps everything; deleting 
     assert.throws(() => store.createSubject('bad id!', null), (e) => e instanceof ApiError && e.status === 400);
     const faces = [face(rng), face(rng), face(rng)];
     for (const f of faces) store.addFace('alice', f);
+    // An image is kept only when the caller passes one (the operator's --store-images).
+    store.createSubject('withImage', null);
+    const kept = store.addFace('withImage', { ...face(rng), image: Uint8Array.of(1, 2, 3) });
+    assert.equal(kept.face.imageStored, true);
+    assert.deepEqual(store.getSubject('withImage')!.faces.map((f) => f.imageStored), [true]);
+    assert.deepEqual(store.getSubject('alice')!.faces.map((f) => f.imageStored), [false, false, false]);
+    store.deleteSubject('withImage');
     assert.throws(() => store.addFace('bob', face(rng)), (e) => e instanceof ApiError && e.code === 'SUBJECT_NOT_FOUND');
     const expected = fuseTemplate(faces, 'min');
     store.close();
