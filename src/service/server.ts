@@ -7,13 +7,12 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import multipart from '@fastify/multipart';
 import { ApiError, statusOfImageError } from './api-error.js';
 import { ROUTES, type RouteSpec } from './api-spec.js';
-import { type ServiceConfig } from './config.js';
-import type { FaceAnalysis } from './face-analysis.js';
+import type { ServiceConfig } from './config.js';
+import type { AnalyzerBackend, FaceAnalysis } from './face-analysis.js';
 import { readImageInput } from './image-input.js';
 import { openApiDocument } from './openapi.js';
 import { checkQuality } from './quality-gate.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
-import type { AnalyzerBackend } from './face-analysis.js';
 
 /** Version reported by /health and the OpenAPI document. */
 export const API_VERSION = '1.0.0';

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { impostorTable, ScoreCalibration } from './calibration.js';
+import type { LoadedCalibration } from './calibration-file.js';
+import { DecisionPolicy } from './decision.js';
+
+function calibration(withMls: boolean): LoadedCalibration {
+  // 1000 impostor cosines evenly spread over [-0.5, 0.499]; MLS impostors over [-2000, -1001].
+  const cos = Array.from({ length: 1000 }, (_, i) => -0.5 + i / 1000);
+  const mls = Array.from({ length: 1000 }, (_, i) => -2000 + i);
+  return {
+    content: { format: 'pfe-calibration', version: 1, backbone: 'test', head: withMls ? { file: 'h', sha256: 'x' } : null, source: {}, tables: { cosine: impostorTable('cosine', cos) } },
+    cosine: new ScoreCalibration(impostorTable('cosine', cos)),
+    mls: withMls ? new ScoreCalibration(impostorTable('mls', mls)) : undefined,
+  };
+}
+
+test('decisions at a target FAR use the calibrated FAR of the decision score', () => {
+  const policy = new DecisionPolicy(calibration(false), 0.01, false);
+  assert.equal(policy.metric, 'cosine');
+  assert.ok(Math.abs(policy.threshold - 0.49) < 1e-9, `threshold ${policy.threshold}`);
+  const accept = policy.decide(0.495, null);
+  assert.deepEqual([accept.match, accept.estimatedFar], [true, 0.005]);
+  const reject = policy.decide(0.3, null);
+  assert.equal(reject.match, false);
+  assert.ok(Math.abs(reject.estimatedFar - 0.2) < 1e-9);
+  const beyond = policy.decide(0.9, null);
+  assert.deepEqual([beyond.match, beyond.farBeyondData, beyond.estimatedFar, beyond.farResolution], [true, true, 0, 0.001]);
+});
+
+test('with an MLS calibration the decision is on MLS, and cosine is still reported', () => {
+  const policy = new DecisionPolicy(calibration(true), 0.01, true);
+  const mu = new Float32Array([1, 0]);
+  const same = policy.compare({ mu, sigmaSq: new Float32Array([0.1, 0.1]) }, { mu, sigmaSq: new Float32Array([0.1, 0.1]) });
+  assert.equal(same.decisionMetric, 'mls');
+  assert.equal(same.cosine, 1);
+  // MLS of identical means with σ² = 0.1 + 0.1: −½·2·log(0.2) − log(2π) ≈ −0.2;  above every impostor.
+  assert.ok(Math.abs(same.mls! - (-Math.log(0.2) - Math.log(2 * Math.PI))) < 1e-6);
+  assert.equal(same.match, true);
+  assert.throws(() => policy.decide(0.9, null), /needs σ²/);
+  assert.throws(() => new DecisionPolicy(calibration(false), 0.01, true), /no MLS table/);
+  assert.throws(() => new DecisionPolicy(calibration(false), 1e-4, false), /cannot resolve/);
+});
