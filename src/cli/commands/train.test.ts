@@ -26,7 +26,7 @@ describe('pfe train', () => {
     try {
       await writeFolder(dir);
       const out = path.join(dir, 'head.pfehead');
-      const args = ['train', '--clean', dir, '--out', out, '--steps', '20', '--lr', '0.01,0.001', '--lr-steps', '10', '--identities', '6', '--per-identity', '3'];
+      const args = ['train', '--clean', dir, '--out', out, '--steps', '20', '--lr', '0.01,0.001', '--lr-steps', '10', '--identities', '6', '--per-identity', '3', '--input', 'mu'];
       const r = spawnSync(process.execPath, [mainJs, ...args, '--degraded-per-identity', '0', '--hidden', '8', '--output-dim', '8', '--backend', 'cpu', '--seed', '4'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stderr, /48 images of 12 identities, 0 degraded copies, input mu \(8\)/);

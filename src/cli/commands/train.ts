@@ -56,7 +56,8 @@ Options:
   --clean <dir>              embedding folder of the clean images (required)
   --degraded <dir>           embedding folder of degraded copies (repeatable; e.g. --degrade level:4)
   -o, --out <file>           head file to write (required)
-  --input <kind>             head input: ${HEAD_INPUT_KINDS.join(', ')} (default mu)
+  --input <kind>             head input: ${HEAD_INPUT_KINDS.join(', ')} (default pooled_global: best on LFW View 1
+                             validation, docs/RESULTS.md)
   --sigma <mode>             scalar (one σ² per image, default) or per-dimension
   --steps <n>                training steps (default ${D.steps})
   --lr <a,b,...>             learning rates of the stages (default ${D.learningRates.join(',')})
@@ -94,7 +95,7 @@ const train: CliCommand = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const cleanDir = requireOption(values.clean, 'clean');
     const out = requireOption(values.out, 'out');
-    const inputKind = choiceOption(values.input, 'input', HEAD_INPUT_KINDS, 'mu');
+    const inputKind = choiceOption(values.input, 'input', HEAD_INPUT_KINDS, 'pooled_global');
     const config: TrainConfig = {
       ...D,
       steps: integerOption(values.steps, 'steps', { min: 1 }, D.steps),

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { parseDegradeSpec } from '../face/degrade/spec.js';
+import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../face/landmarks-file/lfw-landmarks.js';
+import { FaceEmbedder, type EmbeddedFace } from '../face/pipeline/face-embedder.js';
+import { fixturePath } from '../testing/paths.js';
+import { applyHead } from './head-inference.js';
+import { defaultHeadPath, loadHeadFile } from './model-file.js';
+
+/** Fixture faces (all with MTCNN landmarks in the fixture file). */
+const FACES = ['Abdullah_Gul/Abdullah_Gul_0001.jpg', 'Abdullah_Gul/Abdullah_Gul_0002.jpg', 'Adrien_Brody/Adrien_Brody_0001.jpg', 'Adrien_Brody/Adrien_Brody_0002.jpg', 'AJ_Cook/AJ_Cook_0001.jpg', 'Aaron_Eckhart/Aaron_Eckhart_0001.jpg'];
+
+describe('the shipped uncertainty head (models/)', () => {
+  let embedder: FaceEmbedder;
+  before(async () => {
+    embedder = await FaceEmbedder.load({ backend: 'wasm' });
+  });
+  after(() => embedder.dispose());
+
+  it('exists, loads from disk without network, and is a faceres head', async () => {
+    assert.ok(existsSync(defaultHeadPath()), `${defaultHeadPath()} must ship with the package`);
+    const head = await loadHeadFile(defaultHeadPath());
+    assert.equal(head.backbone, 'faceres');
+    assert.equal(head.architecture.muDim, 1024);
+  });
+
+  it('gives level-4 degraded copies a larger harmonic-mean σ² than the clean images, on average', async () => {
+    const head = await loadHeadFile(defaultHeadPath());
+    const landmarks = await loadLfwLandmarks(fixturePath('lfw', 'ldmark_lfw_mtcnncaffe.txt'), { scale: LFW_LANDMARK_SCALE_150 });
+    const requests = FACES.map((f) => ({ path: fixturePath('lfw', 'images', ...f.split('/')), landmarks: landmarks.get(f)! }));
+    const steps = parseDegradeSpec('level:4');
+    const clean = (await embedder.embedBatch(requests)) as EmbeddedFace[];
+    const degraded = (await embedder.embedBatch(requests.map((r, i) => ({ ...r, degrade: steps, seed: i })))) as EmbeddedFace[];
+    const meanHm = (faces: EmbeddedFace[]): number => {
+      const kind = head.architecture.inputKind;
+      const d = head.architecture.muDim;
+      const mu = new Float32Array(faces.length * d);
+      const feats = new Float32Array(faces.length * head.architecture.inputDim);
+      faces.forEach((f, i) => {
+        assert.equal(f.status, 'ok');
+        mu.set(f.mu, i * d);
+        feats.set(kind === 'mu' ? f.mu : kind === 'pooled_global' ? f.pooledGlobal : f.pooledGrid2x2, i * head.architecture.inputDim);
+      });
+      const e = applyHead(head, mu, feats);
+      let s = 0;
+      for (let i = 0; i < faces.length; i++) s += harmonicMeanKernel(e.sigmaSq, i * d, d);
+      return s / faces.length;
+    };
+    const c = meanHm(clean);
+    const d = meanHm(degraded);
+    assert.ok(d > c, `mean harmonic σ²: clean ${c}, level 4 ${d}`);
+  });
+});
