@@ -6,6 +6,12 @@
  *
  *   node build-<you>/service/build-calibration.js --data .cache/lfw/clean \
  *     --out models/calibration-faceres.json [--head models/pfe-head-faceres.pfehead] [--pairs 200000] [--seed 1]
+ *     [--single-face]
+ *
+ * The service's own pipeline finds faces with the detector (no landmark file), so the
+ * shipped calibration is built from a `pfe embed` run without --landmarks; --single-face
+ * keeps only images where the detector found one face, the only ones the service accepts
+ * by default (MULTIPLE_FACES otherwise).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,15 +38,20 @@ const UNCERTAINTY_QUANTILES = [0.5, 0.9, 0.95, 0.99, 0.995, 0.999];
 
 interface IndexJson {
   readonly backbone?: string;
-  readonly images: readonly { readonly path: string; readonly status: string; readonly row?: number }[];
+  readonly landmarksFile?: string | null;
+  readonly images: readonly { readonly path: string; readonly status: string; readonly row?: number; readonly faceCount?: number | null }[];
 }
 
-/** Identity label of each row (folder name), length N. */
-function rowIdentities(index: IndexJson, rows: number): Int32Array {
+/** Identity label of each row (folder name), length N; −2 for rows left out (several faces, with singleFace). */
+function rowIdentities(index: IndexJson, rows: number, singleFace: boolean): Int32Array {
   const ids = new Int32Array(rows).fill(-1);
   const names = new Map<string, number>();
   for (const im of index.images) {
     if (im.status !== 'ok' || im.row === undefined) continue;
+    if (singleFace && im.faceCount !== undefined && im.faceCount !== null && im.faceCount > 1) {
+      ids[im.row] = -2;
+      continue;
+    }
     const person = path.basename(path.dirname(im.path));
     let id = names.get(person);
     if (id === undefined) names.set(person, (id = names.size));
@@ -50,15 +61,19 @@ function rowIdentities(index: IndexJson, rows: number): Int32Array {
   return ids;
 }
 
-/** Seeded impostor pairs: rows i ≠ j of different identities, uniform over rows. */
+/** Seeded impostor pairs: kept rows i ≠ j of different identities, uniform over kept rows. */
 function impostorPairs(identities: Int32Array, count: number, seed: number): { a: Uint32Array; b: Uint32Array } {
   const rng = new SeededRandom(seed);
-  const n = identities.length;
+  const kept: number[] = [];
+  identities.forEach((id, r) => {
+    if (id >= 0) kept.push(r);
+  });
+  const n = kept.length;
   const a = new Uint32Array(count);
   const b = new Uint32Array(count);
   for (let k = 0; k < count; ) {
-    const i = rng.nextUint32() % n;
-    const j = rng.nextUint32() % n;
+    const i = kept[rng.nextUint32() % n]!;
+    const j = kept[rng.nextUint32() % n]!;
     if (identities[i] === identities[j]) continue;
     a[k] = i;
     b[k] = j;
@@ -78,7 +93,7 @@ function quantile(sorted: Float64Array, q: number): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, out: { type: 'string' }, head: { type: 'string' }, pairs: { type: 'string' }, seed: { type: 'string' } },
+    options: { data: { type: 'string' }, out: { type: 'string' }, head: { type: 'string' }, pairs: { type: 'string' }, seed: { type: 'string' }, 'single-face': { type: 'boolean' } },
     strict: true,
   });
   const data = values.data ?? '.cache/lfw/clean';
@@ -87,7 +102,9 @@ async function main(): Promise<void> {
   const seed = Number(values.seed ?? 1);
   const index = JSON.parse(await readFile(path.join(data, 'index.json'), 'utf8')) as IndexJson;
   const mu = await readMatrixNpyFile(path.join(data, 'mu.npy'));
-  const identities = rowIdentities(index, mu.rows);
+  const singleFace = values['single-face'] === true;
+  const identities = rowIdentities(index, mu.rows, singleFace);
+  const keptRows = identities.filter((id) => id >= 0).length;
   let binding: HeadBinding | undefined;
   if (values.head !== undefined) {
     binding = await loadHeadBinding(values.head);
@@ -103,7 +120,8 @@ async function main(): Promise<void> {
   if (emb.sigmaSq !== null) {
     const batch = gaussianBatch(emb.mu, emb.sigmaSq, emb.dim);
     tables.mls = sortedTable('mls', mlsPairs(batch, batch, a, b));
-    const u = uncertaintyScores(batch).sort();
+    const all = uncertaintyScores(batch);
+    const u = Float64Array.from(all.filter((_, r) => identities[r]! >= 0)).sort();
     uncertaintyQuantiles = Object.fromEntries(UNCERTAINTY_QUANTILES.map((q) => [String(q), quantile(u, q)]));
   }
   const content: CalibrationFileContent = {
@@ -112,10 +130,11 @@ async function main(): Promise<void> {
     backbone: index.backbone ?? 'faceres',
     head: binding?.identity ?? null,
     source: {
-      data: 'LFW (Huang et al. 2007), all images, landmarks as in the embedding cache',
+      data: `LFW (Huang et al. 2007), every image embedded in the cache${singleFace ? ' where the detector found exactly one face' : ''}`,
+      landmarks: index.landmarksFile ? `given (${index.landmarksFile})` : 'detector (BlazeFace + FaceMesh), as in the service',
       cache: data,
-      images: mu.rows,
-      identities: new Set(identities).size,
+      images: keptRows,
+      identities: new Set(identities.filter((id) => id >= 0)).size,
       impostorPairs: pairCount,
       pairSampling: 'uniform over rows, different folder names, with replacement',
       seed,
