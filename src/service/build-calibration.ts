@@ -13,20 +13,14 @@
  * keeps only images where the detector found one face, the only ones the service accepts
  * by default (MULTIPLE_FACES otherwise).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cosinePairs } from '../core/cosine.js';
 import { gaussianBatch } from '../core/embedding.js';
-import { PfeError } from '../core/errors.js';
 import { mlsPairs } from '../core/mls.js';
-import { SeededRandom } from '../core/random.js';
 import { uncertaintyScores } from '../core/uncertainty.js';
-import { initBackend } from '../face/models/runtime.js';
-import { readMatrixNpyFile } from '../io/npy-file.js';
 import { impostorTable, type ImpostorTable } from './calibration.js';
 import { CALIBRATION_FORMAT, CALIBRATION_VERSION, type CalibrationFileContent, saveCalibrationFile } from './calibration-file.js';
-import { type HeadBinding, loadHeadBinding, serviceEmbeddings } from './head-binding.js';
+import { impostorPairs, loadCalibrationData } from './calibration-data.js';
 
 /**
  * Tail knots kept exactly: every impostor score with at most this many scores at or above
@@ -35,52 +29,6 @@ import { type HeadBinding, loadHeadBinding, serviceEmbeddings } from './head-bin
 const EXACT_TAIL = 5000;
 /** Quantiles of clean-image uncertainty stored for the quality gate's default. */
 const UNCERTAINTY_QUANTILES = [0.5, 0.9, 0.95, 0.99, 0.995, 0.999];
-
-interface IndexJson {
-  readonly backbone?: string;
-  readonly landmarksFile?: string | null;
-  readonly images: readonly { readonly path: string; readonly status: string; readonly row?: number; readonly faceCount?: number | null }[];
-}
-
-/** Identity label of each row (folder name), length N; −2 for rows left out (several faces, with singleFace). */
-function rowIdentities(index: IndexJson, rows: number, singleFace: boolean): Int32Array {
-  const ids = new Int32Array(rows).fill(-1);
-  const names = new Map<string, number>();
-  for (const im of index.images) {
-    if (im.status !== 'ok' || im.row === undefined) continue;
-    if (singleFace && im.faceCount !== undefined && im.faceCount !== null && im.faceCount > 1) {
-      ids[im.row] = -2;
-      continue;
-    }
-    const person = path.basename(path.dirname(im.path));
-    let id = names.get(person);
-    if (id === undefined) names.set(person, (id = names.size));
-    ids[im.row] = id;
-  }
-  for (let r = 0; r < rows; r++) if (ids[r] === -1) throw new PfeError('INVALID_FORMAT', `row ${r} of mu.npy has no image in index.json`);
-  return ids;
-}
-
-/** Seeded impostor pairs: kept rows i ≠ j of different identities, uniform over kept rows. */
-function impostorPairs(identities: Int32Array, count: number, seed: number): { a: Uint32Array; b: Uint32Array } {
-  const rng = new SeededRandom(seed);
-  const kept: number[] = [];
-  identities.forEach((id, r) => {
-    if (id >= 0) kept.push(r);
-  });
-  const n = kept.length;
-  const a = new Uint32Array(count);
-  const b = new Uint32Array(count);
-  for (let k = 0; k < count; ) {
-    const i = kept[rng.nextUint32() % n]!;
-    const j = kept[rng.nextUint32() % n]!;
-    if (identities[i] === identities[j]) continue;
-    a[k] = i;
-    b[k] = j;
-    k++;
-  }
-  return { a, b };
-}
 
 function sortedTable(metric: 'cosine' | 'mls', scores: Float64Array): ImpostorTable {
   scores.sort();
@@ -100,19 +48,9 @@ async function main(): Promise<void> {
   const out = values.out ?? 'models/calibration-faceres.json';
   const pairCount = Number(values.pairs ?? 200000);
   const seed = Number(values.seed ?? 1);
-  const index = JSON.parse(await readFile(path.join(data, 'index.json'), 'utf8')) as IndexJson;
-  const mu = await readMatrixNpyFile(path.join(data, 'mu.npy'));
   const singleFace = values['single-face'] === true;
-  const identities = rowIdentities(index, mu.rows, singleFace);
+  const { index, identities, embeddings: emb, binding } = await loadCalibrationData(data, values.head, singleFace);
   const keptRows = identities.filter((id) => id >= 0).length;
-  let binding: HeadBinding | undefined;
-  if (values.head !== undefined) {
-    binding = await loadHeadBinding(values.head);
-    await initBackend('wasm');
-  }
-  const kind = binding?.head.architecture.inputKind;
-  const features = kind === 'pooled_global' || kind === 'pooled_grid2x2' ? { [kind]: (await readMatrixNpyFile(path.join(data, `${kind}.npy`))).data } : {};
-  const emb = serviceEmbeddings(binding, { count: mu.rows, mu: mu.data, features });
   const { a, b } = impostorPairs(identities, pairCount, seed);
   const meanBatch = { count: emb.count, dim: emb.dim, mu: emb.mu };
   const tables: { cosine: ImpostorTable; mls?: ImpostorTable } = { cosine: sortedTable('cosine', cosinePairs(meanBatch, meanBatch, a, b)) };
