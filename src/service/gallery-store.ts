@@ -137,7 +137,8 @@ export class GalleryStore {
    * @throws Error when the gallery was made with another head or dimension
    */
   static open(dataDir: string, space: EmbeddingSpace, fusionRule: FusionRule = 'min'): GalleryStore {
-    mkdirSync(dataDir, { recursive: true });
+    // Biometric data: a new data folder is readable by the service's user only.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const file = path.join(dataDir, GALLERY_FILE_NAME);
     const db = new Database(file);
     try {
