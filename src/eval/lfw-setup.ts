@@ -14,7 +14,9 @@ import { indexPairs, type IndexedPairs } from './pair-verification.js';
 export interface LfwSetup {
   /** The LFW folder (pairs.txt, images/). */
   readonly lfwRoot: string;
-  /** Use the pairs of folds 0..folds−1 only (default 10 = all). */
+  /** The pairs file inside lfwRoot (default 'pairs.txt', View 2; 'pairsDevTest.txt' is View 1's test set). */
+  readonly pairsFile?: string;
+  /** Use the pairs of folds 0..folds−1 only (default: all folds of the file). */
   readonly folds?: number;
   /** Embedding folders per ladder level (0 = clean); images missing there are embedded. */
   readonly folders?: ReadonlyMap<number, readonly string[]>;
@@ -36,10 +38,10 @@ export interface LfwBase {
   readonly files: readonly string[];
 }
 
-/** Reads pairs.txt and keeps the first `setup.folds` folds. */
+/** Reads the pairs file and keeps the first `setup.folds` folds. */
 export async function loadLfwBase(setup: LfwSetup): Promise<LfwBase> {
-  const folds = setup.folds ?? 10;
-  const all = parseLfwPairs(await readFile(path.join(setup.lfwRoot, 'pairs.txt'), 'utf8'));
+  const all = parseLfwPairs(await readFile(path.join(setup.lfwRoot, setup.pairsFile ?? 'pairs.txt'), 'utf8'));
+  const folds = Math.min(setup.folds ?? Infinity, 1 + Math.max(...all.map((p) => p.fold)));
   const { paths, pairs } = indexPairs(
     all.filter((p) => p.fold < folds),
     folds,

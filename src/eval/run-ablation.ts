@@ -47,7 +47,7 @@ const pct = (x: number | undefined): string => (x === undefined || !Number.isFin
 
 /** The Markdown table: clean and mixed accuracy and TAR at each FAR per variant and method. */
 export function ablationMarkdown(rows: readonly AblationRow[], fars: readonly number[]): string {
-  const head = ['head variant', 'method', 'clean 10-fold acc. (%)', ...fars.map((f) => `clean TAR@${f} (%)`), 'mixed 10-fold acc. (%)', ...fars.map((f) => `mixed TAR@${f} (%)`)];
+  const head = ['head variant', 'method', 'clean k-fold acc. (%)', ...fars.map((f) => `clean TAR@${f} (%)`), 'mixed k-fold acc. (%)', ...fars.map((f) => `mixed TAR@${f} (%)`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     lines.push(

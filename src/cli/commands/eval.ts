@@ -48,6 +48,7 @@ const COMMON_OPTIONS = {
   impostors: { type: 'string' },
   'min-images': { type: 'string' },
   variant: { type: 'string', multiple: true },
+  'pairs-file': { type: 'string' },
   draws: { type: 'string' },
 } as const;
 
@@ -118,6 +119,8 @@ pfe eval ablation: each --variant NAME=FILE (one head) or NAME=PATTERN with {fol
 Options:
       --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4;
                            (templates) degraded levels, default 2,4
+      --pairs-file <name> (ablation) LFW pairs file (default pairs.txt; pairsDevTest.txt = View 1 test,
+                           person-disjoint from View 1 training people: honest for heads trained on them)
       --max-size <n>       (templates) largest template (default 8)
       --degraded <p>       (templates) probability a member is degraded (default 0.5)
       --impostors <n>      (templates) impostor pairs per person and draw (default 20)
@@ -365,6 +368,7 @@ async function runAblationCommand(values: Values): Promise<number> {
   const outcome = await runAblation({
     setup: {
       lfwRoot: lfw,
+      ...(values['pairs-file'] === undefined ? {} : { pairsFile: values['pairs-file'] }),
       folders: lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels),
       landmarks: await loadLfwLandmarks(landmarks, { scale }),
       seed: 1,
