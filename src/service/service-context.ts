@@ -4,7 +4,8 @@
  * key. Built once at start; `close` releases it all.
  */
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PfeError } from '../core/errors.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
@@ -41,10 +42,28 @@ export function resolveModelFiles(headOption: string | undefined | false, calibr
   const shipped = path.join(modelsDir(), DEFAULT_HEAD_FILE_NAME);
   if (existsSync(shipped)) {
     const cal = calibrationOption ?? calibrationFileForHead(shipped);
-    if (existsSync(cal)) return { headFile: shipped, calibrationFile: cal, note: undefined };
-    return { headFile: undefined, calibrationFile: noHeadCalibration, note: `the shipped head ${shipped} has no calibration (${cal}); running without uncertainty` };
+    if (!existsSync(cal)) return { headFile: undefined, calibrationFile: noHeadCalibration, note: `the shipped head ${shipped} has no calibration (${cal}); running without uncertainty` };
+    // A head replaced after its calibration was built must not run with stale thresholds.
+    if (calibratedHeadSha(cal) !== sha256File(shipped)) {
+      return { headFile: undefined, calibrationFile: noHeadCalibration, note: `${cal} was built for another version of ${shipped}; running without uncertainty until it is rebuilt (see build-calibration)` };
+    }
+    return { headFile: shipped, calibrationFile: cal, note: undefined };
   }
   return { headFile: undefined, calibrationFile: calibrationOption ?? noHeadCalibration, note: 'no uncertainty head found; running without uncertainty (cosine decisions, detector-score gate)' };
+}
+
+function sha256File(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** The head SHA-256 a calibration file names, or undefined when it names none or is unreadable. */
+function calibratedHeadSha(file: string): string | undefined {
+  try {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { head?: { sha256?: unknown } | null };
+    return typeof json.head?.sha256 === 'string' ? json.head.sha256 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The live objects of a service. */
