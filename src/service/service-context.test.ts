@@ -3,6 +3,10 @@ import { test } from 'node:test';
 import { isPfeError } from '../core/errors.js';
 import { serveConfig } from '../cli/commands/serve.js';
 import { UsageError } from '../cli/command.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { isLoopbackHost } from './config.js';
 import { createServiceContext, resolveModelFiles } from './service-context.js';
 
@@ -30,4 +34,28 @@ test('serve options: API key from the environment, short keys and conflicting op
 test('loopback hosts', () => {
   for (const h of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) assert.equal(isLoopbackHost(h), true, h);
   for (const h of ['0.0.0.0', '::', '192.168.1.2', '128.0.0.1', '127.0.0.1.example.com']) assert.equal(isLoopbackHost(h), false, h);
+});
+
+test('the shipped head is used only with a calibration made for that very file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pfe-models-'));
+  try {
+    assert.equal(resolveModelFiles(undefined, undefined, dir).headFile, undefined, 'no head file');
+    const head = path.join(dir, 'pfe-head-faceres.pfehead');
+    writeFileSync(head, 'head bytes v1');
+    const missing = resolveModelFiles(undefined, undefined, dir);
+    assert.equal(missing.headFile, undefined);
+    assert.match(missing.note!, /has no calibration/);
+    const calibration = path.join(dir, 'calibration-pfe-head-faceres.json');
+    const sha = createHash('sha256').update('head bytes v1').digest('hex');
+    writeFileSync(calibration, JSON.stringify({ head: { file: 'pfe-head-faceres.pfehead', sha256: sha } }));
+    assert.deepEqual(resolveModelFiles(undefined, undefined, dir), { headFile: head, calibrationFile: calibration, note: undefined });
+    writeFileSync(head, 'head bytes v2');
+    const stale = resolveModelFiles(undefined, undefined, dir);
+    assert.equal(stale.headFile, undefined);
+    assert.match(stale.note!, /another version/);
+    assert.equal(stale.calibrationFile, path.join(dir, 'calibration-faceres.json'));
+    assert.equal(resolveModelFiles(false, undefined, dir).headFile, undefined, '--no-head');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

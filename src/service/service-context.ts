@@ -34,12 +34,21 @@ export function calibrationFileForHead(headFile: string): string {
   return path.join(path.dirname(headFile), `calibration-${path.basename(headFile, '.pfehead')}.json`);
 }
 
-/** Which head and calibration to run with, given the options (see `pfe serve --help`). */
-export function resolveModelFiles(headOption: string | undefined | false, calibrationOption: string | undefined): { headFile: string | undefined; calibrationFile: string; note: string | undefined } {
-  const noHeadCalibration = path.join(modelsDir(), 'calibration-faceres.json');
+/**
+ * Which head and calibration to run with, given the options (see `pfe serve --help`):
+ * an explicit head with its calibration; else the shipped head when its calibration exists
+ * and names that very file (SHA-256); else no head.
+ * @param models the models folder (default: the repository's)
+ */
+export function resolveModelFiles(
+  headOption: string | undefined | false,
+  calibrationOption: string | undefined,
+  models: string = modelsDir(),
+): { headFile: string | undefined; calibrationFile: string; note: string | undefined } {
+  const noHeadCalibration = path.join(models, 'calibration-faceres.json');
   if (headOption === false) return { headFile: undefined, calibrationFile: calibrationOption ?? noHeadCalibration, note: undefined };
   if (headOption !== undefined) return { headFile: headOption, calibrationFile: calibrationOption ?? calibrationFileForHead(headOption), note: undefined };
-  const shipped = path.join(modelsDir(), DEFAULT_HEAD_FILE_NAME);
+  const shipped = path.join(models, DEFAULT_HEAD_FILE_NAME);
   if (existsSync(shipped)) {
     const cal = calibrationOption ?? calibrationFileForHead(shipped);
     if (!existsSync(cal)) return { headFile: undefined, calibrationFile: noHeadCalibration, note: `the shipped head ${shipped} has no calibration (${cal}); running without uncertainty` };
