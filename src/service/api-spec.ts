@@ -243,7 +243,21 @@ export const ROUTES: readonly RouteSpec[] = [
           properties: {
             identified: { type: ['string', 'null'] },
             gallerySize: { type: 'integer' },
-            candidates: { type: 'array', items: { type: 'object', properties: { subjectId: { type: 'string' }, comparison } } },
+            falseIdentificationRate: {
+              type: 'number',
+              description: 'chance that someone not enrolled gets identified at the target FAR: 1 − (1 − targetFar)^gallerySize (independent comparisons); lower --target-far for large galleries',
+            },
+            candidates: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  subjectId: { type: 'string' },
+                  comparison,
+                  falseMatchRisk: { type: 'number', description: 'chance that someone not enrolled scores this high against at least one subject: 1 − (1 − estimatedFar)^gallerySize' },
+                },
+              },
+            },
             probe: faceQuality,
           },
         },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { impostorTable, ScoreCalibration } from './calibration.js';
 import type { LoadedCalibration } from './calibration-file.js';
-import { DecisionPolicy } from './decision.js';
+import { DecisionPolicy, falseMatchRisk } from './decision.js';
 
 function calibration(withMls: boolean): LoadedCalibration {
   // 1000 impostor cosines evenly spread over [-0.5, 0.499]; MLS impostors over [-2000, -1001].
@@ -40,4 +40,12 @@ test('with an MLS calibration the decision is on MLS, and cosine is still report
   assert.throws(() => policy.decide(0.9, null), /needs σ²/);
   assert.throws(() => new DecisionPolicy(calibration(false), 0.01, true), /no MLS table/);
   assert.throws(() => new DecisionPolicy(calibration(false), 1e-4, false), /cannot resolve/);
+});
+
+test('the open-set risk grows with the gallery: 1 − (1 − far)^N', () => {
+  assert.equal(falseMatchRisk(0, 10000), 0);
+  assert.equal(falseMatchRisk(1, 5), 1);
+  assert.ok(Math.abs(falseMatchRisk(0.5, 2) - 0.75) < 1e-15);
+  assert.ok(Math.abs(falseMatchRisk(1e-3, 10000) - (1 - Math.pow(1 - 1e-3, 10000))) < 1e-12);
+  assert.ok(Math.abs(falseMatchRisk(1e-9, 1000) - 1e-6) < 1e-12, 'small far: ≈ N·far without cancellation');
 });

@@ -30,6 +30,17 @@ export interface Comparison {
   readonly match: boolean;
 }
 
+/**
+ * Open-set identification risk: the probability that a person who is not enrolled scores at
+ * least as high as `far` implies against at least one of `gallerySize` subjects, treating
+ * the comparisons as independent: 1 − (1 − far)^N (≈ N·far when small). This is why a
+ * per-comparison FAR must shrink with the gallery to keep false identifications rare.
+ */
+export function falseMatchRisk(far: number, gallerySize: number): number {
+  if (far >= 1) return 1;
+  return -Math.expm1(gallerySize * Math.log1p(-far));
+}
+
 /** Decides comparisons at a target FAR with one calibration. */
 export class DecisionPolicy {
   readonly metric: CalibratedMetric;

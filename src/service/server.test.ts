@@ -136,6 +136,9 @@ describe('HTTP API', () => {
     assert.equal(found.body['identified'], 'brody');
     assert.equal(found.body['gallerySize'], 2);
     assert.deepEqual((found.body['candidates'] as { subjectId: string }[]).map((c) => c.subjectId), ['brody', 'gul']);
+    const risks = (found.body['candidates'] as { falseMatchRisk: number; comparison: { estimatedFar: number } }[]).map((c) => [c.falseMatchRisk, c.comparison.estimatedFar]);
+    for (const [risk, far] of risks) assert.ok(risk! >= far! && risk! <= Math.min(1, 2 * far!) + 1e-12, `risk ${risk} for FAR ${far} over 2 subjects`);
+    assert.ok(Math.abs((found.body['falseIdentificationRate'] as number) - (1 - (1 - 1e-3) ** 2)) < 1e-12);
     const stranger = await call('POST', '/v1/identify', { form: { image: image('AJ_Cook', 1) } });
     assert.equal(stranger.body['identified'], null, 'open-set rejection of someone not enrolled');
 

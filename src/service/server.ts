@@ -11,6 +11,7 @@ import type { ServiceConfig } from './config.js';
 import type { AnalyzerBackend, FaceAnalysis } from './face-analysis.js';
 import { readImageInput } from './image-input.js';
 import { openApiDocument } from './openapi.js';
+import { falseMatchRisk } from './decision.js';
 import { checkQuality } from './quality-gate.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
 
@@ -175,11 +176,17 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const input = await readImageInput(request, imageFieldsOf('identify'), maxImageBytes(ctx));
     const probe = await analyzeImage(ctx, input.images['image']!, 'image', true);
     const hits = ctx.index.topK(probe, input.options['topK'] ?? DEFAULT_TOP_K);
-    const candidates = hits.map((h) => ({ subjectId: h.subjectId, comparison: ctx.policy.decide(h.cosine, h.mls) }));
+    const n = ctx.index.size;
+    const candidates = hits.map((h) => {
+      const comparison = ctx.policy.decide(h.cosine, h.mls);
+      return { subjectId: h.subjectId, comparison, falseMatchRisk: falseMatchRisk(comparison.estimatedFar, n) };
+    });
     const best = candidates[0];
     return {
       identified: best !== undefined && best.comparison.match ? best.subjectId : null,
-      gallerySize: ctx.index.size,
+      gallerySize: n,
+      // Chance that someone not enrolled is identified, at the configured per-comparison FAR.
+      falseIdentificationRate: falseMatchRisk(ctx.policy.targetFar, n),
       candidates,
       probe: faceQuality(ctx, probe),
     };
