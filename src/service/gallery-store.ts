@@ -292,6 +292,11 @@ export class GalleryStore {
     this.db.close();
   }
 
+  /** True when the subject exists. */
+  hasSubject(subjectId: string): boolean {
+    return this.exists(subjectId);
+  }
+
   private exists(subjectId: string): boolean {
     return this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM subjects WHERE id = ?').get(subjectId) !== undefined;
   }

@@ -133,7 +133,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 
   async addFace(ctx, request, reply) {
     const id = param(request, 'subjectId');
-    if (ctx.store.getSubject(id) === undefined) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     const input = await readImageInput(request, imageFieldsOf('addFace'), maxImageBytes(ctx));
     const image = input.images['image']!;
     const face = await analyzeImage(ctx, image, 'image', true);
@@ -160,13 +160,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 
   async verify(ctx, request) {
     const id = param(request, 'subjectId');
-    if (ctx.store.getSubject(id) === undefined) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     const input = await readImageInput(request, imageFieldsOf('verify'), maxImageBytes(ctx));
     const probe = await analyzeImage(ctx, input.images['image']!, 'image', true);
     // Read the template after inference: it may have changed (or gone) meanwhile.
     const template = ctx.index.get(id);
     if (template === undefined) {
-      if (ctx.store.getSubject(id) === undefined) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+      if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
       throw new ApiError(409, 'SUBJECT_HAS_NO_FACES', `subject '${id}' has no enrolled face yet`);
     }
     return { subjectId: id, probe: faceQuality(ctx, probe), comparison: ctx.policy.compare(probe, template) };
