@@ -63,6 +63,7 @@ test('SIGKILL during enrolments loses no acknowledged enrolment and leaves the d
     const ackedFaces = new Map<string, string>(); // face id → subject id
     let next = 0;
     let killed = false;
+    let cutShort = 0; // requests in flight when the process died
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
     const stream = async (): Promise<void> => {
@@ -84,12 +85,14 @@ test('SIGKILL during enrolments loses no acknowledged enrolment and leaves the d
           }
         } catch (e) {
           if (!killed) throw e; // after the kill, in-flight requests fail: they were never acknowledged
+          cutShort++;
         }
       }
     };
     await Promise.all(Array.from({ length: STREAMS }, stream));
     await exited;
     assert.ok(ackedFaces.size >= ACKS_BEFORE_KILL);
+    assert.ok(cutShort >= 1, 'the kill interrupted requests in flight');
 
     // The database as the killed process left it (opening it replays the WAL).
     const db = new Database(path.join(dataDir, GALLERY_FILE_NAME));
