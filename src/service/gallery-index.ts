@@ -67,11 +67,6 @@ export class GalleryIndex {
     return this.ids.length;
   }
 
-  /** True when the subject has a row. */
-  has(subjectId: string): boolean {
-    return this.rowOf.has(subjectId);
-  }
-
   /** A copy of a subject's template, or undefined when it has none. */
   get(subjectId: string): SubjectTemplate | undefined {
     const row = this.rowOf.get(subjectId);

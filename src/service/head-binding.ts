@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
-import { centreMu } from '../head/feature-normalisation.js';
 import { applyHead } from '../head/head-inference.js';
 import type { HeadInputKind, UncertaintyHead } from '../head/head-model.js';
 import { loadHeadFile } from '../head/model-file.js';
@@ -57,9 +56,4 @@ export function serviceEmbeddings(binding: HeadBinding | undefined, rows: Backbo
   if (features === undefined) throw new PfeError('INVALID_ARGUMENT', `the head needs '${kind}' features, which were not provided`);
   const out = applyHead(binding.head, rows.mu, features);
   return { count: out.count, dim: out.dim, mu: out.mu, sigmaSq: out.sigmaSq };
-}
-
-/** Centres mu rows as the head does (exposed for synthetic gallery rows in tests and the load script). */
-export function centreForHead(binding: HeadBinding, mu: Float32Array): Float32Array {
-  return centreMu(mu, binding.head.architecture.muDim, binding.head.weights.muMean);
 }
