@@ -73,6 +73,23 @@ export function imagesUsedByFold(pairs: IndexedPairs): Uint8Array {
   return used;
 }
 
+/** K folds: the first fold whose pairs use each image (−1 when no pair uses it). */
+export function imageFolds(pairs: IndexedPairs): Int32Array {
+  const out = new Int32Array(pairs.imageCount).fill(-1);
+  const f = pairs.folds;
+  if (f === undefined) return out;
+  const used = imagesUsedByFold(pairs);
+  for (let i = 0; i < pairs.imageCount; i++) {
+    for (let g = 0; g < f.count; g++) {
+      if (used[i * f.count + g] === 1) {
+        out[i] = g;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 /** Scores of the P pairs with the model fitted without `heldOutFold` (undefined: no folds). */
 export type PairScorer = (heldOutFold: number | undefined) => Float64Array;
 

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { initBackend } from '../face/models/runtime.js';
 import { linePlotSvg, type PlotSeries } from '../plot/index.js';
 import { failedPairFlags, dilemmaPairs, scoreDistribution, stackTables, type ScoreDistribution } from './degraded-protocols.js';
-import { headGaussianSource } from './head-source.js';
+import { headGaussianSource, heldOutUncertainty } from './head-source.js';
 import { imagesOfPairs, loadLfwBase, loadLfwVersion, type LfwSetup } from './lfw-setup.js';
-import { imagesUsedByFold } from './pair-verification.js';
+import { imageFolds, imagesUsedByFold } from './pair-verification.js';
 import { evaluatePairs } from './pairs-evaluation.js';
 import { loadHeads, type HeadSelection } from './run-verification.js';
 import { foldExcludedMean } from './verification-methods.js';
@@ -39,9 +39,19 @@ export interface DilemmaJob {
   readonly meta?: Readonly<Record<string, unknown>>;
 }
 
+/** Mean out-of-fold uncertainty (harmonic mean σ²) of the images the pairs use at one level. */
+export interface LevelUncertainty {
+  readonly level: number;
+  /** Clean first images of the genuine pairs. */
+  readonly clean: number;
+  /** Degraded images (genuine second images and both impostor images). */
+  readonly degraded: number;
+}
+
 /** The dilemma result: points per level and method, the plots' file names and a Markdown table. */
 export interface DilemmaOutcome {
   readonly points: DilemmaPoint[];
+  readonly uncertainty: LevelUncertainty[];
   readonly markdown: string;
   readonly plots: string[];
 }
@@ -109,6 +119,7 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
   const genuineSecond = imagesOfPairs(base, genuine, 'b');
   const impostorImages = imagesOfPairs(base, (p) => !genuine(p), 'both');
   const points: DilemmaPoint[] = [];
+  const uncertainty: LevelUncertainty[] = [];
   for (const level of job.levels) {
     const needed = level === 0 ? new Uint8Array(0) : Uint8Array.from(genuineSecond, (v, i) => v | impostorImages[i]!);
     const degraded = level === 0 ? clean : await loadLfwVersion(s, base, level, needed);
@@ -121,6 +132,24 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
       centringOverride: { meanFor: (f) => cleanMean(f), description: 'mean mu of the clean images of the other folds, rows re-normalised' },
       ...(heads === undefined ? {} : { gaussian: { source: headGaussianSource(heads.choice, table), description: heads.description } }),
     });
+    if (heads !== undefined) {
+      const source = headGaussianSource(heads.choice, table);
+      const u = heldOutUncertainty(source, imageFolds(pairs), foldCount);
+      const k = base.paths.length;
+      const mean = (version: number): number => {
+        let s = 0;
+        let n = 0;
+        for (const rows of [pairs.a, pairs.b]) {
+          for (const r of rows) {
+            if (Math.floor(r / k) !== version || table.failed[r] === 1) continue;
+            s += u[r]!;
+            n++;
+          }
+        }
+        return s / n;
+      };
+      uncertainty.push({ level, clean: mean(0), degraded: mean(1) });
+    }
     const skip = failedPairFlags(pairs, table.failed);
     for (const m of evaluation.methods) {
       points.push({
@@ -135,7 +164,13 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
     job.log(`level ${level}: ${degraded.failures.length} images failed at this level; pairs rejected ${JSON.stringify(evaluation.failedPairs)}`);
   }
   await mkdir(job.outDir, { recursive: true });
-  const markdown = dilemmaMarkdown(points);
+  const markdown =
+    dilemmaMarkdown(points) +
+    (uncertainty.length === 0
+      ? ''
+      : `\n\nMean out-of-fold σ² (harmonic mean over dimensions; each image counted once per pair that uses it):\n\n| level | clean images | degraded images | ratio |\n|---|---|---|---|\n${uncertainty
+          .map((u) => `| ${u.level} | ${u.clean.toExponential(3)} | ${u.degraded.toExponential(3)} | ${(u.degraded / u.clean).toFixed(3)} |`)
+          .join('\n')}`);
   const plots: string[] = [];
   const methods = [...new Set(points.map((p) => p.method))];
   for (const m of methods) {
@@ -148,7 +183,7 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
   await writeFile(path.join(job.outDir, 'table.md'), markdown + '\n');
   await writeFile(
     path.join(job.outDir, 'results.json'),
-    JSON.stringify({ date: new Date().toISOString(), ...job.meta, folds: foldCount, pairs: base.pairs.labels.length, heads: heads?.description ?? null, points }, null, 1) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), ...job.meta, folds: foldCount, pairs: base.pairs.labels.length, heads: heads?.description ?? null, points, uncertainty }, null, 1) + '\n',
   );
-  return { points, markdown, plots };
+  return { points, uncertainty, markdown, plots };
 }

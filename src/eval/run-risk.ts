@@ -12,7 +12,7 @@ import { assignVersions, mixedPairs, stackTables } from './degraded-protocols.js
 import { headGaussianSource, heldOutUncertainty } from './head-source.js';
 import { rawFeatureNorms, type ImageTable } from './image-table.js';
 import { loadLfwBase, loadLfwVersion, type LfwSetup } from './lfw-setup.js';
-import { imagesUsedByFold, type IndexedPairs } from './pair-verification.js';
+import { imageFolds } from './pair-verification.js';
 import { evaluatePairs, type PairsEvaluation } from './pairs-evaluation.js';
 import { randomQuality, riskCurves, type ImageQuality, type RiskCurve, type RiskOptions } from './risk-control.js';
 import { loadHeads, type HeadSelection } from './run-verification.js';
@@ -51,22 +51,6 @@ function neededAt(versionOf: Int32Array, v: number): Uint8Array {
   return Uint8Array.from(versionOf, (x) => (x === v ? 1 : 0));
 }
 
-/** Row fold of every stacked row (−1 when no pair uses it). */
-function rowFolds(pairs: IndexedPairs): Int32Array {
-  const f = pairs.folds!;
-  const used = imagesUsedByFold(pairs);
-  const out = new Int32Array(pairs.imageCount).fill(-1);
-  for (let i = 0; i < pairs.imageCount; i++) {
-    for (let g = 0; g < f.count; g++) {
-      if (used[i * f.count + g] === 1) {
-        out[i] = g;
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 /** Markdown tables of the risk curves: EDC pAUC and TAR after filtering, one row per matcher × quality. */
 export function riskMarkdown(curves: readonly RiskCurve[], options: RiskOptions): string {
   const head = ['matcher', 'quality', `EDC mean FNMR over 0–${100 * options.pAucLimit}% discarded (pAUC/${options.pAucLimit}; lower is better)`, ...options.filterFractions.map((f) => `TAR@FAR=${options.far} after removing ${Math.round(100 * f)}% images (%)`)];
@@ -101,7 +85,7 @@ export async function runRisk(job: RiskJob): Promise<RiskOutcome> {
   job.log(`mixed protocol: ${evaluation.failedImages} failed images, rejected pairs ${JSON.stringify(evaluation.failedPairs)}`);
 
   const qualities: ImageQuality[] = [];
-  if (gaussian !== undefined) qualities.push({ name: 'PFE uncertainty (harmonic mean σ²)', values: heldOutUncertainty(gaussian.source, rowFolds(pairs), foldCount), order: 'lower-is-better' });
+  if (gaussian !== undefined) qualities.push({ name: 'PFE uncertainty (harmonic mean σ²)', values: heldOutUncertainty(gaussian.source, imageFolds(pairs), foldCount), order: 'lower-is-better' });
   qualities.push({ name: 'raw feature norm ‖pooled conv‖', values: rawFeatureNorms(table), order: 'higher-is-better' });
   if (job.detector) {
     const detTables: ImageTable[] = [];
