@@ -47,13 +47,13 @@ const pct = (x: number | undefined): string => (x === undefined || !Number.isFin
 
 /** The Markdown table: clean and mixed accuracy and TAR at each FAR per variant and method. */
 export function ablationMarkdown(rows: readonly AblationRow[], fars: readonly number[]): string {
-  const head = ['head variant', 'method', 'clean k-fold acc. (%)', ...fars.map((f) => `clean TAR@${f} (%)`), 'mixed k-fold acc. (%)', ...fars.map((f) => `mixed TAR@${f} (%)`)];
+  const head = ['head variant', 'method', 'clean k-fold acc. (%)', ...fars.map((f) => `clean TAR@${f} (%)`), 'clean AUC', 'mixed k-fold acc. (%)', ...fars.map((f) => `mixed TAR@${f} (%)`), 'mixed AUC'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     lines.push(
-      `| ${r.variant} | ${r.method} | ${pct(r.clean.accuracy?.mean)} | ${fars.map((f) => pct(r.clean.tarAtFar.find((t) => t.far === f)?.tar)).join(' | ')} | ${pct(r.mixed.accuracy?.mean)} | ${fars
+      `| ${r.variant} | ${r.method} | ${pct(r.clean.accuracy?.mean)} | ${fars.map((f) => pct(r.clean.tarAtFar.find((t) => t.far === f)?.tar)).join(' | ')} | ${r.clean.auc.toFixed(4)} | ${pct(r.mixed.accuracy?.mean)} | ${fars
         .map((f) => pct(r.mixed.tarAtFar.find((t) => t.far === f)?.tar))
-        .join(' | ')} |`,
+        .join(' | ')} | ${r.mixed.auc.toFixed(4)} |`,
     );
   }
   return lines.join('\n');

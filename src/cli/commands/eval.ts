@@ -356,7 +356,8 @@ async function runAblationCommand(values: Values): Promise<number> {
   const weights = (values.weights ?? '0.5,0.25,0.25').split(',').map((t) => numberOption(t.trim(), 'weights', { min: 0 }, 0));
   if (weights.length !== levels.length) throw new UsageError(`--weights has ${weights.length} values for ${levels.length} levels`);
   const variants = (values.variant ?? []).map((v) => {
-    const eq = v.indexOf('=');
+    // The last '=' splits: a variant name may contain '=' ("λ=1"), a head path rarely does.
+    const eq = v.lastIndexOf('=');
     if (eq < 1) throw new UsageError(`--variant '${v}' must be NAME=FILE or NAME=PATTERN with {fold}`);
     const file = v.slice(eq + 1);
     return { name: v.slice(0, eq), heads: file.includes('{fold}') ? { foldHeadPattern: file } : { headFile: file } };
