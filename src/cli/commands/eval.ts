@@ -12,6 +12,7 @@ import { runTemplates } from '../../eval/run-templates.js';
 import { runSheet } from '../../eval/run-sheet.js';
 import { runAblation } from '../../eval/run-ablation.js';
 import { MAX_DEGRADE_LEVEL } from '../../face/degrade/ladder.js';
+import { findDefaultHead } from '../../head/model-file.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -395,6 +396,13 @@ const evalCommand: CliCommand = {
     const [protocol, ...rest] = argv;
     const { values, positionals } = parseCommandArgs(rest, COMMON_OPTIONS);
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const singleHead = values['fold-heads'] === undefined && (values.head !== undefined || (values['no-default-head'] !== true && findDefaultHead() !== undefined));
+    if (protocol !== 'pairs' && protocol !== 'ablation' && singleHead) {
+      process.stderr.write(
+        `pfe eval ${protocol}: warning: MLS uses one head for every fold${values.head === undefined ? ' (the shipped head, trained on all LFW people)' : ''}; ` +
+          'if it saw LFW people its LFW numbers are not out-of-fold — give --fold-heads for an honest protocol\n',
+      );
+    }
     let job: VerificationJob;
     if (protocol === 'pairs') {
       const file = requireOption(values.pairs, 'pairs');
