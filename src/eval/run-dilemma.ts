@@ -61,7 +61,7 @@ const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '
 /** Markdown table: per level and method, genuine and impostor mean ± std, AUC, TAR, accuracy. */
 export function dilemmaMarkdown(points: readonly DilemmaPoint[]): string {
   const fars = points[0]?.tarAtFar.map((t) => t.far) ?? [];
-  const head = ['level', 'method', 'genuine (clean vs degraded) mean ± std', 'impostor (degraded vs degraded) mean ± std', 'AUC', ...fars.map((f) => `TAR@FAR=${f} (%)`), '10-fold accuracy (%)'];
+  const head = ['level', 'method', 'genuine (clean vs degraded) mean ± std', 'impostor (degraded vs degraded) mean ± std', 'AUC', ...fars.map((f) => `TAR@FAR=${f} (%)`), 'k-fold accuracy (%)'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const p of points) {
     const d = p.distribution;

@@ -120,7 +120,7 @@ pfe eval ablation: each --variant NAME=FILE (one head) or NAME=PATTERN with {fol
 Options:
       --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4;
                            (templates) degraded levels, default 2,4
-      --pairs-file <name> (ablation) LFW pairs file (default pairs.txt; pairsDevTest.txt = View 1 test,
+      --pairs-file <name> (ablation, dilemma) LFW pairs file (default pairs.txt; pairsDevTest.txt = View 1 test,
                            person-disjoint from View 1 training people: honest for heads trained on them)
       --max-size <n>       (templates) largest template (default 8)
       --degraded <p>       (templates) probability a member is degraded (default 0.5)
@@ -206,6 +206,7 @@ async function runDilemmaCommand(values: Values): Promise<number> {
   const outcome = await runDilemma({
     setup: {
       lfwRoot: lfw,
+      ...(values['pairs-file'] === undefined ? {} : { pairsFile: values['pairs-file'] }),
       folds: integerOption(values.folds, 'folds', { min: 2, max: 10 }, 10),
       folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
       landmarks: await loadLfwLandmarks(landmarks, { scale }),
