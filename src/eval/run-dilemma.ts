@@ -15,7 +15,12 @@ import { imagesOfPairs, loadLfwBase, loadLfwVersion, type LfwSetup } from './lfw
 import { imageFolds, imagesUsedByFold } from './pair-verification.js';
 import { evaluatePairs } from './pairs-evaluation.js';
 import { loadHeads, type HeadSelection } from './run-verification.js';
-import { foldExcludedMean } from './verification-methods.js';
+import { foldExcludedMean, type GaussianSource } from './verification-methods.js';
+import { median, normSigmaSource } from './norm-sigma.js';
+import { rawFeatureNorms, type ImageTable } from './image-table.js';
+
+/** Mean clean σ² of the out-of-fold heads (dilemma run of 2026-11-28 06:36 UTC): the scale of the hand-made σ². */
+const NORM_SIGMA_BASE = 4.83e-4;
 
 /** One method at one ladder level. */
 export interface DilemmaPoint {
@@ -33,6 +38,12 @@ export interface DilemmaJob {
   readonly setup: LfwSetup;
   readonly levels: readonly number[];
   readonly heads: HeadSelection;
+  /**
+   * Investigation instead of a head: σ² from the raw feature norm with this power
+   * (normSigmaSource; base σ² 4.83e-4 = the out-of-fold heads' mean on clean images,
+   * reference norm = median over the clean images).
+   */
+  readonly normSigmaPower?: number;
   readonly fars: readonly number[];
   readonly outDir: string;
   readonly log: (line: string) => void;
@@ -106,7 +117,7 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
   const { setup } = job;
   const base = await loadLfwBase(setup);
   const foldCount = base.pairs.folds!.count;
-  const heads = await loadHeads(job.heads, foldCount);
+  const heads = job.normSigmaPower === undefined ? await loadHeads(job.heads, foldCount) : undefined;
   if (heads === undefined) job.log('no uncertainty head: only cosine and centred cosine');
   else await initBackend();
   const needGrid = heads?.needsGrid ?? false;
@@ -115,6 +126,11 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
   // Clean: every image (the genuine pairs' first images, and the centring mean of other folds).
   const clean = await loadLfwVersion(s, base, 0, new Uint8Array(base.paths.length).fill(1));
   const cleanMean = foldExcludedMean({ count: clean.count, dim: clean.dim, mu: clean.mu }, clean.failed, imagesUsedByFold(base.pairs), foldCount);
+  const normSource =
+    job.normSigmaPower === undefined
+      ? undefined
+      : (t: ImageTable): GaussianSource =>
+          normSigmaSource(t, (f) => cleanMean(f), { baseSigmaSq: NORM_SIGMA_BASE, referenceNorm: median(rawFeatureNorms(clean)), power: job.normSigmaPower! });
   // Degraded copies are needed of the genuine pairs' second images and of both impostor images.
   const genuineSecond = imagesOfPairs(base, genuine, 'b');
   const impostorImages = imagesOfPairs(base, (p) => !genuine(p), 'both');
@@ -130,9 +146,13 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
       table,
       fars: job.fars,
       centringOverride: { meanFor: (f) => cleanMean(f), description: 'mean mu of the clean images of the other folds, rows re-normalised' },
-      ...(heads === undefined ? {} : { gaussian: { source: headGaussianSource(heads.choice, table), description: heads.description } }),
+      ...(normSource !== undefined
+        ? { gaussian: { source: normSource(table), description: `σ² = 4.83e-4·(‖raw‖/median clean ‖raw‖)^−${job.normSigmaPower} (hand-made, not a head)` } }
+        : heads === undefined
+          ? {}
+          : { gaussian: { source: headGaussianSource(heads.choice, table), description: heads.description } }),
     });
-    if (heads !== undefined) {
+    if (heads !== undefined && normSource === undefined) {
       const source = headGaussianSource(heads.choice, table);
       const u = heldOutUncertainty(source, imageFolds(pairs), foldCount);
       const k = base.paths.length;

@@ -12,11 +12,16 @@ import { assignVersions, mixedPairs, stackTables } from './degraded-protocols.js
 import { headGaussianSource, heldOutUncertainty } from './head-source.js';
 import { rawFeatureNorms, type ImageTable } from './image-table.js';
 import { loadLfwBase, loadLfwVersion, type LfwSetup } from './lfw-setup.js';
-import { imageFolds } from './pair-verification.js';
+import { imageFolds, imagesUsedByFold } from './pair-verification.js';
+import { median, normSigmaSource } from './norm-sigma.js';
+import { foldExcludedMean, type GaussianSource } from './verification-methods.js';
 import { evaluatePairs, type PairsEvaluation } from './pairs-evaluation.js';
 import { randomQuality, riskCurves, type ImageQuality, type RiskCurve, type RiskOptions } from './risk-control.js';
 import { loadHeads, type HeadSelection } from './run-verification.js';
 import { methodsMarkdownTable, methodSummary, rocPlotSvg } from './verification-report.js';
+
+/** Mean clean σ² of the out-of-fold heads (dilemma run of 2026-11-28 06:36 UTC): the scale of the hand-made σ². */
+const NORM_SIGMA_BASE = 4.83e-4;
 
 /** Everything a mixed-protocol / risk-control run needs. */
 export interface RiskJob {
@@ -28,6 +33,8 @@ export interface RiskJob {
   /** Seed of the version draw (and of the random quality). */
   readonly drawSeed: number;
   readonly heads: HeadSelection;
+  /** Investigation instead of a head: σ² from the raw feature norm (see norm-sigma.ts). */
+  readonly normSigmaPower?: number;
   /** Also run the detector on every image for its score (embeddings are cached per image). */
   readonly detector: boolean;
   /** Embedding folders of a detector-aligned run per level, used for the detector scores. */
@@ -72,7 +79,7 @@ export async function runRisk(job: RiskJob): Promise<RiskOutcome> {
   const { setup } = job;
   const base = await loadLfwBase(setup);
   const foldCount = base.pairs.folds!.count;
-  const heads = await loadHeads(job.heads, foldCount);
+  const heads = job.normSigmaPower === undefined ? await loadHeads(job.heads, foldCount) : undefined;
   if (heads !== undefined) await initBackend();
   const s = { ...setup, needGrid: heads?.needsGrid ?? false };
   const versionOf = assignVersions(base.paths.length, job.weights, job.drawSeed);
@@ -80,7 +87,18 @@ export async function runRisk(job: RiskJob): Promise<RiskOutcome> {
   for (let v = 0; v < job.levels.length; v++) tables.push(await loadLfwVersion(s, base, job.levels[v]!, neededAt(versionOf, v)));
   const table = stackTables(tables);
   const pairs = mixedPairs(base.pairs, versionOf, job.levels.length);
-  const gaussian = heads === undefined ? undefined : { source: headGaussianSource(heads.choice, table), description: heads.description };
+  let gaussian: { source: GaussianSource; description: string } | undefined;
+  if (job.normSigmaPower !== undefined) {
+    const k = base.paths.length;
+    const cleanNorms = rawFeatureNorms(table).subarray(0, k).filter((_, i) => table.failed[i] === 0);
+    const meanFor = foldExcludedMean(table, table.failed, imagesUsedByFold(pairs), foldCount);
+    gaussian = {
+      source: normSigmaSource(table, meanFor, { baseSigmaSq: NORM_SIGMA_BASE, referenceNorm: median(cleanNorms), power: job.normSigmaPower }),
+      description: `σ² = ${NORM_SIGMA_BASE}·(‖raw‖/median clean ‖raw‖)^−${job.normSigmaPower} (hand-made, not a head)`,
+    };
+  } else if (heads !== undefined) {
+    gaussian = { source: headGaussianSource(heads.choice, table), description: heads.description };
+  }
   const evaluation = evaluatePairs({ pairs, table, fars: job.fars, ...(gaussian === undefined ? {} : { gaussian }), ablations: gaussian !== undefined });
   job.log(`mixed protocol: ${evaluation.failedImages} failed images, rejected pairs ${JSON.stringify(evaluation.failedPairs)}`);
 

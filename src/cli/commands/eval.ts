@@ -50,6 +50,7 @@ const COMMON_OPTIONS = {
   'min-images': { type: 'string' },
   variant: { type: 'string', multiple: true },
   'pairs-file': { type: 'string' },
+  'norm-sigma-power': { type: 'string' },
   draws: { type: 'string' },
 } as const;
 
@@ -118,6 +119,7 @@ pfe eval ablation: each --variant NAME=FILE (one head) or NAME=PATTERN with {fol
   (--levels, --weights, --draw-seed): MLS, weighting only, penalty only, cosine on head mu.
 
 Options:
+      --norm-sigma-power <p> (dilemma, risk) investigation: instead of a head, σ² = 4.83e-4·(‖raw‖/median)^−p
       --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4;
                            (templates) degraded levels, default 2,4
       --pairs-file <name> (ablation, dilemma) LFW pairs file (default pairs.txt; pairsDevTest.txt = View 1 test,
@@ -221,6 +223,7 @@ async function runDilemmaCommand(values: Values): Promise<number> {
       ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
       useDefaultHead: values['no-default-head'] !== true,
     },
+    ...(values['norm-sigma-power'] === undefined ? {} : { normSigmaPower: numberOption(values['norm-sigma-power'], 'norm-sigma-power', {}, 0) }),
     fars: [1e-3, 1e-2],
     outDir,
     log: (line) => process.stderr.write(`pfe eval dilemma: ${line}\n`),
@@ -274,6 +277,7 @@ async function runRiskCommand(values: Values): Promise<number> {
       ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
       useDefaultHead: values['no-default-head'] !== true,
     },
+    ...(values['norm-sigma-power'] === undefined ? {} : { normSigmaPower: numberOption(values['norm-sigma-power'], 'norm-sigma-power', {}, 0) }),
     detector: values['no-detector'] !== true,
     ...(values['detector-embeddings'] === undefined ? {} : { detectorFolders: new Map([[0, [values['detector-embeddings']]]]) }),
     fars: [1e-3, 1e-2],
