@@ -9,13 +9,18 @@ import { columnMeans } from '../head/feature-normalisation.js';
 import { initBackend } from '../face/models/runtime.js';
 import { stackTables } from './degraded-protocols.js';
 import { headGaussianSource } from './head-source.js';
-import type { ImageTable } from './image-table.js';
+import { rawFeatureNorms, type ImageTable } from './image-table.js';
 import { loadLfwVersion, type LfwSetup } from './lfw-setup.js';
 import { lfwImagePath, parseLfwPeople } from './lfw-protocol.js';
 import { evaluateMethod, withFailedPairsRejected, type MethodEvaluation } from './pair-verification.js';
 import { loadHeads, type HeadSelection } from './run-verification.js';
+import { median, normSigmaSource } from './norm-sigma.js';
+import type { GaussianSource } from './verification-methods.js';
 import { buildTemplates, fusedTemplateScorer, meanTemplateScorer, validMembers, type TemplateOptions, type TemplatePerson } from './templates.js';
 import { methodsMarkdownTable, methodSummary, rocPlotSvg } from './verification-report.js';
+
+/** Mean clean σ² of the out-of-fold heads (dilemma run of 2026-11-28 06:36 UTC): the scale of the hand-made σ². */
+const NORM_SIGMA_BASE = 4.83e-4;
 
 /** Everything a templates run needs. */
 export interface TemplatesJob {
@@ -24,6 +29,8 @@ export interface TemplatesJob {
   readonly degradedLevels: readonly number[];
   readonly templates: Omit<TemplateOptions, 'degradedVersions'>;
   readonly heads: HeadSelection;
+  /** Investigation instead of a head: σ² from the raw feature norm (see norm-sigma.ts). */
+  readonly normSigmaPower?: number;
   readonly fars: readonly number[];
   readonly outDir: string;
   readonly log: (line: string) => void;
@@ -52,7 +59,7 @@ export async function runTemplates(job: TemplatesJob): Promise<{ methods: Method
   const k = paths.length;
   const foldCount = sets.length;
   const protocol = buildTemplates(people, k, foldCount, { ...job.templates, degradedVersions: job.degradedLevels.length });
-  const heads = await loadHeads(job.heads, foldCount);
+  const heads = job.normSigmaPower === undefined ? await loadHeads(job.heads, foldCount) : undefined;
   if (heads !== undefined) await initBackend();
   const base = { pairs: protocol.pairs, paths, files: paths.map((p) => path.join(setup.lfwRoot, 'images', p)) };
   const s = { ...setup, needGrid: heads?.needsGrid ?? false };
@@ -81,12 +88,22 @@ export async function runTemplates(job: TemplatesJob): Promise<{ methods: Method
   };
   run('mean mu + cosine', 'average of the members’ L2-normalised mu, cosine', meanTemplateScorer(table, members));
   run('mean centred mu + cosine', 'average of the members’ centred mu (mean of the other folds’ clean images), cosine', meanTemplateScorer(table, members, meanFor));
-  if (heads !== undefined) {
-    const source = headGaussianSource(heads.choice, table);
-    run('PFE fused mu (product) + cosine', `product-rule fusion, cosine of the fused mu; ${heads.description}`, fusedTemplateScorer(source, members, 'product', 'cosine'));
-    run('mean fusion + MLS', `uncertainty-blind fusion (plain average, σ² = Σσ²/n²), MLS; ${heads.description}`, fusedTemplateScorer(source, members, 'mean', 'mls'));
-    run('PFE product fusion + MLS', `product-rule fusion, MLS; ${heads.description}`, fusedTemplateScorer(source, members, 'product', 'mls'));
-    run('PFE min fusion + MLS', `reference-code fusion (normalised precision-weighted mean, σ² = min), MLS; ${heads.description}`, fusedTemplateScorer(source, members, 'min', 'mls'));
+  let gaussian: { source: GaussianSource; description: string } | undefined;
+  if (job.normSigmaPower !== undefined) {
+    const cleanNorms = rawFeatureNorms(clean).filter((_, i) => clean.failed[i] === 0);
+    gaussian = {
+      source: normSigmaSource(table, meanFor, { baseSigmaSq: NORM_SIGMA_BASE, referenceNorm: median(cleanNorms), power: job.normSigmaPower }),
+      description: `σ² = ${NORM_SIGMA_BASE}·(‖raw‖/median clean ‖raw‖)^−${job.normSigmaPower} (hand-made, not a head)`,
+    };
+  } else if (heads !== undefined) {
+    gaussian = { source: headGaussianSource(heads.choice, table), description: heads.description };
+  }
+  if (gaussian !== undefined) {
+    const { source, description } = gaussian;
+    run('PFE fused mu (product) + cosine', `product-rule fusion, cosine of the fused mu; ${description}`, fusedTemplateScorer(source, members, 'product', 'cosine'));
+    run('mean fusion + MLS', `uncertainty-blind fusion (plain average, σ² = Σσ²/n²), MLS; ${description}`, fusedTemplateScorer(source, members, 'mean', 'mls'));
+    run('PFE product fusion + MLS', `product-rule fusion, MLS; ${description}`, fusedTemplateScorer(source, members, 'product', 'mls'));
+    run('PFE min fusion + MLS', `reference-code fusion (normalised precision-weighted mean, σ² = min), MLS; ${description}`, fusedTemplateScorer(source, members, 'min', 'mls'));
   } else {
     job.log('no uncertainty head: only the mean-of-mu baselines');
   }
@@ -101,7 +118,7 @@ export async function runTemplates(job: TemplatesJob): Promise<{ methods: Method
   await writeFile(path.join(job.outDir, 'roc.svg'), rocPlotSvg('LFW templates (person-disjoint folds)', methods, 'roc-templates'));
   await writeFile(
     path.join(job.outDir, 'results.json'),
-    JSON.stringify({ date: new Date().toISOString(), ...job.meta, summary, options: job.templates, degradedLevels: job.degradedLevels, heads: heads?.description ?? null, methods: methods.map(methodSummary) }, null, 1) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), ...job.meta, summary, options: job.templates, degradedLevels: job.degradedLevels, heads: gaussian?.description ?? null, methods: methods.map(methodSummary) }, null, 1) + '\n',
   );
   return { methods, markdown };
 }

@@ -119,7 +119,7 @@ pfe eval ablation: each --variant NAME=FILE (one head) or NAME=PATTERN with {fol
   (--levels, --weights, --draw-seed): MLS, weighting only, penalty only, cosine on head mu.
 
 Options:
-      --norm-sigma-power <p> (dilemma, risk) investigation: instead of a head, σ² = 4.83e-4·(‖raw‖/median)^−p
+      --norm-sigma-power <p> (dilemma, risk, templates) investigation: instead of a head, σ² = 4.83e-4·(‖raw‖/median)^−p
       --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4;
                            (templates) degraded levels, default 2,4
       --pairs-file <name> (ablation, dilemma) LFW pairs file (default pairs.txt; pairsDevTest.txt = View 1 test,
@@ -318,6 +318,7 @@ async function runTemplatesCommand(values: Values): Promise<number> {
     },
     degradedLevels: levels,
     templates,
+    ...(values['norm-sigma-power'] === undefined ? {} : { normSigmaPower: numberOption(values['norm-sigma-power'], 'norm-sigma-power', {}, 0) }),
     heads: {
       ...(values.head === undefined ? {} : { headFile: values.head }),
       ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
