@@ -4,25 +4,32 @@ import { fuseGroups } from '../../core/fusion.js';
 import { mlsPairs } from '../../core/mls.js';
 import { tarAtFar } from '../../metrics/far.js';
 import { syntheticImages } from '../../experiments/synthetic-faces.js';
+import { findDefaultHead } from '../../head/model-file.js';
 import { integerOption, parseCommandArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
+import { runRealFaceDemo } from './demo-real-faces.js';
 
-const OPTIONS = { seed: { type: 'string' }, dim: { type: 'string' } } as const;
+const OPTIONS = { seed: { type: 'string' }, dim: { type: 'string' }, 'synthetic-only': { type: 'boolean' } } as const;
 
-const usage = `Usage: pfe demo [--seed N] [--dim D]
+const usage = `Usage: pfe demo [--seed N] [--dim D] [--synthetic-only]
 
-An end-to-end run of the probabilistic scoring core on generated data with a known,
+First, real faces: a few LFW photos shipped with the package, clean and degraded, through
+detection, alignment, the faceres backbone and the shipped uncertainty head: cosine, MLS
+and each image's confidence.
+
+Then an end-to-end run of the probabilistic scoring core on generated data with a known,
 perfectly calibrated uncertainty (see src/experiments/synthetic-faces.ts): images of
 identities degrade towards one shared featureless point, as blurred faces do.
 Shows (1) the blurry-image dilemma: mean genuine (clean vs degraded, same identity) and
 impostor (degraded vs degraded, different identities) scores per degradation level,
 for cosine and MLS; (2) verification TAR at FAR on mixed-quality pairs; (3) templates
 of several images fused by plain averaging vs by uncertainty.
-This is generated data; \`pfe embed\` gives real face embeddings.
+That part is generated data, where the true uncertainty is known.
 
 Options:
   --seed <N>   seed of the generator (default 1)
-  --dim <D>    embedding dimension (default 128)`;
+  --dim <D>    embedding dimension of the generated part (default 128)
+  --synthetic-only  skip the real-face part (no model loading)`;
 
 const LEVELS = [0, 0.25, 0.5, 0.75, 1];
 
@@ -42,8 +49,10 @@ const demo: CliCommand = {
     const out = (s: string): void => void process.stdout.write(s + '\n');
     const identities = 400;
 
+    if (values['synthetic-only'] !== true) await runRealFaceDemo(findDefaultHead(), out);
+
     // (1) The dilemma: per level, 400 genuine pairs (clean vs degraded) and 400 impostor pairs (degraded vs degraded).
-    out(`pfe demo: generated embeddings, D = ${dim}, seed ${seed}\n`);
+    out(`Generated embeddings with a known uncertainty: D = ${dim}, seed ${seed}\n`);
     out('1. Blurry-image dilemma: mean score of genuine pairs (clean vs degraded image, same identity)');
     out('   and impostor pairs (two degraded images, different identities), per degradation level u');
     out('   u     cosine genuine  cosine impostor   MLS genuine   MLS impostor');
