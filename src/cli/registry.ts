@@ -10,7 +10,7 @@ export const commands: Readonly<Record<string, { summary: string; load: () => Pr
   embed: { summary: 'embed face images (detect or use landmarks, align, faceres) into mu.npy + index.json', load: async () => (await import('./commands/embed.js')).default },
   eval: { summary: 'evaluate verification on a pair list or LFW View 2: cosine, centred cosine, MLS (JSON, table, ROC SVG)', load: async () => (await import('./commands/eval.js')).default },
   serve: { summary: 'start the face verification / identification HTTP service (SQLite gallery, calibrated decisions)', load: async () => (await import('./commands/serve.js')).default },
-  demo: { summary: 'a small end-to-end demo of MLS vs cosine and fusion on generated embeddings', load: async () => (await import('./commands/demo.js')).default },
+  demo: { summary: 'a short end-to-end demo: real faces with the shipped head, then MLS vs cosine and fusion on generated data', load: async () => (await import('./commands/demo.js')).default },
   train: { summary: 'train the uncertainty head (MLS on genuine pairs) on cached features from pfe embed', load: async () => (await import('./commands/train.js')).default },
   compare: { summary: 'compare two face images: cosine, MLS and the confidence (harmonic-mean σ²) of each', load: async () => (await import('./commands/compare.js')).default },
 };

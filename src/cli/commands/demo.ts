@@ -40,7 +40,7 @@ function mean(a: Float64Array): number {
 }
 
 const demo: CliCommand = {
-  summary: 'a small end-to-end demo of MLS vs cosine and fusion on generated embeddings',
+  summary: 'a short end-to-end demo: real faces with the shipped head, then MLS vs cosine and fusion on generated data',
   usage,
   async run(argv) {
     const { values } = parseCommandArgs(argv, OPTIONS);
