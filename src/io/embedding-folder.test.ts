@@ -87,6 +87,16 @@ describe('embedding folders', () => {
     assert.deepEqual(Array.from(b.sigmaSq), [0.5, 0.5, 2, 2]);
   });
 
+  it('uses mu_centred.npy, the means the head variances belong to, when pfe embed wrote it', async () => {
+    const folder = path.join(dir, 'with-head');
+    mkdirSync(folder);
+    await writeNpyFile(path.join(folder, 'mu.npy'), [1, 2], new Float32Array([0.6, 0.8]));
+    await writeNpyFile(path.join(folder, 'mu_centred.npy'), [1, 2], new Float32Array([1, 0]));
+    await writeNpyFile(path.join(folder, 'sigma_sq.npy'), [1, 1], new Float32Array([0.5]));
+    const b = await loadEmbeddingFolder(folder);
+    assert.deepEqual(Array.from(b.mu), [1, 0]);
+  });
+
   it('reports a missing folder or file as IO_ERROR naming the path', async () => {
     await expectRejects(loadEmbeddingFolder(path.join(dir, 'absent')), 'IO_ERROR', /absent does not exist/);
     const half = path.join(dir, 'half');

@@ -9,10 +9,27 @@ import { readMatrixNpyFile, writeNpyFile } from './npy-file.js';
 export const MU_FILE = 'mu.npy';
 /** File name of the N×D (or N×1) float32 variances inside an embedding folder. */
 export const SIGMA_SQ_FILE = 'sigma_sq.npy';
+/**
+ * File name of the means centred by the uncertainty head's training mean, written by
+ * `pfe embed` beside mu.npy when a head is applied. The head's sigma² belongs to these
+ * means (the head was trained with MLS on centred mu), so a folder that has them is
+ * loaded with them.
+ */
+export const MU_CENTRED_FILE = 'mu_centred.npy';
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Loads an embedding folder (`mu.npy` N×D and `sigma_sq.npy` N×D or N×1, float32) as a
- * validated GaussianBatch. Error messages name the folder or file at fault.
+ * validated GaussianBatch. When the folder also holds `mu_centred.npy` (written by
+ * `pfe embed` with an uncertainty head), those are the means used: they are the ones the
+ * head's variances go with. Error messages name the folder or file at fault.
  * @throws PfeError IO_ERROR (folder or file missing/unreadable), INVALID_FORMAT /
  *   UNSUPPORTED_FORMAT (not a C-order <f4 .npy), DIMENSION_MISMATCH (not 2-D, or the two
  *   shapes disagree; names both shapes), EMPTY_INPUT, NON_FINITE, NON_POSITIVE_VARIANCE.
@@ -27,7 +44,8 @@ export async function loadEmbeddingFolder(dir: string): Promise<GaussianBatch> {
   if (!isDirectory) {
     throw new PfeError('IO_ERROR', `${dir} is not a folder; expected a folder holding ${MU_FILE} and ${SIGMA_SQ_FILE}`, { path: dir });
   }
-  const muPath = path.join(dir, MU_FILE);
+  const centredPath = path.join(dir, MU_CENTRED_FILE);
+  const muPath = (await isFile(centredPath)) ? centredPath : path.join(dir, MU_FILE);
   const sigmaSqPath = path.join(dir, SIGMA_SQ_FILE);
   const [mu, sigmaSq] = await Promise.all([readMatrixNpyFile(muPath), readMatrixNpyFile(sigmaSqPath)]);
   return gaussianBatchFromMatrices(mu, sigmaSq, { mu: muPath, sigmaSq: sigmaSqPath });

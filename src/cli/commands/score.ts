@@ -19,7 +19,9 @@ M×N float32 matrix as a .npy file: entry (i, j) scores A[i] against B[j]. Highe
 more likely the same identity.
 
 Each folder holds mu.npy (N×D float32 means) and sigma_sq.npy (N×D float32 variances,
-or N×1 for one isotropic variance per row); A and B must have the same D.
+or N×1 for one isotropic variance per row); A and B must have the same D. When a folder
+also holds mu_centred.npy (pfe embed with an uncertainty head writes it: the means centred
+by the head's training mean, which its variances go with), those means are used.
 
 Options:
   -o, --out <file>     where to write the M×N score matrix (.npy, float32)
