@@ -5,7 +5,8 @@ import { PfeError } from '../../core/errors.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { parseLfwPairs } from '../../eval/lfw-protocol.js';
 import { parsePairFile, type PairList } from '../../eval/pair-file.js';
-import { runVerificationJob, type VerificationJob } from '../../eval/run-verification.js';
+import { runVerificationJob, type HeadSelection, type VerificationJob } from '../../eval/run-verification.js';
+import type { LfwSetup } from '../../eval/lfw-setup.js';
 import { runDilemma } from '../../eval/run-dilemma.js';
 import { runRisk } from '../../eval/run-risk.js';
 import { runTemplates } from '../../eval/run-templates.js';
@@ -141,6 +142,46 @@ ${commonHelp}`;
 
 type Values = ReturnType<typeof parseCommandArgs<typeof COMMON_OPTIONS>>['values'];
 
+/** Which heads give sigma² (--head, --fold-heads, --no-default-head). */
+function headSelectionOf(values: Values): HeadSelection {
+  return {
+    ...(values.head === undefined ? {} : { headFile: values.head }),
+    ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
+    useDefaultHead: values['no-default-head'] !== true,
+  };
+}
+
+/** The investigation option --norm-sigma-power, when given. */
+function normSigmaOf(values: Values): { normSigmaPower?: number } {
+  return values['norm-sigma-power'] === undefined ? {} : { normSigmaPower: numberOption(values['norm-sigma-power'], 'norm-sigma-power', {}, 0) };
+}
+
+/** The landmark file: --landmarks, or the reference code's MTCNN file inside the LFW folder. */
+function landmarkFileOf(values: Values, lfw: string): string {
+  return values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+}
+
+/**
+ * Where the clean and ladder-level images of an LFW protocol come from: the cached level
+ * folders (they were made with seed 1, so only for that seed), the landmarks, the per-image
+ * cache and the worker count.
+ */
+async function ladderImages(
+  values: Values,
+  levels: readonly number[],
+  seed: number,
+  landmarkFile: string,
+): Promise<Pick<LfwSetup, 'folders' | 'landmarks' | 'seed' | 'cacheDir' | 'workers'>> {
+  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
+  return {
+    folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
+    landmarks: await loadLfwLandmarks(landmarkFile, { scale }),
+    seed,
+    cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+    ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
+  };
+}
+
 async function jobFrom(values: Values, protocol: string, pairList: PairList, root: string, landmarkFile: string | undefined, folders: string[], outDefault?: string): Promise<VerificationJob> {
   const outDir = values.out ?? outDefault;
   if (outDir === undefined) throw new UsageError('--out is required');
@@ -157,11 +198,7 @@ async function jobFrom(values: Values, protocol: string, pairList: PairList, roo
     ...(values.seed === undefined ? {} : { seed: integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 0) }),
     cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
     ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
-    heads: {
-      ...(values.head === undefined ? {} : { headFile: values.head }),
-      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
-      useDefaultHead: values['no-default-head'] !== true,
-    },
+    heads: headSelectionOf(values),
     ablations: values.ablations === true,
     outDir,
     log: (line) => process.stderr.write(`pfe eval ${protocol}: ${line}\n`),
@@ -202,28 +239,19 @@ async function runDilemmaCommand(values: Values): Promise<number> {
   const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
   const levels = parseLevels(values.levels);
   const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
-  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
-  const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+  const landmarks = landmarkFileOf(values, lfw);
   const outDir = values.out ?? path.join('out', 'eval-dilemma');
   const outcome = await runDilemma({
     setup: {
       lfwRoot: lfw,
       ...(values['pairs-file'] === undefined ? {} : { pairsFile: values['pairs-file'] }),
       folds: integerOption(values.folds, 'folds', { min: 2, max: 10 }, 10),
-      folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
-      landmarks: await loadLfwLandmarks(landmarks, { scale }),
-      seed,
-      cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
-      ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
+      ...(await ladderImages(values, levels, seed, landmarks)),
       onProgress: progressReporter('pfe eval dilemma'),
     },
     levels,
-    heads: {
-      ...(values.head === undefined ? {} : { headFile: values.head }),
-      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
-      useDefaultHead: values['no-default-head'] !== true,
-    },
-    ...(values['norm-sigma-power'] === undefined ? {} : { normSigmaPower: numberOption(values['norm-sigma-power'], 'norm-sigma-power', {}, 0) }),
+    heads: headSelectionOf(values),
+    ...normSigmaOf(values),
     fars: [1e-3, 1e-2],
     outDir,
     log: (line) => process.stderr.write(`pfe eval dilemma: ${line}\n`),
@@ -255,29 +283,20 @@ async function runRiskCommand(values: Values): Promise<number> {
   if (weights.length !== levels.length) throw new UsageError(`--weights has ${weights.length} values for ${levels.length} levels`);
   const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
   const drawSeed = integerOption(values['draw-seed'], 'draw-seed', { min: 0, max: 0xffffffff }, 1);
-  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
-  const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+  const landmarks = landmarkFileOf(values, lfw);
   const outDir = values.out ?? path.join('out', 'eval-risk');
   const outcome = await runRisk({
     setup: {
       lfwRoot: lfw,
       folds: integerOption(values.folds, 'folds', { min: 2, max: 10 }, 10),
-      folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
-      landmarks: await loadLfwLandmarks(landmarks, { scale }),
-      seed,
-      cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
-      ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
+      ...(await ladderImages(values, levels, seed, landmarks)),
       onProgress: progressReporter('pfe eval risk'),
     },
     levels,
     weights,
     drawSeed,
-    heads: {
-      ...(values.head === undefined ? {} : { headFile: values.head }),
-      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
-      useDefaultHead: values['no-default-head'] !== true,
-    },
-    ...(values['norm-sigma-power'] === undefined ? {} : { normSigmaPower: numberOption(values['norm-sigma-power'], 'norm-sigma-power', {}, 0) }),
+    heads: headSelectionOf(values),
+    ...normSigmaOf(values),
     detector: values['no-detector'] !== true,
     ...(values['detector-embeddings'] === undefined ? {} : { detectorFolders: new Map([[0, [values['detector-embeddings']]]]) }),
     fars: [1e-3, 1e-2],
@@ -295,8 +314,7 @@ async function runTemplatesCommand(values: Values): Promise<number> {
   const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
   const levels = values.levels === undefined ? [2, 4] : parseLevels(values.levels).filter((l) => l > 0);
   const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
-  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
-  const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+  const landmarks = landmarkFileOf(values, lfw);
   const outDir = values.out ?? path.join('out', 'eval-templates');
   const templates = {
     maxSize: integerOption(values['max-size'], 'max-size', { min: 1, max: 100 }, 8),
@@ -309,21 +327,13 @@ async function runTemplatesCommand(values: Values): Promise<number> {
   const outcome = await runTemplates({
     setup: {
       lfwRoot: lfw,
-      folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
-      landmarks: await loadLfwLandmarks(landmarks, { scale }),
-      seed,
-      cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
-      ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
+      ...(await ladderImages(values, levels, seed, landmarks)),
       onProgress: progressReporter('pfe eval templates'),
     },
     degradedLevels: levels,
     templates,
-    ...(values['norm-sigma-power'] === undefined ? {} : { normSigmaPower: numberOption(values['norm-sigma-power'], 'norm-sigma-power', {}, 0) }),
-    heads: {
-      ...(values.head === undefined ? {} : { headFile: values.head }),
-      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
-      useDefaultHead: values['no-default-head'] !== true,
-    },
+    ...normSigmaOf(values),
+    heads: headSelectionOf(values),
     fars: [1e-3, 1e-2],
     outDir,
     log: (line) => process.stderr.write(`pfe eval templates: ${line}\n`),
@@ -340,11 +350,7 @@ async function runSheetCommand(values: Values): Promise<number> {
   const { stats } = await runSheet({
     lfwRoot: lfw,
     folders: values.embeddings ?? [clean],
-    heads: {
-      ...(values.head === undefined ? {} : { headFile: values.head }),
-      ...(values['fold-heads'] === undefined ? {} : { foldHeadPattern: values['fold-heads'] }),
-      useDefaultHead: values['no-default-head'] !== true,
-    },
+    heads: headSelectionOf(values),
     perExtreme: 10,
     statFaces: 100,
     samples: 5,
@@ -371,7 +377,7 @@ async function runAblationCommand(values: Values): Promise<number> {
   });
   if (variants.length === 0) throw new UsageError('name at least one --variant NAME=HEAD');
   const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
-  const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+  const landmarks = landmarkFileOf(values, lfw);
   const outDir = values.out ?? path.join('out', 'eval-ablation');
   const outcome = await runAblation({
     setup: {
@@ -432,7 +438,7 @@ const evalCommand: CliCommand = {
       const pairs = parseLfwPairs(await readFile(path.join(lfw, 'pairs.txt'), 'utf8'));
       const pairList: PairList = { pairs, foldCount: 10, foldLabels: Array.from({ length: 10 }, (_, f) => f + 1) };
       const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(DEFAULT_LFW_FOLDER, 'index.json')) ? [DEFAULT_LFW_FOLDER] : []);
-      const landmarks = values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+      const landmarks = landmarkFileOf(values, lfw);
       job = await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw'));
     } else if (protocol === 'ablation') {
       return runAblationCommand(values);
