@@ -63,7 +63,7 @@ function scoresFile(dir: string, variant: string, shape: BenchShape, dim: number
 
 /** Converts a variant's scores to the reference form −Σ[...] so all MLS variants compare directly. */
 function toReferenceForm(variant: string, scores: Float64Array, dim: number): Float64Array {
-  if (variant !== 'mls') return scores;
+  if (variant !== 'mls' && variant !== 'mls-prepared') return scores;
   const constant = gaussianLogNormaliser(dim);
   return scores.map((paper) => 2 * (paper + constant));
 }

@@ -11,3 +11,4 @@ export * from './diagonal-score.js';
 export * from './fusion.js';
 export * from './uncertainty.js';
 export * from './kernels/index.js';
+export * from './prepared-gallery.js';
