@@ -1,12 +1,8 @@
-import { cosineSimilarity } from '../../core/cosine.js';
 import { PfeError } from '../../core/errors.js';
-import { harmonicMeanKernel } from '../../core/kernels/harmonic-mean.js';
-import { mutualLikelihoodScore } from '../../core/mls.js';
 import { FaceEmbedder, type EmbeddedFace } from '../../face/pipeline/face-embedder.js';
+import { compareFaces } from '../../head/compare-faces.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { landmarkKey } from '../../face/pipeline/image-files.js';
-import { applyHead } from '../../head/head-inference.js';
-import type { HeadInputKind, UncertaintyHead } from '../../head/head-model.js';
 import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
 import { choiceOption, expectPositionals, numberOption, parseCommandArgs } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -35,45 +31,7 @@ Options:
   --backend <name>       wasm (default) or cpu
   --json                 print one JSON object instead of text`;
 
-/** The head's input row of an embedded face. */
-export function headInputOf(face: EmbeddedFace, kind: HeadInputKind): Float32Array {
-  return kind === 'mu' ? face.mu : kind === 'pooled_global' ? face.pooledGlobal : face.pooledGrid2x2;
-}
-
-/** What `pfe compare` reports. */
-export interface Comparison {
-  readonly cosine: number;
-  readonly rawCosine: number;
-  /** Paper form, nats. */
-  readonly mls: number;
-  /** Harmonic-mean σ² of a and b. */
-  readonly confidenceA: number;
-  readonly confidenceB: number;
-}
-
-/** Compares two embedded faces under a head. */
-export function compareFaces(head: UncertaintyHead, a: EmbeddedFace, b: EmbeddedFace): Comparison {
-  const kind = head.architecture.inputKind;
-  const d = head.architecture.muDim;
-  if (a.mu.length !== d) throw new PfeError('DIMENSION_MISMATCH', `the backbone gives ${a.mu.length}-dimensional mu, the head expects ${d}`);
-  const mu = new Float32Array(2 * d);
-  mu.set(a.mu, 0);
-  mu.set(b.mu, d);
-  const fa = headInputOf(a, kind);
-  const feats = new Float32Array(2 * fa.length);
-  feats.set(fa, 0);
-  feats.set(headInputOf(b, kind), fa.length);
-  const e = applyHead(head, mu, feats);
-  const ea = { dim: d, mu: e.mu.subarray(0, d), sigmaSq: e.sigmaSq.subarray(0, d) };
-  const eb = { dim: d, mu: e.mu.subarray(d), sigmaSq: e.sigmaSq.subarray(d) };
-  return {
-    cosine: cosineSimilarity(ea, eb),
-    rawCosine: cosineSimilarity({ dim: d, mu: a.mu }, { dim: d, mu: b.mu }),
-    mls: mutualLikelihoodScore(ea, eb),
-    confidenceA: harmonicMeanKernel(e.sigmaSq, 0, d),
-    confidenceB: harmonicMeanKernel(e.sigmaSq, d, d),
-  };
-}
+export { type Comparison, compareFaces, headInputOf } from '../../head/compare-faces.js';
 
 /** `pfe compare a b`: cosine, MLS and both confidences of two face images. */
 const compare: CliCommand = {
