@@ -1,0 +1,40 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BROWSER_SWAPS, REPO_ROOT } from './build-web.js';
+import { resolveUnder } from './static-server.js';
+
+/** Names a TypeScript module exports at top level (functions, classes, consts, types, interfaces). */
+async function exportedNames(file: string): Promise<Set<string>> {
+  const text = await readFile(file, 'utf8');
+  const names = new Set<string>();
+  for (const m of text.matchAll(/^export (?:async )?(?:function|class|const|let|type|interface) (\w+)/gm)) names.add(m[1]!);
+  return names;
+}
+
+describe('browser swaps', () => {
+  it('every swapped module has a counterpart exporting at least the names the original exports', async () => {
+    assert.ok(Object.keys(BROWSER_SWAPS).length >= 5);
+    for (const [from, to] of Object.entries(BROWSER_SWAPS)) {
+      const original = await exportedNames(path.join(REPO_ROOT, 'src', from));
+      const counterpart = await exportedNames(path.join(REPO_ROOT, 'src', to));
+      assert.ok(original.size > 0, `${from} exports nothing?`);
+      const missing = [...original].filter((n) => !counterpart.has(n));
+      assert.deepEqual(missing, [], `${to} lacks ${missing.join(', ')} of ${from}`);
+    }
+  });
+});
+
+describe('resolveUnder', () => {
+  const root = path.resolve('/srv/site');
+  it('maps URL paths into the root, / to index.html', () => {
+    assert.equal(resolveUnder(root, '/'), path.join(root, 'index.html'));
+    assert.equal(resolveUnder(root, '/models/faceres.json?x=1'), path.join(root, 'models', 'faceres.json'));
+  });
+  it('refuses paths that leave the root', () => {
+    assert.equal(resolveUnder(root, '/../etc/passwd'), undefined);
+    assert.equal(resolveUnder(root, '/%2e%2e/%2e%2e/etc/passwd'), undefined);
+    assert.equal(resolveUnder(root, '/..%2fsite-other/x'), undefined);
+  });
+});

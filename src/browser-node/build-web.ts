@@ -1,0 +1,90 @@
+/**
+ * Builds the static browser demo into `web/dist/` (git-ignored): bundles src/browser with
+ * esbuild, swapping the Node-only modules for their browser counterparts, and copies the
+ * page, the tfjs models, the wasm binaries, the shipped head and two LFW fixture images
+ * next to it, so the page fetches nothing from another host.
+ *
+ * Usage: node dist/browser-node/build-web.js  (npm run build:web)
+ */
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { defaultModelsDir } from '../face/models/modelPaths.js';
+import { wasmBinariesDir } from '../face/models/runtime.js';
+import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
+
+/** Repository root (this file compiles to <root>/dist/browser-node/). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where the static site is written. */
+export const WEB_DIST = path.join(REPO_ROOT, 'web', 'dist');
+
+/** The LFW fixture images the page offers as samples. */
+export const SAMPLE_IMAGES = ['Abdullah_Gul/Abdullah_Gul_0001.jpg', 'Abdullah_Gul/Abdullah_Gul_0002.jpg'] as const;
+
+/** The models the browser build loads (the detector pair and the backbone). */
+const MODEL_NAMES = ['blazeface', 'facemesh', 'faceres'] as const;
+
+/**
+ * Source module (path relative to src/, .ts) → browser counterpart. Each counterpart
+ * keeps its original's exports, so the modules importing it stay unchanged.
+ */
+export const BROWSER_SWAPS: Readonly<Record<string, string>> = {
+  'face/models/localModel.ts': 'browser/local-model.ts',
+  'face/models/modelPaths.ts': 'browser/model-paths.ts',
+  'face/models/runtime.ts': 'browser/runtime.ts',
+  'face/image/decode.ts': 'browser/decode.ts',
+  'face/degrade/jpeg.ts': 'browser/jpeg-degrade.ts',
+};
+
+function swapPlugin(srcDir: string): esbuild.Plugin {
+  const swaps = new Map(Object.entries(BROWSER_SWAPS).map(([from, to]) => [path.join(srcDir, from), path.join(srcDir, to)]));
+  return {
+    name: 'pfe-browser-swaps',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        // Sources import '.js' names of '.ts' files (NodeNext style).
+        const target = path.resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+        const swapped = swaps.get(target);
+        if (swapped !== undefined) return { path: swapped };
+        return target.startsWith(srcDir) ? { path: target } : undefined;
+      });
+    },
+  };
+}
+
+async function copyModel(name: string, from: string, to: string): Promise<void> {
+  // A model is its JSON plus shards named after it (<name>.bin, <name>.bin.N, ...).
+  for (const f of await readdir(from)) if (f === `${name}.json` || f.startsWith(`${name}.bin`)) await copyFile(path.join(from, f), path.join(to, f));
+}
+
+/** Bundles the page script and copies every asset; returns the output folder. */
+export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
+  const srcDir = path.join(REPO_ROOT, 'src');
+  await rm(outDir, { recursive: true, force: true });
+  for (const sub of ['models', 'wasm', 'samples']) await mkdir(path.join(outDir, sub), { recursive: true });
+  await esbuild.build({
+    entryPoints: [path.join(srcDir, 'browser', 'demo-page.ts')],
+    outfile: path.join(outDir, 'app.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'warning',
+    plugins: [swapPlugin(srcDir)],
+  });
+  await copyFile(path.join(REPO_ROOT, 'web', 'index.html'), path.join(outDir, 'index.html'));
+  for (const name of MODEL_NAMES) await copyModel(name, defaultModelsDir(), path.join(outDir, 'models'));
+  await copyFile(path.join(REPO_ROOT, 'models', DEFAULT_HEAD_FILE_NAME), path.join(outDir, 'models', DEFAULT_HEAD_FILE_NAME));
+  const wasmDir = wasmBinariesDir();
+  for (const f of await readdir(wasmDir)) if (f.endsWith('.wasm')) await copyFile(path.join(wasmDir, f), path.join(outDir, 'wasm', f));
+  for (const rel of SAMPLE_IMAGES) await copyFile(path.join(REPO_ROOT, 'fixtures', 'lfw', 'images', rel), path.join(outDir, 'samples', path.basename(rel)));
+  return outDir;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const out = await buildWeb();
+  process.stdout.write(`built ${path.relative(process.cwd(), out) || out}\n`);
+}

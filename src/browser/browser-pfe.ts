@@ -1,0 +1,85 @@
+/**
+ * The library's browser entry point: the Node FaceEmbedder (unchanged; its file-system
+ * parts are swapped for fetch/createImageBitmap counterparts at bundle time, see
+ * src/browser-node/build-web.ts) plus the shipped uncertainty head.
+ */
+import { PfeError } from '../core/errors.js';
+import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { alignFace } from '../face/align/align.js';
+import { decodeImage } from '../face/image/decode.js';
+import { backendInUse, type BackendInfo, type BackendName } from '../face/models/runtime.js';
+import { type EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.js';
+import type { FiveLandmarks, RgbImage } from '../face/types.js';
+import { compareFaces, type Comparison, headInputOf } from '../head/compare-faces.js';
+import { applyHead } from '../head/head-inference.js';
+import type { UncertaintyHead } from '../head/head-model.js';
+import { fetchHead } from './head-file.js';
+
+export { type Comparison } from '../head/compare-faces.js';
+export { fetchHead } from './head-file.js';
+
+/** One face embedded in the browser, under the head. */
+export interface BrowserFace {
+  /** The backbone's output (raw mu, pooled features, landmarks, detector facts). */
+  readonly embedded: EmbeddedFace;
+  /** mu centred by the head's training mean, length D. */
+  readonly mu: Float32Array;
+  /** The head's σ², length D. */
+  readonly sigmaSq: Float32Array;
+  /** Harmonic-mean σ² (lower = more confident). */
+  readonly confidence: number;
+  readonly landmarks: FiveLandmarks;
+  /** The aligned crop the backbone saw. */
+  readonly aligned: RgbImage;
+}
+
+/** Options of `BrowserPfe.load`. */
+export interface BrowserPfeOptions {
+  /** tfjs backend (default 'wasm', falls back to 'cpu'). */
+  readonly backend?: BackendName;
+  /** URL of the .pfehead (default: models/pfe-head-faceres.pfehead next to the page). */
+  readonly headUrl?: string;
+}
+
+/** Face embedding with uncertainty in the browser: the same chain and numbers as in Node. */
+export class BrowserPfe {
+  readonly embedder: FaceEmbedder;
+  readonly head: UncertaintyHead;
+
+  private constructor(embedder: FaceEmbedder, head: UncertaintyHead) {
+    this.embedder = embedder;
+    this.head = head;
+  }
+
+  /** Loads the backend, the backbone and the head (all from the page's own origin). */
+  static async load(options: BrowserPfeOptions = {}): Promise<BrowserPfe> {
+    const head = await fetchHead(options.headUrl);
+    const embedder = await FaceEmbedder.load({ backend: options.backend ?? 'wasm' });
+    return new BrowserPfe(embedder, head);
+  }
+
+  /** The tfjs backend in use. */
+  backend(): BackendInfo | undefined {
+    return backendInUse();
+  }
+
+  /**
+   * Embeds one encoded image (JPEG/PNG/WebP bytes): detect, align, backbone, head.
+   * @throws PfeError with the embedder's code (NO_FACE, IMAGE_DECODE_FAILED, ...)
+   */
+  async embed(bytes: Uint8Array, label = 'image'): Promise<BrowserFace> {
+    const [r] = await this.embedder.embedBatch([{ path: label, bytes }]);
+    if (r === undefined) throw new PfeError('EMPTY_INPUT', 'the embedder returned no result');
+    if (r.status === 'failed') throw new PfeError(r.code, `${label}: ${r.reason}`, { path: label });
+    const d = this.head.architecture.muDim;
+    const e = applyHead(this.head, r.mu, headInputOf(r, this.head.architecture.inputKind));
+    // Re-decoding for the crop keeps FaceEmbedder unchanged; the bytes are already in memory.
+    const aligned = alignFace(await decodeImage(bytes), r.landmarks, this.embedder.backbone.inputSize).image;
+    return { embedded: r, mu: e.mu, sigmaSq: e.sigmaSq, confidence: harmonicMeanKernel(e.sigmaSq, 0, d), landmarks: r.landmarks, aligned };
+  }
+
+  /** Cosine (centred and raw), MLS and both confidences, as `pfe compare` computes them. */
+  compare(a: BrowserFace, b: BrowserFace): Comparison {
+    return compareFaces(this.head, a.embedded, b.embedded);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The demo page's script (web/index.html): two images in, aligned crops, each one's
+ * confidence, cosine (raw and centred) and MLS out. Every number is also written at full
+ * precision into a data-value attribute so the end-to-end test reads what was computed.
+ */
+import type { RgbImage } from '../face/types.js';
+import { type BrowserFace, BrowserPfe } from './browser-pfe.js';
+
+type Slot = 'a' | 'b';
+
+const faces: Partial<Record<Slot, BrowserFace>> = {};
+let pfe: Promise<BrowserPfe> | undefined;
+
+function el<T extends HTMLElement>(id: string): T {
+  const e = document.getElementById(id);
+  if (e === null) throw new Error(`the page has no #${id}`);
+  return e as T;
+}
+
+function show(id: string, value: number, text: string): void {
+  const e = el(id);
+  e.textContent = text;
+  e.dataset['value'] = String(value);
+}
+
+function status(text: string, state: string): void {
+  el('status').textContent = text;
+  document.body.dataset['state'] = state;
+}
+
+function drawRgb(canvas: HTMLCanvasElement, img: RgbImage): void {
+  canvas.width = img.width;
+  canvas.height = img.height;
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) return;
+  const rgba = new ImageData(img.width, img.height);
+  for (let p = 0, q = 0; q < img.data.length; p += 4, q += 3) {
+    rgba.data[p] = img.data[q]!;
+    rgba.data[p + 1] = img.data[q + 1]!;
+    rgba.data[p + 2] = img.data[q + 2]!;
+    rgba.data[p + 3] = 255;
+  }
+  ctx.putImageData(rgba, 0, 0);
+}
+
+async function setImage(slot: Slot, bytes: Uint8Array, label: string): Promise<void> {
+  status(`embedding ${label}…`, 'busy');
+  delete faces[slot];
+  try {
+    pfe ??= BrowserPfe.load();
+    const model = await pfe;
+    const face = await model.embed(bytes, label);
+    faces[slot] = face;
+    drawRgb(el<HTMLCanvasElement>(`crop-${slot}`), face.aligned);
+    show(`conf-${slot}`, face.confidence, face.confidence.toExponential(3));
+    el(`label-${slot}`).textContent = label;
+    const { a, b } = faces;
+    if (a !== undefined && b !== undefined) {
+      const c = model.compare(a, b);
+      show('cosine', c.cosine, c.cosine.toFixed(4));
+      show('raw-cosine', c.rawCosine, c.rawCosine.toFixed(4));
+      show('mls', c.mls, c.mls.toFixed(1));
+      status(`compared (backend ${model.backend()?.backend ?? '?'})`, 'compared');
+    } else {
+      status(`embedded ${label}; choose the other image`, 'embedded');
+    }
+  } catch (e) {
+    status(e instanceof Error ? e.message : String(e), 'error');
+  }
+}
+
+for (const slot of ['a', 'b'] as const) {
+  el<HTMLInputElement>(`file-${slot}`).addEventListener('change', (ev) => {
+    const file = (ev.target as HTMLInputElement).files?.[0];
+    if (file !== undefined) void file.arrayBuffer().then((buf) => setImage(slot, new Uint8Array(buf), file.name));
+  });
+}
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-sample]')) {
+  button.addEventListener('click', () => {
+    const url = button.dataset['sample'] ?? '';
+    const slot = button.dataset['slot'] === 'b' ? 'b' : 'a';
+    void fetch(url)
+      .then((r) => r.arrayBuffer())
+      .then((buf) => setImage(slot, new Uint8Array(buf), url.split('/').pop() ?? url));
+  });
+}
+status('ready: choose two images', 'ready');
