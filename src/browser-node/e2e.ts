@@ -11,6 +11,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import type { DegradeStep } from '../face/degrade/steps.js';
 import { type EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import { type Comparison, compareFaces } from '../head/compare-faces.js';
 import { defaultHeadPath, loadHeadFile } from '../head/model-file.js';
@@ -27,6 +29,9 @@ export const COSINE_TOLERANCE = 1e-3;
  */
 export const RELATIVE_TOLERANCE = 1e-3;
 
+/** The blur the test sets on the page's slider for image B: σ in pixels of the 250×250 LFW image. */
+export const SLIDER_BLUR_SIGMA = 4;
+
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -38,21 +43,56 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-async function nodeReference(files: readonly string[]): Promise<Comparison> {
+/** Node's comparison of the two files, clean and with image B blurred as the slider does. */
+async function nodeReference(files: readonly [string, string]): Promise<{ clean: Comparison; blurred: Comparison }> {
   const head = await loadHeadFile(defaultHeadPath());
   const embedder = await FaceEmbedder.load({ backend: 'wasm' });
+  const blur: DegradeStep[] = [{ kind: 'blur', sigma: SLIDER_BLUR_SIGMA }];
   try {
-    const results = await embedder.embedBatch(files.map((p) => ({ path: p })));
+    const results = await embedder.embedBatch([{ path: files[0] }, { path: files[1] }, { path: files[1], degrade: blur, seed: 0 }]);
     for (const r of results) if (r.status === 'failed') throw new Error(`node embedding failed: ${r.reason}`);
-    return compareFaces(head, results[0] as EmbeddedFace, results[1] as EmbeddedFace);
+    const [a, b, bBlurred] = results as EmbeddedFace[];
+    return { clean: compareFaces(head, a!, b!), blurred: compareFaces(head, a!, bBlurred!) };
   } finally {
     embedder.dispose();
   }
 }
 
+async function shownComparison(page: Page): Promise<Comparison> {
+  const value = async (id: string): Promise<number> => Number(await page.getAttribute(`#${id}`, 'data-value'));
+  return {
+    cosine: await value('cosine'),
+    rawCosine: await value('raw-cosine'),
+    mls: await value('mls'),
+    confidenceA: await value('conf-a'),
+    confidenceB: await value('conf-b'),
+  };
+}
+
+/** Prints one line per number and returns the names that differ beyond tolerance. */
+function compareToNode(title: string, shown: Comparison, reference: Comparison): string[] {
+  const failures: string[] = [];
+  process.stdout.write(`${title}\n`);
+  for (const key of Object.keys(reference) as (keyof Comparison)[]) {
+    const [b, n] = [shown[key], reference[key]];
+    const absolute = key === 'cosine' || key === 'rawCosine';
+    const diff = absolute ? Math.abs(b - n) : Math.abs(b - n) / Math.abs(n);
+    const ok = Number.isFinite(b) && diff <= (absolute ? COSINE_TOLERANCE : RELATIVE_TOLERANCE);
+    process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} ${key.padEnd(11)} browser ${b.toPrecision(8)}  node ${n.toPrecision(8)}  ${absolute ? 'abs' : 'rel'} diff ${diff.toExponential(2)}\n`);
+    if (!ok) failures.push(`${title}: ${key}`);
+  }
+  return failures;
+}
+
+async function waitForComparison(page: Page): Promise<string> {
+  await page.waitForSelector('body[data-state="compared"], body[data-state="error"]', { timeout: 120_000 });
+  return (await page.getAttribute('body', 'data-state')) === 'compared' ? '' : `the page did not compare: ${await page.textContent('#status')}`;
+}
+
 async function main(): Promise<number> {
   const dist = await buildWeb();
-  const reference = await nodeReference(SAMPLE_IMAGES.map((rel) => path.join(REPO_ROOT, 'fixtures', 'lfw', 'images', rel)));
+  const [fileA, fileB] = SAMPLE_IMAGES.map((rel) => path.join(REPO_ROOT, 'fixtures', 'lfw', 'images', rel)) as [string, string];
+  const reference = await nodeReference([fileA, fileB]);
   const site = await serveStatic(dist);
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'pfe-chromium-'));
   // A fresh profile folder per run (playwright passes it as --user-data-dir).
@@ -74,30 +114,25 @@ async function main(): Promise<number> {
     await page.click('button[data-slot="a"]');
     await page.waitForSelector('body[data-state="embedded"], body[data-state="error"]', { timeout: 120_000 });
     await page.click('button[data-slot="b"]');
-    await page.waitForSelector('body[data-state="compared"], body[data-state="error"]', { timeout: 120_000 });
-    const seconds = (Date.now() - t0) / 1000;
-    const statusText = await page.textContent('#status');
+    const cleanError = await waitForComparison(page);
+    process.stdout.write(`page: ${await page.textContent('#status')} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     await mkdir(path.join(REPO_ROOT, 'out'), { recursive: true });
-    const shot = path.join(REPO_ROOT, 'out', 'browser-e2e.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    process.stdout.write(`page: ${statusText} in ${seconds.toFixed(1)} s; screenshot ${path.relative(process.cwd(), shot)}\n`);
-    if ((await page.getAttribute('body', 'data-state')) !== 'compared') return fail([`the page did not compare: ${statusText}`]);
-    const value = async (id: string): Promise<number> => Number(await page.getAttribute(`#${id}`, 'data-value'));
-    const shown: Comparison = {
-      cosine: await value('cosine'),
-      rawCosine: await value('raw-cosine'),
-      mls: await value('mls'),
-      confidenceA: await value('conf-a'),
-      confidenceB: await value('conf-b'),
-    };
-    for (const key of Object.keys(reference) as (keyof Comparison)[]) {
-      const [b, n] = [shown[key], reference[key]];
-      const absolute = key === 'cosine' || key === 'rawCosine';
-      const diff = absolute ? Math.abs(b - n) : Math.abs(b - n) / Math.abs(n);
-      const ok = Number.isFinite(b) && diff <= (absolute ? COSINE_TOLERANCE : RELATIVE_TOLERANCE);
-      process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${key.padEnd(11)} browser ${b.toPrecision(8)}  node ${n.toPrecision(8)}  ${absolute ? 'abs' : 'rel'} diff ${diff.toExponential(2)}\n`);
-      if (!ok) failures.push(key);
-    }
+    await page.screenshot({ path: path.join(REPO_ROOT, 'out', 'browser-e2e.png'), fullPage: true });
+    if (cleanError !== '') return fail([cleanError]);
+    const clean = await shownComparison(page);
+    failures.push(...compareToNode('clean pair', clean, reference.clean));
+    // Move the slider: playwright's fill sets a range input's value and fires input and change.
+    await page.fill('#blur-b', String(SLIDER_BLUR_SIGMA));
+    const blurError = await waitForComparison(page);
+    await page.screenshot({ path: path.join(REPO_ROOT, 'out', 'browser-e2e-blurred.png'), fullPage: true });
+    if (blurError !== '') return fail([blurError]);
+    const blurred = await shownComparison(page);
+    failures.push(...compareToNode(`B blurred (σ ${SLIDER_BLUR_SIGMA} px)`, blurred, reference.blurred));
+    // Harmonic-mean σ² is the confidence measure: higher σ² = less confident.
+    const lessConfident = blurred.confidenceB > clean.confidenceB;
+    process.stdout.write(`  ${lessConfident ? 'ok  ' : 'FAIL'} blurring B raised its σ² from ${clean.confidenceB.toExponential(3)} to ${blurred.confidenceB.toExponential(3)} (cosine ${clean.cosine.toFixed(4)} → ${blurred.cosine.toFixed(4)}, MLS ${clean.mls.toFixed(1)} → ${blurred.mls.toFixed(1)})\n`);
+    if (!lessConfident) failures.push('the slider did not lower the confidence of B');
+    process.stdout.write('screenshots: out/browser-e2e.png, out/browser-e2e-blurred.png\n');
   } finally {
     await browser.close();
     await site.close();

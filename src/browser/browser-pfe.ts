@@ -6,6 +6,7 @@
 import { PfeError } from '../core/errors.js';
 import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
 import { alignFace } from '../face/align/align.js';
+import { applyDegradeSteps, type DegradeStep } from '../face/degrade/steps.js';
 import { decodeImage } from '../face/image/decode.js';
 import { backendInUse, type BackendInfo, type BackendName } from '../face/models/runtime.js';
 import { type EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.js';
@@ -64,17 +65,19 @@ export class BrowserPfe {
   }
 
   /**
-   * Embeds one encoded image (JPEG/PNG/WebP bytes): detect, align, backbone, head.
+   * Embeds one encoded image (JPEG/PNG/WebP bytes): (degrade,) detect, align, backbone, head.
+   * @param degrade degradations applied after decoding, as `EmbedRequest.degrade` (blur, scale, noise; seed 0)
    * @throws PfeError with the embedder's code (NO_FACE, IMAGE_DECODE_FAILED, ...)
    */
-  async embed(bytes: Uint8Array, label = 'image'): Promise<BrowserFace> {
-    const [r] = await this.embedder.embedBatch([{ path: label, bytes }]);
+  async embed(bytes: Uint8Array, label = 'image', degrade: readonly DegradeStep[] = []): Promise<BrowserFace> {
+    const [r] = await this.embedder.embedBatch([{ path: label, bytes, degrade, seed: 0 }]);
     if (r === undefined) throw new PfeError('EMPTY_INPUT', 'the embedder returned no result');
     if (r.status === 'failed') throw new PfeError(r.code, `${label}: ${r.reason}`, { path: label });
     const d = this.head.architecture.muDim;
     const e = applyHead(this.head, r.mu, headInputOf(r, this.head.architecture.inputKind));
     // Re-decoding for the crop keeps FaceEmbedder unchanged; the bytes are already in memory.
-    const aligned = alignFace(await decodeImage(bytes), r.landmarks, this.embedder.backbone.inputSize).image;
+    const image = degrade.length > 0 ? await applyDegradeSteps(await decodeImage(bytes), degrade, 0) : await decodeImage(bytes);
+    const aligned = alignFace(image, r.landmarks, this.embedder.backbone.inputSize).image;
     return { embedded: r, mu: e.mu, sigmaSq: e.sigmaSq, confidence: harmonicMeanKernel(e.sigmaSq, 0, d), landmarks: r.landmarks, aligned };
   }
 

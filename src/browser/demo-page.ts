@@ -9,6 +9,8 @@ import { type BrowserFace, BrowserPfe } from './browser-pfe.js';
 type Slot = 'a' | 'b';
 
 const faces: Partial<Record<Slot, BrowserFace>> = {};
+/** The encoded bytes and name of each slot's image, kept so the slider can re-embed B. */
+const sources: Partial<Record<Slot, { readonly bytes: Uint8Array; readonly label: string }>> = {};
 let pfe: Promise<BrowserPfe> | undefined;
 
 function el<T extends HTMLElement>(id: string): T {
@@ -43,13 +45,20 @@ function drawRgb(canvas: HTMLCanvasElement, img: RgbImage): void {
   ctx.putImageData(rgba, 0, 0);
 }
 
+/** Gaussian blur σ (pixels of the original image) the slider applies to image B. */
+function blurOf(slot: Slot): number {
+  return slot === 'b' ? Number(el<HTMLInputElement>('blur-b').value) : 0;
+}
+
 async function setImage(slot: Slot, bytes: Uint8Array, label: string): Promise<void> {
-  status(`embedding ${label}…`, 'busy');
+  const sigma = blurOf(slot);
+  status(`embedding ${label}${sigma > 0 ? ` blurred (σ ${sigma} px)` : ''}…`, 'busy');
+  sources[slot] = { bytes, label };
   delete faces[slot];
   try {
     pfe ??= BrowserPfe.load();
     const model = await pfe;
-    const face = await model.embed(bytes, label);
+    const face = await model.embed(bytes, label, sigma > 0 ? [{ kind: 'blur', sigma }] : []);
     faces[slot] = face;
     drawRgb(el<HTMLCanvasElement>(`crop-${slot}`), face.aligned);
     show(`conf-${slot}`, face.confidence, face.confidence.toExponential(3));
@@ -84,4 +93,11 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-s
       .then((buf) => setImage(slot, new Uint8Array(buf), url.split('/').pop() ?? url));
   });
 }
+el<HTMLInputElement>('blur-b').addEventListener('input', (ev) => {
+  el('blur-b-value').textContent = (ev.target as HTMLInputElement).value;
+});
+el<HTMLInputElement>('blur-b').addEventListener('change', () => {
+  const b = sources.b;
+  if (b !== undefined) void setImage('b', b.bytes, b.label);
+});
 status('ready: choose two images', 'ready');
