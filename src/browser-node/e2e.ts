@@ -1,9 +1,12 @@
 /**
  * End-to-end test of the browser build (npm run test:browser; not part of npm test):
  * builds web/dist, serves it on 127.0.0.1, drives the page in headless Debian Chromium
- * with playwright-core, embeds two LFW fixture faces through the page's sample buttons
- * and checks the numbers it shows against the Node library's for the same images.
- * Every request to another origin is aborted and fails the test. Screenshot: out/browser-e2e.png.
+ * with playwright-core, embeds two LFW fixture faces and checks the numbers it shows
+ * against the Node library's for the same images, clean and with B blurred by the slider.
+ * The network is cut off (browser offline) after the page and its models have loaded,
+ * and the two images are given through the file inputs as a user would; the probe fetch
+ * that proves the cut logs one ERR_INTERNET_DISCONNECTED. Every request to another
+ * origin is aborted and fails the test. Screenshots: out/browser-e2e*.png.
  *
  * Usage: node dist/browser-node/e2e.js   (env CHROMIUM overrides /usr/bin/chromium)
  */
@@ -109,11 +112,16 @@ async function main(): Promise<number> {
       return route.abort();
     });
     await page.goto(site.url);
-    await page.waitForSelector('body[data-state="ready"]');
+    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 120_000 });
+    if ((await page.getAttribute('body', 'data-state')) !== 'ready') return fail([`the page did not load: ${await page.textContent('#status')}`]);
+    // Cut the network once the page has loaded: everything after must run offline.
+    await browser.setOffline(true);
+    const offlineFetch = await page.evaluate(() => fetch('samples/Abdullah_Gul_0001.jpg').then(() => 'fetched', () => 'refused'));
+    if (offlineFetch !== 'refused') failures.push('the network was not cut off (a fetch still succeeded)');
     const t0 = Date.now();
-    await page.click('button[data-slot="a"]');
+    await page.setInputFiles('#file-a', fileA);
     await page.waitForSelector('body[data-state="embedded"], body[data-state="error"]', { timeout: 120_000 });
-    await page.click('button[data-slot="b"]');
+    await page.setInputFiles('#file-b', fileB);
     const cleanError = await waitForComparison(page);
     process.stdout.write(`page: ${await page.textContent('#status')} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     await mkdir(path.join(REPO_ROOT, 'out'), { recursive: true });

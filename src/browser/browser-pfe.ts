@@ -52,10 +52,11 @@ export class BrowserPfe {
     this.head = head;
   }
 
-  /** Loads the backend, the backbone and the head (all from the page's own origin). */
+  /** Loads the backend, the backbone, the detector and the head (all from the page's own origin; nothing is fetched later). */
   static async load(options: BrowserPfeOptions = {}): Promise<BrowserPfe> {
     const head = await fetchHead(options.headUrl);
     const embedder = await FaceEmbedder.load({ backend: options.backend ?? 'wasm' });
+    await embedder.loadDetector();
     return new BrowserPfe(embedder, head);
   }
 

@@ -13,6 +13,12 @@ const faces: Partial<Record<Slot, BrowserFace>> = {};
 const sources: Partial<Record<Slot, { readonly bytes: Uint8Array; readonly label: string }>> = {};
 let pfe: Promise<BrowserPfe> | undefined;
 
+/** The models, loaded once; the page loads them at start so it works offline afterwards. */
+function loadModels(): Promise<BrowserPfe> {
+  pfe ??= BrowserPfe.load();
+  return pfe;
+}
+
 function el<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
   if (e === null) throw new Error(`the page has no #${id}`);
@@ -56,8 +62,7 @@ async function setImage(slot: Slot, bytes: Uint8Array, label: string): Promise<v
   sources[slot] = { bytes, label };
   delete faces[slot];
   try {
-    pfe ??= BrowserPfe.load();
-    const model = await pfe;
+    const model = await loadModels();
     const face = await model.embed(bytes, label, sigma > 0 ? [{ kind: 'blur', sigma }] : []);
     faces[slot] = face;
     drawRgb(el<HTMLCanvasElement>(`crop-${slot}`), face.aligned);
@@ -100,4 +105,8 @@ el<HTMLInputElement>('blur-b').addEventListener('change', () => {
   const b = sources.b;
   if (b !== undefined) void setImage('b', b.bytes, b.label);
 });
-status('ready: choose two images', 'ready');
+status('loading the models…', 'loading');
+loadModels().then(
+  (model) => status(`ready (backend ${model.backend()?.backend ?? '?'}): choose two images`, 'ready'),
+  (e: unknown) => status(`the models did not load: ${e instanceof Error ? e.message : String(e)}`, 'error'),
+);

@@ -125,6 +125,11 @@ export class FaceEmbedder {
     return this.detector;
   }
 
+  /** Loads the face detector now rather than on first need (e.g. before a page goes offline). */
+  async loadDetector(): Promise<void> {
+    await this.getDetector();
+  }
+
   private async prepare(request: EmbedRequest): Promise<PreparedFace> {
     const decoded = await decodeImage(request.bytes ?? request.path, this.options.maxPixels === undefined ? {} : { maxPixels: this.options.maxPixels });
     const image = request.degrade !== undefined && request.degrade.length > 0 ? await applyDegradeSteps(decoded, request.degrade, request.seed ?? 0) : decoded;
