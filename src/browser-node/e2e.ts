@@ -14,6 +14,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import type { DegradeStep } from '../face/degrade/steps.js';
 import { type EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.js';
@@ -87,6 +88,53 @@ function compareToNode(title: string, shown: Comparison, reference: Comparison):
   return failures;
 }
 
+/** A file for the page's file input. */
+interface UploadFile {
+  readonly name: string;
+  readonly mimeType: string;
+  readonly buffer: Buffer;
+}
+
+/** A bad or unusual input, the page state it must end in and the note it must show. */
+interface InputCase {
+  readonly title: string;
+  readonly slot: 'a' | 'b';
+  readonly file: UploadFile;
+  readonly state: 'compared' | 'error';
+  readonly note: RegExp;
+}
+
+/** The cases: two faces side by side, a face-less grey image, a text file named .jpg. */
+async function inputCases(fileA: string, fileB: string): Promise<InputCase[]> {
+  // LFW images are 250×250; two side by side make a 500×250 photo with two faces.
+  const pair = await sharp({ create: { width: 500, height: 250, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+    .composite([
+      { input: fileA, left: 0, top: 0 },
+      { input: fileB, left: 250, top: 0 },
+    ])
+    .jpeg({ quality: 95 })
+    .toBuffer();
+  const grey = await sharp({ create: { width: 200, height: 200, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer();
+  return [
+    { title: 'two faces', slot: 'a', file: { name: 'two-faces.jpg', mimeType: 'image/jpeg', buffer: pair }, state: 'compared', note: /^2 faces were found; the largest one is used\.$/ },
+    { title: 'no face', slot: 'a', file: { name: 'grey.png', mimeType: 'image/png', buffer: grey }, state: 'error', note: /^No face was found in grey\.png\./ },
+    { title: 'not an image', slot: 'b', file: { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('these are not image bytes\n') }, state: 'error', note: /^notes\.jpg is not a JPEG, PNG or WebP image\.$/ },
+  ];
+}
+
+/** Gives the page one input case and returns a failure description, or '' when the page reacted as expected. */
+async function checkInputCase(page: Page, c: InputCase): Promise<string> {
+  await page.$eval('body', (b) => b.setAttribute('data-state', 'pending'));
+  await page.setInputFiles(`#file-${c.slot}`, c.file);
+  await page.waitForSelector('body[data-state="compared"], body[data-state="error"]', { timeout: 120_000 });
+  const state = await page.getAttribute('body', 'data-state');
+  const note = (await page.textContent(`#note-${c.slot}`)) ?? '';
+  const scoresCleared = (await page.getAttribute('#cosine', 'data-value')) === null;
+  const ok = state === c.state && c.note.test(note) && (c.state === 'compared' || scoresCleared);
+  process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} ${c.title}: state ${state}, note "${note}"${c.state === 'error' ? `, scores ${scoresCleared ? 'cleared' : 'NOT cleared'}` : ''}\n`);
+  return ok ? '' : `input case "${c.title}"`;
+}
+
 async function waitForComparison(page: Page): Promise<string> {
   await page.waitForSelector('body[data-state="compared"], body[data-state="error"]', { timeout: 120_000 });
   return (await page.getAttribute('body', 'data-state')) === 'compared' ? '' : `the page did not compare: ${await page.textContent('#status')}`;
@@ -140,7 +188,13 @@ async function main(): Promise<number> {
     const lessConfident = blurred.confidenceB > clean.confidenceB;
     process.stdout.write(`  ${lessConfident ? 'ok  ' : 'FAIL'} blurring B raised its σ² from ${clean.confidenceB.toExponential(3)} to ${blurred.confidenceB.toExponential(3)} (cosine ${clean.cosine.toFixed(4)} → ${blurred.cosine.toFixed(4)}, MLS ${clean.mls.toFixed(1)} → ${blurred.mls.toFixed(1)})\n`);
     if (!lessConfident) failures.push('the slider did not lower the confidence of B');
-    process.stdout.write('screenshots: out/browser-e2e.png, out/browser-e2e-blurred.png\n');
+    process.stdout.write('unusual and bad inputs\n');
+    for (const c of await inputCases(fileA, fileB)) {
+      const failure = await checkInputCase(page, c);
+      if (failure !== '') failures.push(failure);
+    }
+    await page.screenshot({ path: path.join(REPO_ROOT, 'out', 'browser-e2e-bad-input.png'), fullPage: true });
+    process.stdout.write('screenshots: out/browser-e2e.png, out/browser-e2e-blurred.png, out/browser-e2e-bad-input.png\n');
   } finally {
     await browser.close();
     await site.close();

@@ -73,7 +73,7 @@ export class BrowserPfe {
   async embed(bytes: Uint8Array, label = 'image', degrade: readonly DegradeStep[] = []): Promise<BrowserFace> {
     const [r] = await this.embedder.embedBatch([{ path: label, bytes, degrade, seed: 0 }]);
     if (r === undefined) throw new PfeError('EMPTY_INPUT', 'the embedder returned no result');
-    if (r.status === 'failed') throw new PfeError(r.code, `${label}: ${r.reason}`, { path: label });
+    if (r.status === 'failed') throw new PfeError(r.code, `${label}: ${r.reason}`, { path: label, reason: r.reason });
     const d = this.head.architecture.muDim;
     const e = applyHead(this.head, r.mu, headInputOf(r, this.head.architecture.inputKind));
     // Re-decoding for the crop keeps FaceEmbedder unchanged; the bytes are already in memory.

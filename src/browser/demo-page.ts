@@ -3,6 +3,8 @@
  * confidence, cosine (raw and centred) and MLS out. Every number is also written at full
  * precision into a data-value attribute so the end-to-end test reads what was computed.
  */
+import { isPfeError } from '../core/errors.js';
+import { faceCountNote, failureMessage } from '../face/pipeline/failure-messages.js';
 import type { RgbImage } from '../face/types.js';
 import { type BrowserFace, BrowserPfe } from './browser-pfe.js';
 
@@ -61,13 +63,15 @@ async function setImage(slot: Slot, bytes: Uint8Array, label: string): Promise<v
   status(`embedding ${label}${sigma > 0 ? ` blurred (σ ${sigma} px)` : ''}…`, 'busy');
   sources[slot] = { bytes, label };
   delete faces[slot];
+  el(`label-${slot}`).textContent = label;
+  el(`note-${slot}`).textContent = '';
   try {
     const model = await loadModels();
     const face = await model.embed(bytes, label, sigma > 0 ? [{ kind: 'blur', sigma }] : []);
     faces[slot] = face;
+    el(`note-${slot}`).textContent = faceCountNote(face.embedded.faceCount);
     drawRgb(el<HTMLCanvasElement>(`crop-${slot}`), face.aligned);
     show(`conf-${slot}`, face.confidence, face.confidence.toExponential(3));
-    el(`label-${slot}`).textContent = label;
     const { a, b } = faces;
     if (a !== undefined && b !== undefined) {
       const c = model.compare(a, b);
@@ -79,7 +83,16 @@ async function setImage(slot: Slot, bytes: Uint8Array, label: string): Promise<v
       status(`embedded ${label}; choose the other image`, 'embedded');
     }
   } catch (e) {
-    status(e instanceof Error ? e.message : String(e), 'error');
+    // Nothing stale stays on screen: this slot's crop and every score are cleared.
+    drawRgb(el<HTMLCanvasElement>(`crop-${slot}`), { width: 112, height: 112, data: new Uint8Array(112 * 112 * 3).fill(238) });
+    for (const id of [`conf-${slot}`, 'cosine', 'raw-cosine', 'mls']) {
+      el(id).textContent = '–';
+      delete el(id).dataset['value'];
+    }
+    const reason = isPfeError(e) && typeof e.details['reason'] === 'string' ? e.details['reason'] : e instanceof Error ? e.message : String(e);
+    const message = isPfeError(e) ? failureMessage(e.code, label, reason) : reason;
+    el(`note-${slot}`).textContent = message;
+    status(message, 'error');
   }
 }
 
