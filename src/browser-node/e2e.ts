@@ -33,7 +33,7 @@ export const COSINE_TOLERANCE = 1e-3;
  */
 export const RELATIVE_TOLERANCE = 1e-3;
 
-/** The blur the test sets on the page's slider for image B: σ in pixels of the 250×250 LFW image. */
+/** The blur the test sets on the page's slider for image B: σ in pixels of the 150×150 fixture image. */
 export const SLIDER_BLUR_SIGMA = 4;
 
 const CHROMIUM_ARGS = [
@@ -104,9 +104,9 @@ interface InputCase {
   readonly note: RegExp;
 }
 
-/** The cases: two faces side by side, a face-less grey image, a text file named .jpg. */
+/** The cases: two faces side by side, a face-less grey image, a 42-megapixel image, a text file named .jpg. */
 async function inputCases(fileA: string, fileB: string): Promise<InputCase[]> {
-  // LFW images are 250×250; two side by side make a 500×250 photo with two faces.
+  // The fixtures are 150×150; side by side on a grey 500×250 canvas they make a photo with two faces.
   const pair = await sharp({ create: { width: 500, height: 250, channels: 3, background: { r: 128, g: 128, b: 128 } } })
     .composite([
       { input: fileA, left: 0, top: 0 },
@@ -114,10 +114,13 @@ async function inputCases(fileA: string, fileB: string): Promise<InputCase[]> {
     ])
     .jpeg({ quality: 95 })
     .toBuffer();
+  // 7000×6000 = 42 MP, over the decoder's 40 MP limit (DEFAULT_MAX_PIXELS); one flat colour keeps the PNG small.
+  const huge = await sharp({ create: { width: 7000, height: 6000, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer();
   const grey = await sharp({ create: { width: 200, height: 200, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer();
   return [
     { title: 'two faces', slot: 'a', file: { name: 'two-faces.jpg', mimeType: 'image/jpeg', buffer: pair }, state: 'compared', note: /^2 faces were found; the largest one is used\.$/ },
     { title: 'no face', slot: 'a', file: { name: 'grey.png', mimeType: 'image/png', buffer: grey }, state: 'error', note: /^No face was found in grey\.png\./ },
+    { title: 'too large', slot: 'a', file: { name: 'huge.png', mimeType: 'image/png', buffer: huge }, state: 'error', note: /^huge\.png is too large to process here \(.*7000×6000.*\)\. Scale it down and try again\.$/ },
     { title: 'not an image', slot: 'b', file: { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('these are not image bytes\n') }, state: 'error', note: /^notes\.jpg is not a JPEG, PNG or WebP image\.$/ },
   ];
 }

@@ -6,6 +6,7 @@
  */
 import { PfeError } from '../core/errors.js';
 import type { RgbImage } from '../face/types.js';
+import { headerDimensions } from '../face/image/header-dimensions.js';
 import { RGB_CHANNELS } from '../face/image/rgb-image.js';
 
 /** Largest accepted width×height, as in the Node decoder (40 MP). */
@@ -40,6 +41,12 @@ export async function decodeImage(input: Uint8Array | string, options: DecodeOpt
   if (input.length === 0) throw new PfeError('IMAGE_DECODE_FAILED', 'cannot decode image: the data is empty (0 bytes)');
   const format = sniffFormat(input);
   if (format === undefined) throw new PfeError('UNSUPPORTED_FORMAT', `the file is not ${SUPPORTED_IMAGE_FORMATS.join(', ')}`);
+  // The header's size first: createImageBitmap has no pixel limit and would allocate it all.
+  const stated = headerDimensions(input);
+  if (stated !== undefined && stated.width * stated.height > maxPixels) {
+    const { width, height } = stated;
+    throw new PfeError('IMAGE_TOO_LARGE', `the image is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} pixels`, { width, height, maxPixels });
+  }
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([input.slice()]), { imageOrientation: 'from-image', colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
