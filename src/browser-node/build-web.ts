@@ -14,6 +14,9 @@ import { defaultModelsDir } from '../face/models/modelPaths.js';
 import { wasmBinariesDir } from '../face/models/runtime.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
 
+/** The calibration made with the shipped head (same name as HEAD_CALIBRATION_FILE_NAME in src/browser/verdict.ts). */
+export const HEAD_CALIBRATION_FILE_NAME = 'calibration-pfe-head-faceres.json';
+
 /** Repository root (this file compiles to <root>/dist/browser-node/). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -77,7 +80,7 @@ export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
   });
   await copyFile(path.join(REPO_ROOT, 'web', 'index.html'), path.join(outDir, 'index.html'));
   for (const name of MODEL_NAMES) await copyModel(name, defaultModelsDir(), path.join(outDir, 'models'));
-  await copyFile(path.join(REPO_ROOT, 'models', DEFAULT_HEAD_FILE_NAME), path.join(outDir, 'models', DEFAULT_HEAD_FILE_NAME));
+  for (const f of [DEFAULT_HEAD_FILE_NAME, HEAD_CALIBRATION_FILE_NAME]) await copyFile(path.join(REPO_ROOT, 'models', f), path.join(outDir, 'models', f));
   const wasmDir = wasmBinariesDir();
   for (const f of await readdir(wasmDir)) if (f.endsWith('.wasm')) await copyFile(path.join(wasmDir, f), path.join(outDir, 'wasm', f));
   for (const rel of SAMPLE_IMAGES) await copyFile(path.join(REPO_ROOT, 'fixtures', 'lfw', 'images', rel), path.join(outDir, 'samples', path.basename(rel)));

@@ -20,7 +20,9 @@ import type { DegradeStep } from '../face/degrade/steps.js';
 import { type EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import { type Comparison, compareFaces } from '../head/compare-faces.js';
 import { defaultHeadPath, loadHeadFile } from '../head/model-file.js';
-import { buildWeb, REPO_ROOT, SAMPLE_IMAGES } from './build-web.js';
+import { loadCalibrationFile } from '../service/calibration-file.js';
+import { DecisionPolicy } from '../service/decision.js';
+import { buildWeb, HEAD_CALIBRATION_FILE_NAME, REPO_ROOT, SAMPLE_IMAGES } from './build-web.js';
 import { serveStatic } from './static-server.js';
 
 /** Cosines agree to this absolute difference (issue 7 asks for 1e-3). */
@@ -71,6 +73,22 @@ async function shownComparison(page: Page): Promise<Comparison> {
     confidenceA: await value('conf-a'),
     confidenceB: await value('conf-b'),
   };
+}
+
+/** The service's default operating point (src/service/config.ts), as the page uses. */
+const TARGET_FAR = 1e-3;
+
+/**
+ * Checks the page's verdict against Node's DecisionPolicy on the page's own scores (so it
+ * tests the browser's calibration path; the scores themselves are checked by compareToNode).
+ */
+async function checkVerdict(page: Page, policy: DecisionPolicy, shown: Comparison, title: string): Promise<string[]> {
+  const node = policy.decide(shown.cosine, shown.mls);
+  const match = await page.getAttribute('#verdict', 'data-match');
+  const far = Number(await page.getAttribute('#verdict', 'data-far'));
+  const ok = match === String(node.match) && far === node.estimatedFar;
+  process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} verdict: page match=${match} FAR ${far}, node match=${node.match} FAR ${node.estimatedFar} ("${await page.textContent('#verdict')}")\n`);
+  return ok ? [] : [`${title}: verdict`];
 }
 
 /** Prints one line per number and returns the names that differ beyond tolerance. */
@@ -180,6 +198,8 @@ async function main(): Promise<number> {
     if (cleanError !== '') return fail([cleanError]);
     const clean = await shownComparison(page);
     failures.push(...compareToNode('clean pair', clean, reference.clean));
+    const policy = new DecisionPolicy(await loadCalibrationFile(path.join(REPO_ROOT, 'models', HEAD_CALIBRATION_FILE_NAME)), TARGET_FAR, true);
+    failures.push(...(await checkVerdict(page, policy, clean, 'clean pair')));
     // Move the slider: playwright's fill sets a range input's value and fires input and change.
     await page.fill('#blur-b', String(SLIDER_BLUR_SIGMA));
     const blurError = await waitForComparison(page);
@@ -187,6 +207,7 @@ async function main(): Promise<number> {
     if (blurError !== '') return fail([blurError]);
     const blurred = await shownComparison(page);
     failures.push(...compareToNode(`B blurred (σ ${SLIDER_BLUR_SIGMA} px)`, blurred, reference.blurred));
+    failures.push(...(await checkVerdict(page, policy, blurred, 'blurred pair')));
     // Harmonic-mean σ² is the confidence measure: higher σ² = less confident.
     const lessConfident = blurred.confidenceB > clean.confidenceB;
     process.stdout.write(`  ${lessConfident ? 'ok  ' : 'FAIL'} blurring B raised its σ² from ${clean.confidenceB.toExponential(3)} to ${blurred.confidenceB.toExponential(3)} (cosine ${clean.cosine.toFixed(4)} → ${blurred.cosine.toFixed(4)}, MLS ${clean.mls.toFixed(1)} → ${blurred.mls.toFixed(1)})\n`);

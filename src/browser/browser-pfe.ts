@@ -14,7 +14,9 @@ import type { FiveLandmarks, RgbImage } from '../face/types.js';
 import { compareFaces, type Comparison, headInputOf } from '../head/compare-faces.js';
 import { applyHead } from '../head/head-inference.js';
 import type { UncertaintyHead } from '../head/head-model.js';
-import { fetchHead } from './head-file.js';
+import { defaultHeadUrl, fetchHead } from './head-file.js';
+import { HEAD_CALIBRATION_FILE_NAME, loadVerdictPolicy } from './verdict.js';
+import type { Comparison as Decision, DecisionPolicy } from '../service/decision.js';
 
 export { type Comparison } from '../head/compare-faces.js';
 export { fetchHead } from './head-file.js';
@@ -40,24 +42,31 @@ export interface BrowserPfeOptions {
   readonly backend?: BackendName;
   /** URL of the .pfehead (default: models/pfe-head-faceres.pfehead next to the page). */
   readonly headUrl?: string;
+  /** URL of the calibration made with that head (default: models/calibration-pfe-head-faceres.json next to the page). */
+  readonly calibrationUrl?: string;
 }
 
 /** Face embedding with uncertainty in the browser: the same chain and numbers as in Node. */
 export class BrowserPfe {
   readonly embedder: FaceEmbedder;
   readonly head: UncertaintyHead;
+  /** The calibrated MLS decision at the service's default target FAR. */
+  readonly policy: DecisionPolicy;
 
-  private constructor(embedder: FaceEmbedder, head: UncertaintyHead) {
+  private constructor(embedder: FaceEmbedder, head: UncertaintyHead, policy: DecisionPolicy) {
     this.embedder = embedder;
     this.head = head;
+    this.policy = policy;
   }
 
   /** Loads the backend, the backbone, the detector and the head (all from the page's own origin; nothing is fetched later). */
   static async load(options: BrowserPfeOptions = {}): Promise<BrowserPfe> {
-    const head = await fetchHead(options.headUrl);
+    const headUrl = options.headUrl ?? defaultHeadUrl();
+    const head = await fetchHead(headUrl);
+    const policy = await loadVerdictPolicy(headUrl, options.calibrationUrl ?? new URL(`models/${HEAD_CALIBRATION_FILE_NAME}`, document.baseURI).href);
     const embedder = await FaceEmbedder.load({ backend: options.backend ?? 'wasm' });
     await embedder.loadDetector();
-    return new BrowserPfe(embedder, head);
+    return new BrowserPfe(embedder, head, policy);
   }
 
   /** The tfjs backend in use. */
@@ -85,5 +94,10 @@ export class BrowserPfe {
   /** Cosine (centred and raw), MLS and both confidences, as `pfe compare` computes them. */
   compare(a: BrowserFace, b: BrowserFace): Comparison {
     return compareFaces(this.head, a.embedded, b.embedded);
+  }
+
+  /** The calibrated verdict on a comparison: estimated FAR of its MLS and match at the target FAR. */
+  decide(c: Comparison): Decision {
+    return this.policy.decide(c.cosine, c.mls);
   }
 }

@@ -78,6 +78,11 @@ async function setImage(slot: Slot, bytes: Uint8Array, label: string): Promise<v
       show('cosine', c.cosine, c.cosine.toFixed(4));
       show('raw-cosine', c.rawCosine, c.rawCosine.toFixed(4));
       show('mls', c.mls, c.mls.toFixed(1));
+      const d = model.decide(c);
+      const verdict = el('verdict');
+      verdict.textContent = `${d.match ? 'same person' : 'different people'} (estimated FAR ${d.farBeyondData ? `< ${d.farResolution.toExponential(1)}` : d.estimatedFar.toExponential(2)}; accepted when ≤ ${d.targetFar}, on MLS)`;
+      verdict.dataset['match'] = String(d.match);
+      verdict.dataset['far'] = String(d.estimatedFar);
       status(`compared (backend ${model.backend()?.backend ?? '?'})`, 'compared');
     } else {
       status(`embedded ${label}; choose the other image`, 'embedded');
@@ -85,9 +90,9 @@ async function setImage(slot: Slot, bytes: Uint8Array, label: string): Promise<v
   } catch (e) {
     // Nothing stale stays on screen: this slot's crop and every score are cleared.
     drawRgb(el<HTMLCanvasElement>(`crop-${slot}`), { width: 112, height: 112, data: new Uint8Array(112 * 112 * 3).fill(238) });
-    for (const id of [`conf-${slot}`, 'cosine', 'raw-cosine', 'mls']) {
+    for (const id of [`conf-${slot}`, 'cosine', 'raw-cosine', 'mls', 'verdict']) {
       el(id).textContent = '–';
-      delete el(id).dataset['value'];
+      for (const key of ['value', 'match', 'far']) delete el(id).dataset[key];
     }
     const reason = isPfeError(e) && typeof e.details['reason'] === 'string' ? e.details['reason'] : e instanceof Error ? e.message : String(e);
     const message = isPfeError(e) ? failureMessage(e.code, label, reason) : reason;

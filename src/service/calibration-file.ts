@@ -6,76 +6,16 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { PfeError } from '../core/errors.js';
-import { type CalibratedMetric, checkImpostorTable, type ImpostorTable, ScoreCalibration } from './calibration.js';
+import { type CalibrationFileContent, type LoadedCalibration, parseCalibration } from './calibration-content.js';
 
-/** Format tag of calibration files. */
-export const CALIBRATION_FORMAT = 'pfe-calibration';
-/** Current version of the format. */
-export const CALIBRATION_VERSION = 1;
-
-/** Which uncertainty head produced the embeddings (null: none, cosine on raw mu only). */
-export interface HeadIdentity {
-  /** File name of the .pfehead file. */
-  readonly file: string;
-  /** SHA-256 of the file's bytes, hex. */
-  readonly sha256: string;
-}
-
-/** The JSON content of a calibration file. */
-export interface CalibrationFileContent {
-  readonly format: typeof CALIBRATION_FORMAT;
-  readonly version: typeof CALIBRATION_VERSION;
-  readonly backbone: string;
-  readonly head: HeadIdentity | null;
-  /** How the tables were made (data, pair count, seed, command). */
-  readonly source: Readonly<Record<string, unknown>>;
-  readonly tables: { readonly cosine: ImpostorTable; readonly mls?: ImpostorTable };
-  /**
-   * Uncertainty (harmonic mean of σ²) of the clean calibration images at some quantiles,
-   * e.g. { "0.5": …, "0.99": … }; absent without a head.
-   */
-  readonly uncertaintyQuantiles?: Readonly<Record<string, number>>;
-}
-
-/** A loaded calibration: one ScoreCalibration per metric. */
-export interface LoadedCalibration {
-  readonly content: CalibrationFileContent;
-  readonly cosine: ScoreCalibration;
-  readonly mls: ScoreCalibration | undefined;
-}
-
-/** Parses and checks calibration JSON. @throws PfeError INVALID_FORMAT / UNSUPPORTED_FORMAT */
-export function parseCalibration(json: unknown, label: string): LoadedCalibration {
-  const bad = (why: string): never => {
-    throw new PfeError('INVALID_FORMAT', `${label}: ${why}`, { path: label });
-  };
-  if (typeof json !== 'object' || json === null) return bad('not a JSON object');
-  const c = json as Partial<CalibrationFileContent>;
-  if (c.format !== CALIBRATION_FORMAT) bad(`format must be '${CALIBRATION_FORMAT}'`);
-  if (c.version !== CALIBRATION_VERSION) throw new PfeError('UNSUPPORTED_FORMAT', `${label}: version ${String(c.version)} is not supported (expected ${CALIBRATION_VERSION})`);
-  if (typeof c.backbone !== 'string') bad('backbone must be a string');
-  if (c.head !== null && (typeof c.head !== 'object' || typeof c.head.file !== 'string' || typeof c.head.sha256 !== 'string')) bad('head must be null or {file, sha256}');
-  if (typeof c.tables !== 'object' || c.tables === null || typeof c.tables.cosine !== 'object') bad('tables.cosine is missing');
-  const tables = c.tables!;
-  const check = (t: ImpostorTable, metric: CalibratedMetric): ScoreCalibration => {
-    if (t.metric !== metric) bad(`tables.${metric} has metric '${String(t.metric)}'`);
-    try {
-      checkImpostorTable(t);
-    } catch (e) {
-      bad(e instanceof Error ? e.message : String(e));
-    }
-    return new ScoreCalibration(t);
-  };
-  const cosine = check(tables.cosine, 'cosine');
-  const mls = tables.mls === undefined ? undefined : check(tables.mls, 'mls');
-  if (mls !== undefined && c.head === null) bad('an MLS table needs the head it was computed with');
-  if (c.uncertaintyQuantiles !== undefined) {
-    for (const [q, v] of Object.entries(c.uncertaintyQuantiles)) {
-      if (!(Number(q) >= 0 && Number(q) <= 1) || typeof v !== 'number' || !(v > 0)) bad(`uncertaintyQuantiles['${q}'] is invalid`);
-    }
-  }
-  return { content: c as CalibrationFileContent, cosine, mls };
-}
+export {
+  CALIBRATION_FORMAT,
+  CALIBRATION_VERSION,
+  type CalibrationFileContent,
+  type HeadIdentity,
+  type LoadedCalibration,
+  parseCalibration,
+} from './calibration-content.js';
 
 /** Reads a calibration file. @throws PfeError IO_ERROR, INVALID_FORMAT, UNSUPPORTED_FORMAT */
 export async function loadCalibrationFile(file: string): Promise<LoadedCalibration> {
