@@ -218,6 +218,18 @@ async function main(): Promise<number> {
       if (failure !== '') failures.push(failure);
     }
     await page.screenshot({ path: path.join(REPO_ROOT, 'out', 'browser-e2e-bad-input.png'), fullPage: true });
+    // The sample buttons fetch the two fixtures from the page's origin: back online for them.
+    await browser.setOffline(false);
+    // 'pending' first, so that a wait cannot return on the state the bad inputs left.
+    await page.$eval('body', (b) => b.setAttribute('data-state', 'pending'));
+    await page.click('button[data-slot="a"]');
+    await page.waitForSelector('body[data-state="embedded"], body[data-state="compared"], body[data-state="error"]', { timeout: 120_000 });
+    await page.$eval('body', (b) => b.setAttribute('data-state', 'pending'));
+    await page.click('button[data-slot="b"]');
+    const samplesError = await waitForComparison(page);
+    if (samplesError !== '') failures.push(`sample buttons: ${samplesError}`);
+    // The slider still blurs B, so the samples must give the blurred pair's numbers.
+    else failures.push(...compareToNode(`sample buttons (B blurred σ ${SLIDER_BLUR_SIGMA} px)`, await shownComparison(page), reference.blurred));
     process.stdout.write('screenshots: out/browser-e2e.png, out/browser-e2e-blurred.png, out/browser-e2e-bad-input.png\n');
   } finally {
     await browser.close();
