@@ -2,7 +2,7 @@
  * Loading a `.pfehead` in the browser: fetched from the page's own origin and parsed
  * with the same decoder as Node's `loadHeadFile`.
  */
-import { isPfeError, PfeError } from '../core/errors.js';
+import { PfeError, withSource } from '../core/errors.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { decodeHead } from '../head/model-format.js';
 
@@ -24,10 +24,5 @@ export async function fetchHead(url: string = defaultHeadUrl()): Promise<Uncerta
   } catch (e) {
     throw new PfeError('IO_ERROR', `cannot fetch head file ${url}: ${e instanceof Error ? e.message : String(e)}`, { path: url }, { cause: e });
   }
-  try {
-    return decodeHead(bytes);
-  } catch (e) {
-    if (isPfeError(e)) throw new PfeError(e.code, `${url}: ${e.message}`, { ...e.details, path: url }, { cause: e });
-    throw e;
-  }
+  return withSource(url, () => decodeHead(bytes));
 }

@@ -35,3 +35,17 @@ export class PfeError extends Error {
 export function isPfeError(e: unknown, code?: PfeErrorCode): e is PfeError {
   return e instanceof PfeError && (code === undefined || e.code === code);
 }
+
+/**
+ * Runs `fn`; a PfeError it throws is re-thrown with `source` (a file path or URL) in front
+ * of its message and in its details, keeping its code, so the user learns which input was
+ * at fault. Other errors pass through unchanged.
+ */
+export function withSource<T>(source: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isPfeError(e)) throw new PfeError(e.code, `${source}: ${e.message}`, { ...e.details, path: source }, { cause: e });
+    throw e;
+  }
+}

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPfeError, PfeError } from '../core/errors.js';
+import { PfeError, withSource } from '../core/errors.js';
 import type { UncertaintyHead } from './head-model.js';
 import { decodeHead, encodeHead } from './model-format.js';
 
@@ -35,12 +35,7 @@ export async function loadHeadFile(file: string): Promise<UncertaintyHead> {
   } catch (e) {
     throw new PfeError('IO_ERROR', `cannot read head file ${file}: ${e instanceof Error ? e.message : String(e)}`, { path: file }, { cause: e });
   }
-  try {
-    return decodeHead(bytes);
-  } catch (e) {
-    if (isPfeError(e)) throw new PfeError(e.code, `${file}: ${e.message}`, { ...e.details, path: file }, { cause: e });
-    throw e;
-  }
+  return withSource(file, () => decodeHead(bytes));
 }
 
 /** Writes a head file atomically (temporary file, then rename), creating the folder. */

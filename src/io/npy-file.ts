@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { isPfeError, PfeError } from '../core/errors.js';
+import { PfeError, withSource } from '../core/errors.js';
 import { encodeNpy, matrixFromNpy, parseNpy, type NpyArray, type NpyMatrix } from './npy.js';
 
 /*
@@ -10,16 +10,6 @@ import { encodeNpy, matrixFromNpy, parseNpy, type NpyArray, type NpyMatrix } fro
 function ioError(action: string, path: string, e: unknown): PfeError {
   const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
   return new PfeError('IO_ERROR', `cannot ${action} ${path}: ${reason}`, { path }, { cause: e });
-}
-
-/** Re-throws a format error with the file path in front, keeping its code. */
-function withPath<T>(path: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (isPfeError(e)) throw new PfeError(e.code, `${path}: ${e.message}`, { ...e.details, path }, { cause: e });
-    throw e;
-  }
 }
 
 /**
@@ -33,7 +23,7 @@ export async function readNpyFile(path: string): Promise<NpyArray> {
   } catch (e) {
     throw ioError('read', path, e);
   }
-  return withPath(path, () => parseNpy(bytes));
+  return withSource(path, () => parseNpy(bytes));
 }
 
 /**
@@ -42,7 +32,7 @@ export async function readNpyFile(path: string): Promise<NpyArray> {
  */
 export async function readMatrixNpyFile(path: string): Promise<NpyMatrix> {
   const array = await readNpyFile(path);
-  return withPath(path, () => matrixFromNpy(array));
+  return withSource(path, () => matrixFromNpy(array));
 }
 
 /**

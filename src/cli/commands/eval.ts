@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PfeError } from '../../core/errors.js';
+import { PfeError, withSource } from '../../core/errors.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { parseLfwPairs } from '../../eval/lfw-protocol.js';
 import { parsePairFile, type PairList } from '../../eval/pair-file.js';
@@ -425,13 +425,7 @@ const evalCommand: CliCommand = {
       } catch (e) {
         throw new PfeError('IO_ERROR', `cannot read pair file ${file}`, { path: file }, { cause: e });
       }
-      let pairList: PairList;
-      try {
-        pairList = parsePairFile(text);
-      } catch (e) {
-        if (e instanceof PfeError) throw new PfeError(e.code, `${file}: ${e.message}`, e.details, { cause: e });
-        throw e;
-      }
+      const pairList: PairList = withSource(file, () => parsePairFile(text));
       job = await jobFrom(values, 'pairs', pairList, root, values.landmarks, values.embeddings ?? []);
     } else if (protocol === 'lfw') {
       const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
