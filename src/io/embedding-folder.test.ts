@@ -4,28 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gaussianBatchFromRows } from '../core/embedding.js';
-import { PfeError } from '../core/errors.js';
 import { loadEmbeddingFolder, writeEmbeddingFolder } from './embedding-folder.js';
 import { gaussianBatchFromMatrices } from './gaussian-matrices.js';
 import { writeNpyFile } from './npy-file.js';
-
-function expectCode(fn: () => unknown, code: string, ...parts: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof PfeError, `expected PfeError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const part of parts) assert.match(e.message, part);
-    return true;
-  });
-}
-
-async function expectRejects(p: Promise<unknown>, code: string, ...parts: RegExp[]): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof PfeError, `expected PfeError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const part of parts) assert.match(e.message, part);
-    return true;
-  });
-}
+import { assertRejectsPfe, assertThrowsPfe } from '../testing/pfe-error-assertions.js';
 
 const matrix = (rows: number, cols: number, values: number[]) => ({ rows, cols, data: new Float32Array(values) });
 
@@ -41,14 +23,14 @@ describe('gaussianBatchFromMatrices', () => {
     assert.deepEqual(Array.from(b.sigmaSq), [0.25, 0.25, 0.25, 8, 8, 8]);
   });
   it('names both shapes on a mismatch', () => {
-    expectCode(() => gaussianBatchFromMatrices(matrix(2, 3, [1, 2, 3, 4, 5, 6]), matrix(2, 2, [1, 1, 1, 1])), 'DIMENSION_MISMATCH', /mu has shape \(2, 3\) but sigma_sq has shape \(2, 2\)/, /expected \(2, 3\) or \(2, 1\)/);
-    expectCode(() => gaussianBatchFromMatrices(matrix(2, 1, [1, 2]), matrix(1, 1, [1])), 'DIMENSION_MISMATCH', /\(1, 1\)/);
+    assertThrowsPfe(() => gaussianBatchFromMatrices(matrix(2, 3, [1, 2, 3, 4, 5, 6]), matrix(2, 2, [1, 1, 1, 1])), 'DIMENSION_MISMATCH', /mu has shape \(2, 3\) but sigma_sq has shape \(2, 2\)/, /expected \(2, 3\) or \(2, 1\)/);
+    assertThrowsPfe(() => gaussianBatchFromMatrices(matrix(2, 1, [1, 2]), matrix(1, 1, [1])), 'DIMENSION_MISMATCH', /\(1, 1\)/);
   });
   it('rejects empty batches, non-finite means and non-positive variances naming row and column as stored', () => {
-    expectCode(() => gaussianBatchFromMatrices(matrix(0, 3, []), matrix(0, 3, [])), 'EMPTY_INPUT', /\(0, 3\)/);
-    expectCode(() => gaussianBatchFromMatrices(matrix(2, 2, [1, 2, NaN, 4]), matrix(2, 1, [1, 1]), { mu: 'A/mu.npy', sigmaSq: 'A/sigma_sq.npy' }), 'NON_FINITE', /A\/mu\.npy\[1\]\[0\] is NaN/);
-    expectCode(() => gaussianBatchFromMatrices(matrix(2, 2, [1, 2, 3, 4]), matrix(2, 1, [1, -1])), 'NON_POSITIVE_VARIANCE', /sigma_sq\[1\]\[0\] is -1/);
-    expectCode(() => gaussianBatchFromMatrices(matrix(1, 2, [1, 2]), matrix(1, 2, [1, 0])), 'NON_POSITIVE_VARIANCE', /sigma_sq\[0\]\[1\] is 0/);
+    assertThrowsPfe(() => gaussianBatchFromMatrices(matrix(0, 3, []), matrix(0, 3, [])), 'EMPTY_INPUT', /\(0, 3\)/);
+    assertThrowsPfe(() => gaussianBatchFromMatrices(matrix(2, 2, [1, 2, NaN, 4]), matrix(2, 1, [1, 1]), { mu: 'A/mu.npy', sigmaSq: 'A/sigma_sq.npy' }), 'NON_FINITE', /A\/mu\.npy\[1\]\[0\] is NaN/);
+    assertThrowsPfe(() => gaussianBatchFromMatrices(matrix(2, 2, [1, 2, 3, 4]), matrix(2, 1, [1, -1])), 'NON_POSITIVE_VARIANCE', /sigma_sq\[1\]\[0\] is -1/);
+    assertThrowsPfe(() => gaussianBatchFromMatrices(matrix(1, 2, [1, 2]), matrix(1, 2, [1, 0])), 'NON_POSITIVE_VARIANCE', /sigma_sq\[0\]\[1\] is 0/);
   });
 });
 
@@ -98,14 +80,14 @@ describe('embedding folders', () => {
   });
 
   it('reports a missing folder or file as IO_ERROR naming the path', async () => {
-    await expectRejects(loadEmbeddingFolder(path.join(dir, 'absent')), 'IO_ERROR', /absent does not exist/);
+    await assertRejectsPfe(loadEmbeddingFolder(path.join(dir, 'absent')), 'IO_ERROR', /absent does not exist/);
     const half = path.join(dir, 'half');
     mkdirSync(half);
     await writeNpyFile(path.join(half, 'mu.npy'), [1, 2], new Float32Array([1, 2]));
-    await expectRejects(loadEmbeddingFolder(half), 'IO_ERROR', /half\/sigma_sq\.npy: no such file/);
+    await assertRejectsPfe(loadEmbeddingFolder(half), 'IO_ERROR', /half\/sigma_sq\.npy: no such file/);
     const file = path.join(dir, 'plain.txt');
     writeFileSync(file, 'x');
-    await expectRejects(loadEmbeddingFolder(file), 'IO_ERROR', /plain\.txt is not a folder/);
+    await assertRejectsPfe(loadEmbeddingFolder(file), 'IO_ERROR', /plain\.txt is not a folder/);
   });
 
   it('reports mismatched shapes naming both files and shapes', async () => {
@@ -113,7 +95,7 @@ describe('embedding folders', () => {
     mkdirSync(folder);
     await writeNpyFile(path.join(folder, 'mu.npy'), [2, 3], new Float32Array(6));
     await writeNpyFile(path.join(folder, 'sigma_sq.npy'), [3, 3], new Float32Array(9).fill(1));
-    await expectRejects(loadEmbeddingFolder(folder), 'DIMENSION_MISMATCH', /mismatch\/mu\.npy has shape \(2, 3\) but .*mismatch\/sigma_sq\.npy has shape \(3, 3\)/);
+    await assertRejectsPfe(loadEmbeddingFolder(folder), 'DIMENSION_MISMATCH', /mismatch\/mu\.npy has shape \(2, 3\) but .*mismatch\/sigma_sq\.npy has shape \(3, 3\)/);
   });
 
   it('reports a NaN mean with the file, row and column', async () => {
@@ -121,6 +103,6 @@ describe('embedding folders', () => {
     mkdirSync(folder);
     await writeNpyFile(path.join(folder, 'mu.npy'), [2, 2], new Float32Array([0, 1, 2, NaN]));
     await writeNpyFile(path.join(folder, 'sigma_sq.npy'), [2, 2], new Float32Array(4).fill(1));
-    await expectRejects(loadEmbeddingFolder(folder), 'NON_FINITE', /nan\/mu\.npy\[1\]\[1\] is NaN/);
+    await assertRejectsPfe(loadEmbeddingFolder(folder), 'NON_FINITE', /nan\/mu\.npy\[1\]\[1\] is NaN/);
   });
 });

@@ -4,21 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PfeError } from '../core/errors.js';
 import { readMatrixNpyFile, readNpyFile, writeNpyFile } from './npy-file.js';
+import { assertRejectsPfe } from '../testing/pfe-error-assertions.js';
 
 function pythonWithNumpy(): boolean {
   const r = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
   return r.status === 0;
-}
-
-async function expectRejects(p: Promise<unknown>, code: string, ...parts: RegExp[]): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof PfeError, `expected PfeError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const part of parts) assert.match(e.message, part);
-    return true;
-  });
 }
 
 describe('npy files', () => {
@@ -42,16 +33,16 @@ describe('npy files', () => {
 
   it('reports a missing file as IO_ERROR naming the path', async () => {
     const missing = path.join(dir, 'nope.npy');
-    await expectRejects(readNpyFile(missing), 'IO_ERROR', new RegExp(`${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no such file`));
+    await assertRejectsPfe(readNpyFile(missing), 'IO_ERROR', new RegExp(`${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no such file`));
   });
 
   it('puts the path in front of format errors, keeping the code', async () => {
     const file = path.join(dir, 'bad.npy');
     writeFileSync(file, 'hello world');
-    await expectRejects(readNpyFile(file), 'INVALID_FORMAT', /bad\.npy: not an npy file/);
+    await assertRejectsPfe(readNpyFile(file), 'INVALID_FORMAT', /bad\.npy: not an npy file/);
     const oneD = path.join(dir, 'v.npy');
     await writeNpyFile(oneD, [3], new Float32Array(3));
-    await expectRejects(readMatrixNpyFile(oneD), 'DIMENSION_MISMATCH', /v\.npy: expected a 2-D array/);
+    await assertRejectsPfe(readMatrixNpyFile(oneD), 'DIMENSION_MISMATCH', /v\.npy: expected a 2-D array/);
   });
 
   it('writes files numpy.load reads with identical values, byte-identical to numpy.save', async (t) => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { accuracyAtThreshold, bestThresholdAccuracy, contiguousFolds, kFoldAccuracy } from './accuracy.js';
 import { SeededRandom } from '../core/random.js';
-import { isErrorWithCode } from './matchers-for-tests.js';
+import { isErrorWithCode } from '../testing/pfe-error-assertions.js';
 
 /** Brute force of the reference rule: try every genuine score, average the best ones. */
 function bruteBest(scores: ArrayLike<number>, labels: ArrayLike<number>): { correct: number; threshold: number } {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SeededRandom } from '../core/random.js';
 import { edcPartialAuc, errorVersusDiscard, linearGrid, partialAreaUnderCurve } from './edc.js';
 import { pairQuality, pairQualityFromImages, worstFirstOrder } from './quality.js';
-import { isErrorWithCode } from './matchers-for-tests.js';
+import { isErrorWithCode } from '../testing/pfe-error-assertions.js';
 
 // 8 pairs (4 genuine, 4 impostor); the low-quality pairs are the hard ones.
 //  pair  score  label  quality

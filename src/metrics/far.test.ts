@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { tarAtFar, thresholdsAtFar, ZERO_FAR_EPSILON } from './far.js';
 import { roundHalfEven } from './validate.js';
-import { isErrorWithCode } from './matchers-for-tests.js';
+import { isErrorWithCode } from '../testing/pfe-error-assertions.js';
 
 // Hand-worked case (also checked against a numpy transcription of the reference
 // find_thresholds_by_FAR + ROC, numpy 2.4.6, run once; its outputs are the literals below).

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cmc, dirAtFar } from './identification.js';
-import { isErrorWithCode } from './matchers-for-tests.js';
+import { isErrorWithCode } from '../testing/pfe-error-assertions.js';
 
 // 6 probes × 4 gallery entries (ids 10, 11, 12, 13), row = probe.
 //            g10   g11   g12   g13   probe id  mated score  rank (others ≥ it)

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { tarAtFarAfterImageFiltering } from './image-filter.js';
-import { isErrorWithCode } from './matchers-for-tests.js';
+import { isErrorWithCode } from '../testing/pfe-error-assertions.js';
 
 // 6 images with qualities [0.9, 0.1, 0.8, 0.7, 0.3, 0.6]: worst first 1, 4, 5, 3, 2, 0.
 //  pair  images  score  label

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rocCurve } from './roc.js';
 import { SeededRandom } from '../core/random.js';
-import { isErrorWithCode } from './matchers-for-tests.js';
+import { isErrorWithCode } from '../testing/pfe-error-assertions.js';
 
 describe('rocCurve', () => {
   it('has one point per distinct score on a hand-worked example', () => {

@@ -4,24 +4,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { PfeError } from '../../core/errors.js';
 import { fixturePath } from '../../testing/paths.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from './decode.js';
+import { assertRejectsPfe } from '../../testing/pfe-error-assertions.js';
 
 const LFW_JPEG = fixturePath('lfw', 'images', 'Abdullah_Gul', 'Abdullah_Gul_0001.jpg');
-
-async function expectCode(promise: Promise<unknown>, code: string, messagePart?: RegExp): Promise<PfeError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof PfeError, `expected PfeError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  if (messagePart) assert.match(caught.message, messagePart);
-  return caught;
-}
 
 describe('decodeImage', () => {
   let dir = '';
@@ -49,40 +36,40 @@ describe('decodeImage', () => {
     const bytes = await readFile(LFW_JPEG);
     const file = path.join(dir, 'truncated.jpg');
     await writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const e = await expectCode(decodeImage(file), 'IMAGE_DECODE_FAILED', /truncated\.jpg/);
+    const e = await assertRejectsPfe(decodeImage(file), 'IMAGE_DECODE_FAILED', /truncated\.jpg/);
     assert.ok(typeof e.details['reason'] === 'string' && e.details['reason'].length > 0);
   });
 
   it('rejects a text file and empty data with IMAGE_DECODE_FAILED', async () => {
     const file = path.join(dir, 'notes.jpg');
     await writeFile(file, 'this is not an image\n');
-    await expectCode(decodeImage(file), 'IMAGE_DECODE_FAILED', /notes\.jpg.*unsupported image format/);
-    await expectCode(decodeImage(new Uint8Array(0)), 'IMAGE_DECODE_FAILED', /empty/);
+    await assertRejectsPfe(decodeImage(file), 'IMAGE_DECODE_FAILED', /notes\.jpg.*unsupported image format/);
+    await assertRejectsPfe(decodeImage(new Uint8Array(0)), 'IMAGE_DECODE_FAILED', /empty/);
   });
 
   it('rejects a missing path with IO_ERROR', async () => {
-    await expectCode(decodeImage(path.join(dir, 'missing.png')), 'IO_ERROR', /missing\.png/);
+    await assertRejectsPfe(decodeImage(path.join(dir, 'missing.png')), 'IO_ERROR', /missing\.png/);
   });
 
   it('rejects a 10000×10000 PNG with IMAGE_TOO_LARGE, stating size and limit', async () => {
     const png = await sharp({ create: { width: 10000, height: 10000, channels: 3, background: { r: 10, g: 20, b: 30 } } }).png().toBuffer();
-    const e = await expectCode(decodeImage(png), 'IMAGE_TOO_LARGE', new RegExp(`10000×10000 = 100000000 pixels.*${DEFAULT_MAX_PIXELS}`));
+    const e = await assertRejectsPfe(decodeImage(png), 'IMAGE_TOO_LARGE', new RegExp(`10000×10000 = 100000000 pixels.*${DEFAULT_MAX_PIXELS}`));
     assert.equal(e.details['maxPixels'], DEFAULT_MAX_PIXELS);
   });
 
   it('checks the size from the header before decoding: a huge header with cut pixel data is TOO_LARGE, not DECODE_FAILED', async () => {
     const png = await sharp({ create: { width: 10000, height: 10000, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer();
     const headerOnly = png.subarray(0, 200); // signature + IHDR + the start of IDAT; not decodable
-    await expectCode(decodeImage(headerOnly), 'IMAGE_TOO_LARGE');
+    await assertRejectsPfe(decodeImage(headerOnly), 'IMAGE_TOO_LARGE');
     // The same cut data under a generous limit does reach the decoder and fails there.
-    await expectCode(decodeImage(headerOnly, { maxPixels: 200_000_000 }), 'IMAGE_DECODE_FAILED');
+    await assertRejectsPfe(decodeImage(headerOnly, { maxPixels: 200_000_000 }), 'IMAGE_DECODE_FAILED');
   });
 
   it('honours maxPixels exactly at the boundary', async () => {
-    await expectCode(decodeImage(LFW_JPEG, { maxPixels: 150 * 150 - 1 }), 'IMAGE_TOO_LARGE', /22500 pixels.*22499/);
+    await assertRejectsPfe(decodeImage(LFW_JPEG, { maxPixels: 150 * 150 - 1 }), 'IMAGE_TOO_LARGE', /22500 pixels.*22499/);
     const ok = await decodeImage(LFW_JPEG, { maxPixels: 150 * 150 });
     assert.equal(ok.width, 150);
-    await expectCode(decodeImage(LFW_JPEG, { maxPixels: 0 }), 'INVALID_ARGUMENT');
+    await assertRejectsPfe(decodeImage(LFW_JPEG, { maxPixels: 0 }), 'INVALID_ARGUMENT');
   });
 
   it('applies EXIF orientation 6 (rotate 90° clockwise): size swaps and the left edge becomes the top', async () => {
@@ -124,6 +111,6 @@ describe('decodeImage', () => {
     const webp = await sharp(rgb, { raw: { width: 4, height: 4, channels: 3 } }).webp({ lossless: true }).toBuffer();
     assert.deepEqual((await decodeImage(webp)).data, rgb);
     const gif = await sharp(rgb, { raw: { width: 4, height: 4, channels: 3 } }).gif().toBuffer();
-    await expectCode(decodeImage(gif), 'UNSUPPORTED_FORMAT', /gif/);
+    await assertRejectsPfe(decodeImage(gif), 'UNSUPPORTED_FORMAT', /gif/);
   });
 });
