@@ -107,18 +107,30 @@ export function diagonalScoreMatrix<T extends ScoreArray = Float64Array>(
   checkGaussianRows(a, 'a', rangeA);
   checkGaussianRows(b, 'b', rangeB);
   const blockSize = logBlockSize(rangeA.min + rangeB.min, rangeA.max + rangeB.max);
-  const { kernel, scale } = definition;
-  const dim = a.dim;
-  const offset = definition.offset(dim);
-  const countB = b.count;
-  for (let i = 0; i < a.count; i++) {
-    const a0 = i * dim;
-    const rowOut = i * countB;
-    for (let j = 0; j < countB; j++) {
-      result[rowOut + j] = scale * kernel(a.mu, a.sigmaSq, a0, b.mu, b.sigmaSq, j * dim, dim, blockSize) + offset;
-    }
-  }
+  for (let i = 0; i < a.count; i++) scoreRowAgainstBatch(definition, a.mu, a.sigmaSq, i * a.dim, b, blockSize, result, i * b.count);
   return result;
+}
+
+/**
+ * Raw loop, no checks: out[outOffset + j] = score(row at x0 of (mu, sigmaSq), B[j]) for
+ * j = 0..N_B−1. The row and B are already checked and blockSize fits both.
+ */
+export function scoreRowAgainstBatch(
+  definition: DiagonalScoreDefinition,
+  mu: Float32Array,
+  sigmaSq: Float32Array,
+  x0: number,
+  b: GaussianBatch,
+  blockSize: number,
+  out: ScoreArray,
+  outOffset: number,
+): void {
+  const { kernel, scale } = definition;
+  const dim = b.dim;
+  const offset = definition.offset(dim);
+  for (let j = 0; j < b.count; j++) {
+    out[outOffset + j] = scale * kernel(mu, sigmaSq, x0, b.mu, b.sigmaSq, j * dim, dim, blockSize) + offset;
+  }
 }
 
 /** Scores of one probe against every row of a gallery (a 1×N matrix). */

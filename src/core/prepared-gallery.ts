@@ -1,6 +1,6 @@
 import type { GaussianBatch, GaussianEmbedding } from './embedding.js';
 import { PfeError } from './errors.js';
-import type { DiagonalScoreDefinition } from './diagonal-score.js';
+import { scoreRowAgainstBatch, type DiagonalScoreDefinition } from './diagonal-score.js';
 import { logBlockSize } from './kernels/block-log.js';
 import { MLS_PAPER, MLS_REFERENCE } from './mls.js';
 import { checkBatchShape, checkEmbeddingShape, checkGaussianRows, checkMuRow, checkSameDim, checkSigmaSqRow, outputArray, VarianceRange, type ScoreArray } from './validate.js';
@@ -68,12 +68,7 @@ export function diagonalScoreScanPrepared<T extends ScoreArray = Float64Array>(
   checkSigmaSqRow(probe.sigmaSq, 0, probe.dim, 'probe', probeRange);
   const result = outputArray(out, batch.count);
   const blockSize = logBlockSize(probeRange.min + range.min, probeRange.max + range.max);
-  const { kernel, scale } = definition;
-  const dim = batch.dim;
-  const offset = definition.offset(dim);
-  for (let j = 0; j < batch.count; j++) {
-    result[j] = scale * kernel(probe.mu, probe.sigmaSq, 0, batch.mu, batch.sigmaSq, j * dim, dim, blockSize) + offset;
-  }
+  scoreRowAgainstBatch(definition, probe.mu, probe.sigmaSq, 0, batch, blockSize, result, 0);
   return result;
 }
 
