@@ -11,7 +11,7 @@ import { embedImages } from '../../face/pipeline/embed-images.js';
 import type { EmbeddedFace, EmbedRequest, EmbedResult } from '../../face/pipeline/face-embedder.js';
 import { writeHeadOutputs } from '../../head/embed-head-outputs.js';
 import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
-import { fnv1a32, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
+import { fnv1a32, IMAGE_EXTENSIONS, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
 import type { FiveLandmarks } from '../../face/types.js';
 import { choiceOption, integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -164,7 +164,7 @@ const embed: CliCommand = {
     const headFile = values['no-head'] === true ? undefined : (values.head ?? findDefaultHead());
     const head = headFile === undefined ? undefined : { head: await loadHeadFile(headFile), file: headFile };
     const files = await listImageFiles(positionals);
-    if (files.length === 0) throw new PfeError('EMPTY_INPUT', `no image files (${['.jpg', '.jpeg', '.png', '.webp'].join(' ')}) under ${positionals.join(' ')}`);
+    if (files.length === 0) throw new PfeError('EMPTY_INPUT', `no image files (${IMAGE_EXTENSIONS.join(' ')}) under ${positionals.join(' ')}`);
     const landmarkMap = values.landmarks === undefined ? undefined : await loadLfwLandmarks(values.landmarks, { scale });
     const requests: EmbedRequest[] = files.map((file) => {
       const key = landmarkKey(file, values.root);
