@@ -136,6 +136,29 @@ describe('linePlotSvg', () => {
     assert.equal((d.match(/L/g) ?? []).length, 2);
   });
 
+  it('draws a marker at each finite point of a series that asks for them, and only there', () => {
+    const spec: LinePlotSpec = {
+      title: 'trace',
+      xLabel: 'blur',
+      yLabel: 'score',
+      series: [
+        { name: 'with markers', x: [0, 1, 2, 3], y: [0.9, NaN, 0.5, 0.4], markers: true },
+        { name: 'plain', x: [0, 1, 2, 3], y: [0.8, 0.7, 0.6, 0.5] },
+      ],
+    };
+    const root = parseXml(linePlotSvg(spec));
+    const markers = findAll(root, hasClass('marker'));
+    assert.equal(markers.length, 3);
+    assert.ok(markers.every((m) => m.attributes['data-series'] === '0'));
+    // a marker sits exactly on its line's vertex
+    const d = findAll(root, hasClass('series'))[0]!.attributes['d']!;
+    assert.ok(d.startsWith(`M${markers[0]!.attributes['cx']},${markers[0]!.attributes['cy']}`));
+    // a lone point still shows as a dot, and a plot without markers has no marker group
+    const lone = parseXml(linePlotSvg({ ...spec, series: [{ name: 'one', x: [2], y: [0.5], markers: true }] }));
+    assert.equal(findAll(lone, hasClass('marker')).length, 1);
+    assert.equal(findAll(parseXml(linePlotSvg(rocSpec)), hasClass('markers')).length, 0);
+  });
+
   it('puts linear ticks on nice numbers covering the data', () => {
     const root = parseXml(linePlotSvg({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [0, 0.3], y: [0.12, 0.87] }] }));
     assert.deepEqual(findAll(root, hasClass('y-tick')).map((t) => t.text), ['0', '0.2', '0.4', '0.6', '0.8', '1']);

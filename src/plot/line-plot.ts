@@ -18,6 +18,8 @@ export interface PlotSeries {
   /** CSS colour: '#rgb', '#rrggbb' or a lowercase name; default from the Tableau 10 palette. */
   readonly color?: string;
   readonly dashed?: boolean;
+  /** Draw a dot at every finite point too, so a lone point (no line through it) still shows. */
+  readonly markers?: boolean;
 }
 
 /** Where the legend box sits inside the plot area. */
@@ -50,6 +52,8 @@ const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
 const LINEAR_TICK_TARGET = 5;
 const MARGIN = { left: 70, right: 20, top: 40, bottom: 55 };
 const LEGEND_ROW = 18;
+/** Marker dot radius in px: visible beside a 2 px line without hiding neighbouring points. */
+const MARKER_RADIUS = 3;
 
 /** Escapes text for use in SVG element content and attribute values. */
 export function escapeXml(text: string): string {
@@ -234,6 +238,18 @@ export function linePlotSvg(spec: LinePlotSpec): string {
     out.push(`<path class="series" data-series="${k}" data-name="${escapeXml(s.name)}" d="${linePath(screenX[k]!, Array.from(s.y, sy))}" stroke="${colors[k]}"${dash}/>`);
   });
   out.push('</g>');
+  if (spec.series.some((s) => s.markers === true)) {
+    out.push(`<g class="markers" clip-path="url(#${idPrefix}-clip)" stroke="none">`);
+    spec.series.forEach((s, k) => {
+      if (s.markers !== true) return;
+      const xs = screenX[k]!;
+      for (let i = 0; i < xs.length; i++) {
+        const y = s.y[i]!;
+        if (Number.isFinite(y)) out.push(`<circle class="marker" data-series="${k}" cx="${px(xs[i]!)}" cy="${px(sy(y))}" r="${MARKER_RADIUS}" fill="${colors[k]}"/>`);
+      }
+    });
+    out.push('</g>');
+  }
 
   out.push('<g class="axes" stroke="black" stroke-width="1">');
   out.push(`<line x1="${px(left)}" y1="${px(bottom)}" x2="${px(right)}" y2="${px(bottom)}"/>`);
