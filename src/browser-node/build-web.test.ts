@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BROWSER_SWAPS, REPO_ROOT } from './build-web.js';
-import { resolveUnder } from './static-server.js';
 
 /** Names a TypeScript module exports at top level (functions, classes, consts, types, interfaces). */
 async function exportedNames(file: string): Promise<Set<string>> {
@@ -23,18 +22,5 @@ describe('browser swaps', () => {
       const missing = [...original].filter((n) => !counterpart.has(n));
       assert.deepEqual(missing, [], `${to} lacks ${missing.join(', ')} of ${from}`);
     }
-  });
-});
-
-describe('resolveUnder', () => {
-  const root = path.resolve('/srv/site');
-  it('maps URL paths into the root, / to index.html', () => {
-    assert.equal(resolveUnder(root, '/'), path.join(root, 'index.html'));
-    assert.equal(resolveUnder(root, '/models/faceres.json?x=1'), path.join(root, 'models', 'faceres.json'));
-  });
-  it('refuses paths that leave the root', () => {
-    assert.equal(resolveUnder(root, '/../etc/passwd'), undefined);
-    assert.equal(resolveUnder(root, '/%2e%2e/%2e%2e/etc/passwd'), undefined);
-    assert.equal(resolveUnder(root, '/..%2fsite-other/x'), undefined);
   });
 });
