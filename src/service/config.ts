@@ -2,6 +2,8 @@
  * Settings of the service, with their defaults and where each default comes from.
  */
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FusionRule } from '../core/fusion.js';
 import type { BackendName } from '../face/models/runtime.js';
 
@@ -41,6 +43,17 @@ export interface ServiceConfig {
   /** Images per backbone call. */
   readonly batchSize: number;
   readonly backend: BackendName;
+  /** Folder of the built browser demo page, served under /demo/ (see demo-routes.ts). */
+  readonly webDir: string;
+}
+
+/**
+ * Where `npm run build:web` writes the demo page: web/dist under the package root (this
+ * file sits in <root>/<out>/service/, like modelsDir() in service-context.ts; the same
+ * folder as WEB_DIST in src/browser-node/build-web.ts).
+ */
+export function defaultWebDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
 }
 
 /**
@@ -53,6 +66,7 @@ export interface ServiceConfig {
  * - maxBodyBytes 8 MiB: a 6 MB photo as base64 (×4/3) fits; larger uploads are refused.
  * - maxPixels 16 MP: phone photos (12 MP) pass; decoding stays under 48 MB per image.
  * - maxQueue 4 per worker and batchSize 4: a queued request waits at most ~2 batches.
+ * - webDir: the package's web/dist (`defaultWebDir`), whatever the working directory.
  */
 export function defaultConfig(): ServiceConfig {
   const workers = availableParallelism();
@@ -76,6 +90,7 @@ export function defaultConfig(): ServiceConfig {
     maxQueue: 4 * workers,
     batchSize: 4,
     backend: 'wasm',
+    webDir: defaultWebDir(),
   };
 }
 

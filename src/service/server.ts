@@ -1,7 +1,8 @@
 /**
  * The HTTP server (Fastify): strict JSON schemas (unknown fields are errors, nothing is
  * silently dropped), request size limits, API-key checks on writes and biometric reads,
- * and one error shape `{ "error": { "code", "message" } }` without stack traces.
+ * and one error shape `{ "error": { "code", "message" } }` without stack traces. Also serves
+ * the browser demo page under /demo/ (demo-routes.ts).
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
@@ -14,6 +15,7 @@ import { openApiDocument } from './openapi.js';
 import { falseMatchRisk } from './decision.js';
 import { checkQuality } from './quality-gate.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
+import { registerDemoRoutes } from './demo-routes.js';
 
 /** Version reported by /health and the OpenAPI document. */
 export const API_VERSION = '1.0.0';
@@ -252,6 +254,8 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
       handler: async (request, reply) => handler(ctx, request, reply),
     });
   }
+  // The browser demo page: public static files, no API key (see demo-routes.ts).
+  registerDemoRoutes(app, ctx.config.webDir);
   return app;
 }
 

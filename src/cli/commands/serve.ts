@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { isFusionRule } from '../../core/fusion.js';
 import { loadApiKey } from '../../service/auth.js';
 import { defaultConfig, type ServiceConfig } from '../../service/config.js';
+import { demoPageNote } from '../../service/demo-routes.js';
 import { resolveModelFiles } from '../../service/service-context.js';
 import { startService } from '../../service/server.js';
 import { choiceOption, integerOption, numberOption, parseCommandArgs } from '../args.js';
@@ -26,6 +28,7 @@ const OPTIONS = {
   queue: { type: 'string' },
   batch: { type: 'string' },
   backend: { type: 'string' },
+  'web-dir': { type: 'string' },
 } as const;
 
 const d = defaultConfig();
@@ -33,7 +36,8 @@ const d = defaultConfig();
 const usage = `Usage: pfe serve [options]
 
 Starts the face verification and identification HTTP service (API under /v1, OpenAPI
-document at /v1/openapi.json). The gallery is a SQLite database in the data folder.
+document at /v1/openapi.json) and the browser demo page under /demo/ (built by
+npm run build:web; public, no API key). The gallery is a SQLite database in the data folder.
 Stops cleanly on SIGINT / SIGTERM.
 
 The API key comes from the environment variable PFE_API_KEY or --api-key-file; every
@@ -67,7 +71,9 @@ Options:
       --workers <n>              inference worker threads (default ${d.workers}, one per core)
       --queue <n>                queued images before 503 + Retry-After (default 4 per worker)
       --batch <n>                images per backbone call (default ${d.batchSize})
-      --backend <name>           wasm (default) or cpu`;
+      --backend <name>           wasm (default) or cpu
+      --web-dir <dir>            folder of the built demo page served at /demo/
+                                 (default: web/dist of this package, from npm run build:web)`;
 
 /** Parses the options into a service configuration. */
 export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { config: ServiceConfig; note: string | undefined } {
@@ -99,6 +105,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     maxQueue: integerOption(values.queue, 'queue', { min: 0 }, 4 * workers),
     batchSize: integerOption(values.batch, 'batch', { min: 1, max: 64 }, d.batchSize),
     backend: choiceOption(values.backend, 'backend', ['wasm', 'cpu'], d.backend),
+    webDir: values['web-dir'] === undefined ? d.webDir : path.resolve(values['web-dir']),
   };
   return { config, note: models.note };
 }
@@ -116,6 +123,7 @@ const command: CliCommand = {
       `pfe serve: listening on ${service.url} (data ${config.dataDir}, ${ctx.index.size} subjects, ${config.workers} workers, ` +
         `${ctx.uncertaintyAvailable ? `head ${ctx.head!.identity.file}` : 'no uncertainty head'}, decisions on ${ctx.policy.metric} at FAR ${config.targetFar})\n`,
     );
+    process.stdout.write(`pfe serve: ${demoPageNote(service.url, config.webDir)}\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
