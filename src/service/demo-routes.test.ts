@@ -156,6 +156,10 @@ describe('demo page routes', () => {
     for (const url of ['/demo/../package.json', '/demo/%2e%2e/package.json', '/demo/..%2fpackage.json', '/demo/link-out.txt']) {
       assert.equal(errorOf(await send('GET', url)).code, 'NOT_FOUND', url);
     }
+    // A URL the router cannot decode is refused in the same shape.
+    const bad = await send('GET', '/demo/%zz');
+    assert.equal(bad.status, 400);
+    assert.equal(errorOf(bad).code, 'INVALID_REQUEST');
   });
 
   test('a missing file is a 404 in the API error shape', async () => {

@@ -222,6 +222,10 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
     requestTimeout: 60_000,
     // Strict schemas: report unknown fields instead of removing them; do not coerce types in bodies.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // A URL the router cannot decode (e.g. '/demo/%zz') gets the API's error shape, not Fastify's.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      void reply.code(400).send({ error: { code: 'INVALID_REQUEST', message: error.message } });
+    },
   });
   await app.register(multipart, {
     limits: { fileSize: ctx.config.maxBodyBytes, files: 2, fields: 4, parts: 6, fieldSize: 1024 },
