@@ -15,8 +15,9 @@ import { compareFaces, type Comparison, headInputOf } from '../head/compare-face
 import { applyHead } from '../head/head-inference.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { defaultHeadUrl, fetchHead } from './head-file.js';
-import { HEAD_CALIBRATION_FILE_NAME, loadVerdictPolicy } from './verdict.js';
-import type { Comparison as Decision, DecisionPolicy } from '../service/decision.js';
+import { HEAD_CALIBRATION_FILE_NAME, loadVerdictPolicies, type VerdictPolicies } from './verdict.js';
+import type { Comparison as Decision } from '../service/decision.js';
+import type { GaussianEmbedding } from '../core/embedding.js';
 
 export { type Comparison } from '../head/compare-faces.js';
 export { fetchHead } from './head-file.js';
@@ -34,6 +35,10 @@ export interface BrowserFace {
   readonly landmarks: FiveLandmarks;
   /** The aligned crop the backbone saw. */
   readonly aligned: RgbImage;
+  /** The photo as analysed (decoded, degraded when asked), in which `landmarks` and the detector box lie. */
+  readonly image: RgbImage;
+  /** mu and σ² as one Gaussian embedding (views of the arrays above). */
+  readonly gaussian: GaussianEmbedding;
 }
 
 /** Options of `BrowserPfe.load`. */
@@ -50,23 +55,23 @@ export interface BrowserPfeOptions {
 export class BrowserPfe {
   readonly embedder: FaceEmbedder;
   readonly head: UncertaintyHead;
-  /** The calibrated MLS decision at the service's default target FAR. */
-  readonly policy: DecisionPolicy;
+  /** The calibrated decisions (MLS and cosine) at the service's default target FAR, and the quality gate. */
+  readonly verdicts: VerdictPolicies;
 
-  private constructor(embedder: FaceEmbedder, head: UncertaintyHead, policy: DecisionPolicy) {
+  private constructor(embedder: FaceEmbedder, head: UncertaintyHead, verdicts: VerdictPolicies) {
     this.embedder = embedder;
     this.head = head;
-    this.policy = policy;
+    this.verdicts = verdicts;
   }
 
   /** Loads the backend, the backbone, the detector and the head (all from the page's own origin; nothing is fetched later). */
   static async load(options: BrowserPfeOptions = {}): Promise<BrowserPfe> {
     const headUrl = options.headUrl ?? defaultHeadUrl();
     const head = await fetchHead(headUrl);
-    const policy = await loadVerdictPolicy(headUrl, options.calibrationUrl ?? new URL(`models/${HEAD_CALIBRATION_FILE_NAME}`, document.baseURI).href);
+    const verdicts = await loadVerdictPolicies(headUrl, options.calibrationUrl ?? new URL(`models/${HEAD_CALIBRATION_FILE_NAME}`, document.baseURI).href);
     const embedder = await FaceEmbedder.load({ backend: options.backend ?? 'wasm' });
     await embedder.loadDetector();
-    return new BrowserPfe(embedder, head, policy);
+    return new BrowserPfe(embedder, head, verdicts);
   }
 
   /** The tfjs backend in use. */
@@ -88,7 +93,16 @@ export class BrowserPfe {
     // Re-decoding for the crop keeps FaceEmbedder unchanged; the bytes are already in memory.
     const image = degrade.length > 0 ? await applyDegradeSteps(await decodeImage(bytes), degrade, 0) : await decodeImage(bytes);
     const aligned = alignFace(image, r.landmarks, this.embedder.backbone.inputSize).image;
-    return { embedded: r, mu: e.mu, sigmaSq: e.sigmaSq, confidence: harmonicMeanKernel(e.sigmaSq, 0, d), landmarks: r.landmarks, aligned };
+    return {
+      embedded: r,
+      mu: e.mu,
+      sigmaSq: e.sigmaSq,
+      confidence: harmonicMeanKernel(e.sigmaSq, 0, d),
+      landmarks: r.landmarks,
+      aligned,
+      image,
+      gaussian: { dim: d, mu: e.mu, sigmaSq: e.sigmaSq },
+    };
   }
 
   /** Cosine (centred and raw), MLS and both confidences, as `pfe compare` computes them. */
@@ -96,8 +110,13 @@ export class BrowserPfe {
     return compareFaces(this.head, a.embedded, b.embedded);
   }
 
-  /** The calibrated verdict on a comparison: estimated FAR of its MLS and match at the target FAR. */
+  /** The calibrated PFE verdict on a comparison: estimated FAR of its MLS and match at the target FAR. */
   decide(c: Comparison): Decision {
-    return this.policy.decide(c.cosine, c.mls);
+    return this.verdicts.mls.decide(c.cosine, c.mls);
+  }
+
+  /** The baseline's verdict on the same comparison: estimated FAR of its centred cosine and match at the target FAR. */
+  decideOnCosine(c: Comparison): Decision {
+    return this.verdicts.cosine.decide(c.cosine, c.mls);
   }
 }

@@ -28,12 +28,29 @@ function hex(buffer: ArrayBuffer): string {
   return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** The page's calibrated decisions: one policy per score, and the quality gate. */
+export interface VerdictPolicies {
+  /** Decides on MLS (the PFE verdict). */
+  readonly mls: DecisionPolicy;
+  /** Decides on the centred cosine (the baseline's verdict, shown beside it). */
+  readonly cosine: DecisionPolicy;
+  /**
+   * Harmonic-mean σ² above which the service's quality gate refuses a face (the clean-image
+   * quantile DEMO_GATE_QUANTILE of the calibration), or undefined when the file has none.
+   */
+  readonly uncertaintyGate: number | undefined;
+}
+
+/** The service's default gate quantile (src/service/config.ts, gateQuantile '0.995'). */
+export const DEMO_GATE_QUANTILE = '0.995';
+
 /**
  * Fetches the calibration and checks it was made with the head at `headUrl` (SHA-256 of
- * its bytes, as the service checks), then builds the MLS decision policy at DEMO_TARGET_FAR.
+ * its bytes, as the service checks), then builds the MLS and cosine decision policies at
+ * DEMO_TARGET_FAR.
  * @throws PfeError IO_ERROR, INVALID_FORMAT (also: made with another head or without an MLS table)
  */
-export async function loadVerdictPolicy(headUrl: string, calibrationUrl: string): Promise<DecisionPolicy> {
+export async function loadVerdictPolicies(headUrl: string, calibrationUrl: string): Promise<VerdictPolicies> {
   const text = new TextDecoder().decode(await fetchBytes(calibrationUrl));
   let loaded: LoadedCalibration;
   try {
@@ -47,5 +64,9 @@ export async function loadVerdictPolicy(headUrl: string, calibrationUrl: string)
     throw new PfeError('INVALID_FORMAT', `${calibrationUrl} was not made with the head ${headUrl} (sha256 ${sha256})`, { path: calibrationUrl });
   }
   if (loaded.mls === undefined) throw new PfeError('INVALID_FORMAT', `${calibrationUrl} has no MLS table`, { path: calibrationUrl });
-  return new DecisionPolicy(loaded, DEMO_TARGET_FAR, true);
+  return {
+    mls: new DecisionPolicy(loaded, DEMO_TARGET_FAR, true),
+    cosine: new DecisionPolicy(loaded, DEMO_TARGET_FAR, false),
+    uncertaintyGate: loaded.content.uncertaintyQuantiles?.[DEMO_GATE_QUANTILE],
+  };
 }
