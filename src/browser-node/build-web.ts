@@ -1,7 +1,7 @@
 /**
  * Builds the static browser demo into `web/dist/` (git-ignored): bundles src/browser with
  * esbuild, swapping the Node-only modules for their browser counterparts, and copies the
- * page, the tfjs models, the wasm binaries, the shipped head and two LFW fixture images
+ * page, the tfjs models, the wasm binaries, the shipped head and the LFW fixture images
  * next to it, so the page fetches nothing from another host.
  *
  * Usage: node dist/browser-node/build-web.js  (npm run build:web)
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { defaultModelsDir } from '../face/models/modelPaths.js';
 import { wasmBinariesDir } from '../face/models/runtime.js';
+import { SAMPLE_IMAGES, sampleUrl } from '../demo/sample-images.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
 
 /** The calibration made with the shipped head (same name as HEAD_CALIBRATION_FILE_NAME in src/browser/verdict.ts). */
@@ -23,8 +24,6 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** Where the static site is written. */
 export const WEB_DIST = path.join(REPO_ROOT, 'web', 'dist');
 
-/** The LFW fixture images the page offers as samples. */
-export const SAMPLE_IMAGES = ['Abdullah_Gul/Abdullah_Gul_0001.jpg', 'Abdullah_Gul/Abdullah_Gul_0002.jpg'] as const;
 
 /** The models the browser build loads (the detector pair and the backbone). */
 const MODEL_NAMES = ['blazeface', 'facemesh', 'faceres'] as const;
@@ -83,7 +82,7 @@ export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
   for (const f of [DEFAULT_HEAD_FILE_NAME, HEAD_CALIBRATION_FILE_NAME]) await copyFile(path.join(REPO_ROOT, 'models', f), path.join(outDir, 'models', f));
   const wasmDir = wasmBinariesDir();
   for (const f of await readdir(wasmDir)) if (f.endsWith('.wasm')) await copyFile(path.join(wasmDir, f), path.join(outDir, 'wasm', f));
-  for (const rel of SAMPLE_IMAGES) await copyFile(path.join(REPO_ROOT, 'fixtures', 'lfw', 'images', rel), path.join(outDir, 'samples', path.basename(rel)));
+  for (const rel of SAMPLE_IMAGES) await copyFile(path.join(REPO_ROOT, 'fixtures', 'lfw', 'images', rel), path.join(outDir, ...sampleUrl(rel).split('/')));
   return outDir;
 }
 
