@@ -1,6 +1,7 @@
 /**
  * End-to-end test of the browser build (npm run test:browser; not part of npm test):
- * builds web/dist, serves it on 127.0.0.1, drives the page in headless Debian Chromium
+ * builds web/dist, serves it with the real `pfe serve` on 127.0.0.1 (under /demo/, with
+ * the page's Content-Security-Policy, so a CSP violation fails the test), drives the page in headless Debian Chromium
  * with playwright-core, embeds two LFW fixture faces and checks the numbers it shows
  * against the Node library's for the same images: clean, with B blurred and down-scaled by
  * the slider, along a sweep of the whole slider (whose plots must show every point), and
@@ -30,8 +31,9 @@ import type { UncertaintyHead } from '../head/head-model.js';
 import { defaultHeadPath, loadHeadFile } from '../head/model-file.js';
 import { loadCalibrationFile } from '../service/calibration-file.js';
 import { DecisionPolicy } from '../service/decision.js';
+import { DEMO_CSP, DEMO_PREFIX } from '../service/demo-routes.js';
 import { buildWeb, HEAD_CALIBRATION_FILE_NAME, REPO_ROOT } from './build-web.js';
-import { serveStatic } from './static-server.js';
+import { startServeProcess } from '../testing/pfe-serve-process.js';
 
 /** Cosines agree to this absolute difference (issue 7 asks for 1e-3). */
 export const COSINE_TOLERANCE = 1e-3;
@@ -313,26 +315,40 @@ async function main(): Promise<number> {
   const dist = await buildWeb();
   const [fileA, fileB] = DEFAULT_PAIR.map(fixture) as [string, string];
   const reference = await nodeReference();
-  const site = await serveStatic(dist);
+  // The page as users get it: from `pfe serve` (its CSP and headers included), with a throw-away gallery folder.
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pfe-e2e-data-'));
+  const service = await startServeProcess(['--workers', '1', '--data', dataDir, '--web-dir', dist]);
+  const site = { origin: `${service.url}/`, page: `${service.url}${DEMO_PREFIX}` };
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'pfe-chromium-'));
   // A fresh profile folder per run (playwright passes it as --user-data-dir).
   const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: process.env['CHROMIUM'] ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1100, height: 900 } });
   const foreign: string[] = [];
   const failures: string[] = [];
+  // Errors the page logs (a CSP refusal shows up here too); the offline probe's is expected.
+  const consoleErrors: string[] = [];
   const out = path.join(REPO_ROOT, 'out');
   await mkdir(out, { recursive: true });
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
-    page.on('console', (m) => process.stdout.write(`[page ${m.type()}] ${m.text()}\n`));
+    page.on('console', (m) => {
+      process.stdout.write(`[page ${m.type()}] ${m.text()}\n`);
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
     await page.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith(site.url)) return route.continue();
+      if (url.startsWith(site.origin)) return route.continue();
       foreign.push(url);
       return route.abort();
     });
-    await page.goto(site.url);
+    const response = await page.goto(site.page);
+    const csp = (await response?.allHeaders())?.['content-security-policy'];
+    if (csp !== DEMO_CSP) failures.push(`the page came without the demo CSP (got ${String(csp)})`);
     await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 120_000 });
     if ((await page.getAttribute('body', 'data-state')) !== 'ready') return fail([`the page did not load: ${await page.textContent('#status')}`]);
+    // wasm, not the cpu fallback: a CSP without 'wasm-unsafe-eval' would silently fall back.
+    const ready = (await page.textContent('#status')) ?? '';
+    if (!ready.includes('backend wasm')) failures.push(`the page is not on the wasm backend: "${ready}"`);
     // Cut the network once the page has loaded: everything after must run offline.
     await browser.setOffline(true);
     const offlineFetch = await page.evaluate(() => fetch('samples/Abdullah_Gul_0001.jpg').then(() => 'fetched', () => 'refused'));
@@ -400,10 +416,13 @@ async function main(): Promise<number> {
     process.stdout.write('screenshots: out/browser-e2e.png, out/browser-e2e-sweep.png, out/browser-e2e-bad-input.png\n');
   } finally {
     await browser.close();
-    await site.close();
+    await service.stop();
     await rm(userDataDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
   }
   if (foreign.length > 0) failures.push(`requests to other hosts: ${foreign.join(', ')}`);
+  const unexpected = consoleErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e));
+  if (unexpected.length > 0 || consoleErrors.length > 1) failures.push(`the page logged errors: ${consoleErrors.join(' | ')}`);
   return fail(failures);
 }
 

@@ -4,18 +4,16 @@
  * `PRAGMA integrity_check`.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { fixturePath } from '../testing/paths.js';
+import { type ServeProcess, startServeProcess } from '../testing/pfe-serve-process.js';
 import { GALLERY_FILE_NAME } from './gallery-store.js';
 
 const KEY = 'durability-key-0123456789';
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 /** Enrolments acknowledged before the kill: enough to span many transactions and WAL frames. */
 const ACKS_BEFORE_KILL = 12;
 /** Concurrent enrolment streams, so requests are in flight when the process dies. */
@@ -25,23 +23,9 @@ const IMAGES = ['Abdullah_Gul/Abdullah_Gul_0001', 'Abdullah_Gul/Abdullah_Gul_000
   readFileSync(fixturePath('lfw', 'images', `${p}.jpg`)),
 );
 
-/** Starts `pfe serve` on a free loopback port and resolves with its URL once it listens. */
-function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data', dataDir, '--workers', '1', '--queue', '8'], {
-    env: { ...process.env, PFE_API_KEY: KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${err}`)));
-  });
+/** Starts `pfe serve` on a free loopback port with the test's key. */
+function startServer(dataDir: string): Promise<ServeProcess> {
+  return startServeProcess(['--data', dataDir, '--workers', '1', '--queue', '8'], { ...process.env, PFE_API_KEY: KEY });
 }
 
 async function post(url: string, body: FormData | object): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -56,7 +40,7 @@ async function post(url: string, body: FormData | object): Promise<{ status: num
 
 test('SIGKILL during enrolments loses no acknowledged enrolment and leaves the database intact', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pfe-durable-'));
-  let second: ChildProcess | undefined;
+  let second: ServeProcess | undefined;
   try {
     const { child, url } = await startServer(dataDir);
     const ackedSubjects = new Set<string>();
@@ -113,7 +97,7 @@ test('SIGKILL during enrolments loses no acknowledged enrolment and leaves the d
 
     // A restarted server serves every acknowledged enrolment.
     const restarted = await startServer(dataDir);
-    second = restarted.child;
+    second = restarted;
     const health = (await (await fetch(`${restarted.url}/v1/health`)).json()) as { gallery: { templates: number } };
     const enrolledSubjects = new Set(ackedFaces.values());
     assert.ok(health.gallery.templates >= enrolledSubjects.size);
@@ -124,11 +108,7 @@ test('SIGKILL during enrolments loses no acknowledged enrolment and leaves the d
       for (const [faceId, s] of ackedFaces) if (s === subjectId) assert.ok(got.faces.some((f) => f.id === faceId));
     }
   } finally {
-    if (second !== undefined && second.exitCode === null) {
-      const gone = new Promise((r) => second!.once('exit', r));
-      second.kill('SIGTERM');
-      await gone;
-    }
+    await second?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -1,6 +1,5 @@
 /**
- * Static files of one folder, as served by `pfe serve` under /demo/ and by the small test
- * server of the browser end-to-end test (src/browser-node/static-server.ts): URL path →
+ * Static files of one folder, as served by `pfe serve` under /demo/ (demo-routes.ts): URL path →
  * regular file inside the folder (never outside it, not even through a symlink), and the
  * content type of each file ending the demo uses.
  */
