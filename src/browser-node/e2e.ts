@@ -22,7 +22,7 @@ import type { Page } from 'playwright-core';
 import type { FusionRule } from '../core/fusion.js';
 import { BLUR_SIGMAS_PX, SLIDER_STEPS, type SliderKind, sliderSteps } from '../demo/degradation-slider.js';
 import { fuseGallery, scorePair } from '../demo/gallery-fusion.js';
-import { DEFAULT_PAIR, GALLERY_SAMPLE } from '../demo/sample-images.js';
+import { DEFAULT_PAIR, DILEMMA_BLUR_SIGMA_PX, DILEMMA_PAIR, GALLERY_SAMPLE } from '../demo/sample-images.js';
 import type { TracePoint } from '../demo/score-trace.js';
 import { type EmbeddedFace, type EmbedRequest, FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import { type Comparison, compareFaces, headInputOf } from '../head/compare-faces.js';
@@ -79,6 +79,8 @@ interface NodeReference {
   readonly scaled: Comparison;
   /** The gallery sample fused, against clean B, per fusion rule. */
   readonly gallery: Readonly<Record<FusionRule, GalleryNumbers>>;
+  /** The dilemma pair with both photos blurred at every slider position. */
+  readonly dilemmaSweep: readonly (Comparison | undefined)[];
 }
 
 /** The head's Gaussian of one embedded face, as BrowserPfe.embed computes it. */
@@ -99,6 +101,7 @@ async function nodeReference(): Promise<NodeReference> {
     degradedB('scale', SLIDER_CHECK_POSITION),
     ...GALLERY_SAMPLE.map((rel) => ({ path: fixture(rel) })),
     ...Array.from({ length: SLIDER_STEPS }, (_, p) => degradedB('blur', p)),
+    ...DILEMMA_PAIR.flatMap((rel) => Array.from({ length: SLIDER_STEPS }, (_, p): EmbedRequest => ({ path: fixture(rel), degrade: sliderSteps('blur', p), seed: 0 }))),
   ];
   try {
     const results = await embedder.embedBatch(requests);
@@ -117,8 +120,13 @@ async function nodeReference(): Promise<NodeReference> {
       }),
     ) as Record<FusionRule, GalleryNumbers>;
     const sweepStart = 3 + GALLERY_SAMPLE.length;
-    const blurSweep = results.slice(sweepStart).map((r) => (r.status === 'ok' ? compareFaces(head, a, r) : undefined));
-    return { clean: compareFaces(head, a, b), blurSweep, scaled: compareFaces(head, a, scaledB), gallery };
+    const blurSweep = results.slice(sweepStart, sweepStart + SLIDER_STEPS).map((r) => (r.status === 'ok' ? compareFaces(head, a, r) : undefined));
+    const dilemmaStart = sweepStart + SLIDER_STEPS;
+    const dilemmaSweep = Array.from({ length: SLIDER_STEPS }, (_, p) => {
+      const [x, y] = [results[dilemmaStart + p]!, results[dilemmaStart + SLIDER_STEPS + p]!];
+      return x.status === 'ok' && y.status === 'ok' ? compareFaces(head, x, y) : undefined;
+    });
+    return { clean: compareFaces(head, a, b), blurSweep, scaled: compareFaces(head, a, scaledB), gallery, dilemmaSweep };
   } finally {
     embedder.dispose();
   }
@@ -242,13 +250,14 @@ async function moveSlider(page: Page, position: number): Promise<string> {
   return waitForComparison(page);
 }
 
-/** Checks the swept trace against Node's sweep: same failed positions, same numbers elsewhere, one marker per finite point. */
-async function checkSweep(page: Page, reference: readonly (Comparison | undefined)[]): Promise<string[]> {
+/** Sweeps the slider and checks the trace against Node's sweep: same failed positions, same numbers elsewhere, one marker per finite point. */
+async function checkSweep(page: Page, title: string, reference: readonly (Comparison | undefined)[]): Promise<string[]> {
+  await page.$eval('#trace', (t) => t.setAttribute('data-state', 'pending'));
   await page.click('#sweep');
   await page.waitForSelector('#trace[data-state="swept"]', { timeout: 300_000 });
-  const points = JSON.parse((await page.getAttribute('#trace', 'data-points')) ?? '[]') as (Omit<TracePoint, 'cosine' | 'mls' | 'confidenceB'> & { cosine: number | null; mls: number | null; confidenceB: number | null })[];
+  const points = JSON.parse((await page.getAttribute('#trace', 'data-points')) ?? '[]') as (Omit<TracePoint, 'cosine' | 'mls' | 'confidenceA' | 'confidenceB'> & { cosine: number | null; mls: number | null; confidenceA: number | null; confidenceB: number | null })[];
   const failures: string[] = [];
-  process.stdout.write(`sweep of the blur slider (${points.length} positions)\n`);
+  process.stdout.write(`${title} (${points.length} positions)\n`);
   if (points.length !== SLIDER_STEPS) failures.push(`sweep: ${points.length} points, expected ${SLIDER_STEPS}`);
   for (const point of points) {
     const ref = reference[point.position];
@@ -259,14 +268,20 @@ async function checkSweep(page: Page, reference: readonly (Comparison | undefine
       if (!same) failures.push(`sweep ${label}: one side failed`);
       continue;
     }
-    const ok = [checkNumber(`${label} cosine`, point.cosine ?? NaN, ref.cosine, true), checkNumber(`${label} MLS`, point.mls ?? NaN, ref.mls, false), checkNumber(`${label} σ²(B)`, point.confidenceB ?? NaN, ref.confidenceB, false)];
+    const ok = [
+      checkNumber(`${label} cosine`, point.cosine ?? NaN, ref.cosine, true),
+      checkNumber(`${label} MLS`, point.mls ?? NaN, ref.mls, false),
+      checkNumber(`${label} σ²(A)`, point.confidenceA ?? NaN, ref.confidenceA, false),
+      checkNumber(`${label} σ²(B)`, point.confidenceB ?? NaN, ref.confidenceB, false),
+    ];
     if (ok.includes(false)) failures.push(`sweep ${label}`);
   }
   const finite = points.filter((p) => p.failure === undefined).length;
-  for (const id of ['plot-cosine', 'plot-mls', 'plot-sigma']) {
+  // The σ² plot has a line for A and one for B.
+  for (const [id, lines] of [['plot-cosine', 1], ['plot-mls', 1], ['plot-sigma', 2]] as const) {
     const markers = await page.$$eval(`#${id} svg circle.marker`, (cs) => cs.length);
-    const ok = markers === finite;
-    process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} #${id}: ${markers} points drawn, ${finite} expected\n`);
+    const ok = markers === finite * lines;
+    process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} #${id}: ${markers} points drawn, ${finite * lines} expected\n`);
     if (!ok) failures.push(`sweep plot #${id}`);
   }
   return failures;
@@ -380,7 +395,7 @@ async function main(): Promise<number> {
     const lessConfident = blurred.confidenceB > clean.confidenceB;
     process.stdout.write(`  ${lessConfident ? 'ok  ' : 'FAIL'} blurring B raised its σ² from ${clean.confidenceB.toExponential(3)} to ${blurred.confidenceB.toExponential(3)} (cosine ${clean.cosine.toFixed(4)} → ${blurred.cosine.toFixed(4)}, MLS ${clean.mls.toFixed(1)} → ${blurred.mls.toFixed(1)})\n`);
     if (!lessConfident) failures.push('the slider did not lower the confidence of B');
-    failures.push(...(await checkSweep(page, reference.blurSweep)));
+    failures.push(...(await checkSweep(page, 'sweep of the blur slider, B only', reference.blurSweep)));
     await page.screenshot({ path: path.join(out, 'browser-e2e-sweep.png'), fullPage: true });
 
     // Down-scale at the same slider position.
@@ -413,7 +428,23 @@ async function main(): Promise<number> {
     if (samplesError !== '') failures.push(`sample pair: ${samplesError}`);
     // The slider still down-scales B, so the samples must give the down-scaled pair's numbers.
     else failures.push(...compareToNode('sample pair button (B down-scaled)', await shownComparison(page), reference.scaled));
-    process.stdout.write('screenshots: out/browser-e2e.png, out/browser-e2e-sweep.png, out/browser-e2e-bad-input.png\n');
+
+    // The dilemma preset: two different people, both blurred; then the whole slider swept with both degraded.
+    await markPending(page);
+    await page.click('#dilemma');
+    await page.waitForSelector(`#label-b:text("${path.basename(DILEMMA_PAIR[1])}")`, { timeout: 120_000 });
+    const dilemmaError = await waitForComparison(page);
+    const dilemmaPosition = BLUR_SIGMAS_PX.indexOf(DILEMMA_BLUR_SIGMA_PX);
+    const dilemmaReference = reference.dilemmaSweep[dilemmaPosition];
+    if (dilemmaError !== '' || dilemmaReference === undefined) failures.push(`dilemma preset: ${dilemmaError || 'node could not embed the pair'}`);
+    else {
+      const shown = await shownComparison(page);
+      failures.push(...compareToNode(`dilemma preset (both blurred σ ${DILEMMA_BLUR_SIGMA_PX} px)`, shown, dilemmaReference));
+      failures.push(...(await checkVerdicts(page, policies, shown, 'dilemma preset')));
+    }
+    failures.push(...(await checkSweep(page, 'sweep of the blur slider, both photos of the dilemma pair', reference.dilemmaSweep)));
+    await page.screenshot({ path: path.join(out, 'browser-e2e-dilemma.png'), fullPage: true });
+    process.stdout.write('screenshots: out/browser-e2e.png, out/browser-e2e-sweep.png, out/browser-e2e-bad-input.png, out/browser-e2e-dilemma.png\n');
   } finally {
     await browser.close();
     await service.stop();

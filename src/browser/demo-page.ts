@@ -6,9 +6,10 @@
  * precision into a data-value attribute so the end-to-end test reads what was computed.
  */
 import { isPfeError } from '../core/errors.js';
-import { isSliderKind, SLIDER_STEPS, type SliderKind, sliderLabel, sliderSteps } from '../demo/degradation-slider.js';
-import { DEFAULT_PAIR, GALLERY_SAMPLE, SAMPLE_IMAGES, sampleName, sampleUrl } from '../demo/sample-images.js';
+import { BLUR_SIGMAS_PX, isSliderKind, SLIDER_STEPS, type SliderKind, sliderLabel, sliderSteps } from '../demo/degradation-slider.js';
+import { DEFAULT_PAIR, DILEMMA_BLUR_SIGMA_PX, DILEMMA_PAIR, GALLERY_SAMPLE, SAMPLE_IMAGES, sampleName, sampleUrl } from '../demo/sample-images.js';
 import type { TraceScores } from '../demo/score-trace.js';
+import type { DegradeStep } from '../face/degrade/steps.js';
 import { faceCountNote, failureMessage } from '../face/pipeline/failure-messages.js';
 import type { Comparison as Decision } from '../service/decision.js';
 import { type BrowserFace, BrowserPfe } from './browser-pfe.js';
@@ -20,7 +21,7 @@ import { TracePanel } from './trace-panel.js';
 
 type Slot = 'a' | 'b';
 
-/** The photo chosen for each slot (B's is kept undegraded: the slider re-degrades it). */
+/** The photo chosen for each slot, undegraded: the slider re-degrades it. */
 const sources: Partial<Record<Slot, ChosenFile>> = {};
 const faces: Partial<Record<Slot, BrowserFace>> = {};
 const queue = new SerialQueue();
@@ -46,6 +47,21 @@ function sliderKind(): SliderKind {
 
 function sliderPosition(): number {
   return Number(el<HTMLInputElement>('degrade-b').value);
+}
+
+/** True when the slider degrades A as well as B (the blurry-image dilemma: two poor photos). */
+function degradeBoth(): boolean {
+  return el<HTMLInputElement>('degrade-both').checked;
+}
+
+/** The slots the slider degrades. */
+function degradedSlots(): Slot[] {
+  return degradeBoth() ? ['a', 'b'] : ['b'];
+}
+
+/** The degradation steps of a slot at the slider's current setting. */
+function stepsOf(slot: Slot, position = sliderPosition()): DegradeStep[] {
+  return degradedSlots().includes(slot) ? sliderSteps(sliderKind(), position) : [];
 }
 
 /** The message for a failed embedding: plain words for a person, the library's reason kept. */
@@ -79,17 +95,19 @@ function showComparison(model: BrowserPfe, a: BrowserFace, b: BrowserFace): void
   status(`compared (backend ${model.backend()?.backend ?? '?'})`, 'compared');
 }
 
-/** Embeds the slot's photo (B degraded as the slider says) and updates the page. */
-async function embedSlot(slot: Slot): Promise<void> {
+/**
+ * Embeds the slot's photo (degraded as the slider says) and shows it; on failure clears
+ * the slot and every pair score and says why. Returns whether it worked.
+ */
+async function embedSlot(model: BrowserPfe, slot: Slot): Promise<boolean> {
   const source = sources[slot];
-  if (source === undefined) return;
-  const steps = slot === 'b' ? sliderSteps(sliderKind(), sliderPosition()) : [];
+  if (source === undefined) return true;
+  const steps = stepsOf(slot);
   status(`embedding ${source.name}${steps.length > 0 ? ` (${sliderLabel(sliderKind(), sliderPosition())})` : ''}…`, 'busy');
   el(`label-${slot}`).textContent = source.name;
   el(`note-${slot}`).textContent = '';
   delete faces[slot];
   try {
-    const model = await loadModels();
     const face = await model.embed(source.bytes, source.name, steps);
     faces[slot] = face;
     el(`note-${slot}`).textContent = faceCountNote(face.embedded.faceCount);
@@ -97,9 +115,7 @@ async function embedSlot(slot: Slot): Promise<void> {
     drawRgb(el<HTMLCanvasElement>(`crop-${slot}`), face.aligned);
     show(`conf-${slot}`, face.confidence, face.confidence.toExponential(3));
     if (slot === 'b') gallery.setProbe(face);
-    const { a, b } = faces;
-    if (a !== undefined && b !== undefined) showComparison(model, a, b);
-    else status(`embedded ${source.name}; choose the other image`, 'embedded');
+    return true;
   } catch (e) {
     // Nothing stale stays on screen: this slot's views and every pair score are cleared.
     clearCanvas(el<HTMLCanvasElement>(`photo-${slot}`));
@@ -107,17 +123,35 @@ async function embedSlot(slot: Slot): Promise<void> {
     clearShown(`conf-${slot}`, 'cosine', 'raw-cosine', 'mls', 'verdict', 'verdict-cosine');
     if (slot === 'b') gallery.setProbe(undefined);
     const message = describeFailure(e, source.name);
-    if (slot === 'b' && faces.a !== undefined) trace.recordFailure(await loadModels(), sliderPosition(), message);
+    // A degraded photo that lost its face is a point of the trace too (a gap in its lines).
+    const other = sources[slot === 'a' ? 'b' : 'a'];
+    if (steps.length > 0 && other !== undefined) trace.recordFailure(model, sliderPosition(), message);
     el(`note-${slot}`).textContent = message;
     status(message, 'error');
+    return false;
   }
+}
+
+/** Embeds the slots in order, then compares A with B once both are there. */
+async function refresh(slots: readonly Slot[]): Promise<void> {
+  let model: BrowserPfe;
+  try {
+    model = await loadModels();
+  } catch (e) {
+    status(`the models did not load: ${e instanceof Error ? e.message : String(e)}`, 'error');
+    return;
+  }
+  for (const slot of slots) if (!(await embedSlot(model, slot))) return;
+  const { a, b } = faces;
+  if (a !== undefined && b !== undefined) showComparison(model, a, b);
+  else status(`embedded ${slots.map((s) => sources[s]?.name).join(', ')}; choose the other image`, 'embedded');
 }
 
 /** A new photo for a slot: the trace starts over, since it belongs to one pair. */
 function choose(slot: Slot, file: ChosenFile): Promise<void> {
   sources[slot] = file;
   trace.reset(sliderKind());
-  return queue.run(() => embedSlot(slot));
+  return queue.run(() => refresh([slot]));
 }
 
 async function fetchSample(fixture: string): Promise<ChosenFile> {
@@ -148,25 +182,29 @@ function wireSlider(): void {
   slider.addEventListener('input', label);
   slider.addEventListener('change', () => {
     label();
-    void queue.run(() => embedSlot('b'));
+    void queue.run(() => refresh(degradedSlots()));
   });
   for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="degrade-kind"]')) {
     radio.addEventListener('change', () => {
       label();
       trace.reset(sliderKind());
-      void queue.run(() => embedSlot('b'));
+      void queue.run(() => refresh(degradedSlots()));
     });
   }
+  el('degrade-both').addEventListener('change', () => {
+    // A's degradation switched on or off: a new trace, and A embedded again.
+    trace.reset(sliderKind());
+    void queue.run(() => refresh(['a']));
+  });
   el<HTMLButtonElement>('sweep').addEventListener('click', () => {
     void queue.run(async () => {
-      const { a } = faces;
-      const b = sources.b;
+      const { a, b } = sources;
       if (a === undefined || b === undefined) return;
       const model = await loadModels();
-      const kind = sliderKind();
-      await trace.sweep(model, async (position): Promise<TraceScores & { confidenceA: number }> => {
-        const face = await model.embed(b.bytes, b.name, sliderSteps(kind, position));
-        return model.compare(a, face);
+      await trace.sweep(model, async (position): Promise<TraceScores> => {
+        const faceA = await model.embed(a.bytes, a.name, stepsOf('a', position));
+        const faceB = await model.embed(b.bytes, b.name, stepsOf('b', position));
+        return model.compare(faceA, faceB);
       });
     });
   });
@@ -184,17 +222,33 @@ function wireGallery(): void {
   el('fusion-rule').addEventListener('change', () => gallery.refresh());
 }
 
-wireSlot('a');
-wireSlot('b');
-el('sample-pair').addEventListener('click', () => {
-  // One after the other (each choose() queues its embedding), so B is compared with this A.
-  void Promise.all(DEFAULT_PAIR.map(fetchSample)).then(
-    async ([a, b]) => {
-      await choose('a', a!);
-      await choose('b', b!);
+/** Sets the degradation controls as a preset wants them. */
+function setDegradation(kind: SliderKind, position: number, both: boolean): void {
+  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="degrade-kind"]')) radio.checked = radio.value === kind;
+  el<HTMLInputElement>('degrade-b').value = String(position);
+  el<HTMLInputElement>('degrade-both').checked = both;
+  el('degrade-b-value').textContent = sliderLabel(kind, position);
+}
+
+/** Loads a preset pair into A and B and compares them under the current degradation. */
+function loadPair(pair: readonly [string, string]): void {
+  void Promise.all(pair.map(fetchSample)).then(
+    ([a, b]) => {
+      sources.a = a!;
+      sources.b = b!;
+      trace.reset(sliderKind());
+      return queue.run(() => refresh(['a', 'b']));
     },
     (e: unknown) => status(e instanceof Error ? e.message : String(e), 'error'),
   );
+}
+
+wireSlot('a');
+wireSlot('b');
+el('sample-pair').addEventListener('click', () => loadPair(DEFAULT_PAIR));
+el('dilemma').addEventListener('click', () => {
+  setDegradation('blur', BLUR_SIGMAS_PX.indexOf(DILEMMA_BLUR_SIGMA_PX), true);
+  loadPair(DILEMMA_PAIR);
 });
 wireSlider();
 wireGallery();

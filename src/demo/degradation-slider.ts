@@ -71,5 +71,5 @@ export function sliderPlotX(kind: SliderKind, position: number): number {
 
 /** The x-axis title of the trace plot for a kind (see sliderPlotX). */
 export function sliderAxisLabel(kind: SliderKind): string {
-  return kind === 'blur' ? 'blur σ of image B (px)' : 'image B shrunk by (× smaller, then enlarged back)';
+  return kind === 'blur' ? 'blur σ (px of the photo)' : 'photo shrunk by (×, then enlarged back)';
 }

@@ -31,3 +31,14 @@ export function sampleUrl(fixture: string): string {
 export function sampleName(fixture: string): string {
   return fixture.split('/').pop() ?? fixture;
 }
+
+/**
+ * The blurry-image dilemma preset: photos of two different people, both blurred by
+ * DILEMMA_BLUR_SIGMA_PX. Chosen among the fixture pairs as one where, blurred, cosine calls
+ * them the same person at the demo's FAR 1e-3 and MLS does not (docs/RESULTS.md, "Browser
+ * demo", has the whole table: MLS is fooled less often than cosine, not never).
+ */
+export const DILEMMA_PAIR = ['Abdullah_Gul/Abdullah_Gul_0001.jpg', 'Adrien_Brody/Adrien_Brody_0001.jpg'] as const;
+
+/** Blur σ (px) of both photos in the dilemma preset: a slider position (BLUR_SIGMAS_PX). */
+export const DILEMMA_BLUR_SIGMA_PX = 3;

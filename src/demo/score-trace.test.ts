@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sliderPlotX } from './degradation-slider.js';
 import { ScoreTrace, type TraceReferences } from './score-trace.js';
 
-const refs: TraceReferences = { cosineThreshold: 0.31, mlsThreshold: -1650, targetFar: 1e-3, confidenceA: 0.012, uncertaintyGate: 0.03 };
+const refs: TraceReferences = { cosineThreshold: 0.31, mlsThreshold: -1650, targetFar: 1e-3, uncertaintyGate: 0.03 };
 
 /** The d attribute of the path named `name` in an SVG string. */
 function pathOf(svg: string, name: string): string {
@@ -15,9 +15,9 @@ function pathOf(svg: string, name: string): string {
 describe('ScoreTrace', () => {
   it('keeps one point per position, in slider order, replacing a revisited position', () => {
     const t = new ScoreTrace('blur');
-    t.record(4, { cosine: 0.2, mls: -1800, confidenceB: 0.02 });
-    t.record(0, { cosine: 0.6, mls: -1500, confidenceB: 0.01 });
-    t.record(4, { cosine: 0.25, mls: -1790, confidenceB: 0.021 });
+    t.record(4, { cosine: 0.2, mls: -1800, confidenceA: 0.01, confidenceB: 0.02 });
+    t.record(0, { cosine: 0.6, mls: -1500, confidenceA: 0.01, confidenceB: 0.01 });
+    t.record(4, { cosine: 0.25, mls: -1790, confidenceA: 0.01, confidenceB: 0.021 });
     assert.equal(t.size, 2);
     assert.deepEqual(t.points().map((p) => [p.position, p.x, p.cosine]), [
       [0, 0, 0.6],
@@ -27,9 +27,9 @@ describe('ScoreTrace', () => {
 
   it('records a failed position as a gap with its reason', () => {
     const t = new ScoreTrace('scale');
-    t.record(0, { cosine: 0.6, mls: -1500, confidenceB: 0.01 });
+    t.record(0, { cosine: 0.6, mls: -1500, confidenceA: 0.01, confidenceB: 0.01 });
     t.recordFailure(8, 'No face was found');
-    t.record(7, { cosine: 0.3, mls: -1700, confidenceB: 0.03 });
+    t.record(7, { cosine: 0.3, mls: -1700, confidenceA: 0.01, confidenceB: 0.03 });
     const p = t.points();
     assert.equal(p[2]!.failure, 'No face was found');
     assert.ok(Number.isNaN(p[2]!.mls));
@@ -39,9 +39,9 @@ describe('ScoreTrace', () => {
     assert.equal((pathOf(svg, 'MLS').match(/[ML]/g) ?? []).length, 2);
   });
 
-  it('draws each score against its own acceptance threshold and B’s σ² against A’s and the gate', () => {
+  it('draws each score against its own acceptance threshold, and both images’ σ² with the gate', () => {
     const t = new ScoreTrace('blur');
-    for (const [p, c] of [[0, 0.6], [2, 0.5], [5, 0.25]] as const) t.record(p, { cosine: c, mls: -1500 - 100 * p, confidenceB: 0.01 + p / 100 });
+    for (const [p, c] of [[0, 0.6], [2, 0.5], [5, 0.25]] as const) t.record(p, { cosine: c, mls: -1500 - 100 * p, confidenceA: 0.01, confidenceB: 0.01 + p / 100 });
     const plots = t.plots(refs);
     // the threshold line is flat, dashed, and spans the whole slider
     const threshold = pathOf(plots.cosine, 'accept at FAR 0.001');
@@ -53,6 +53,8 @@ describe('ScoreTrace', () => {
     assert.ok(ys[1]! < Number(y1) && ys[2]! > Number(y1));
     assert.match(plots.mls, /data-name="MLS"/);
     for (const name of ['image B', 'image A', 'quality gate']) assert.match(plots.confidence, new RegExp(`data-name="${name}"`));
+    // A and B each get one marker per point
+    assert.equal((plots.confidence.match(/class="marker"/g) ?? []).length, 6);
     // without a gate there is no gate line
     const { uncertaintyGate: _gate, ...noGate } = refs;
     assert.doesNotMatch(t.plots(noGate).confidence, /quality gate/);

@@ -1,12 +1,12 @@
 /**
- * The demo page's trace: cosine, MLS and image B's uncertainty at each slider position
+ * The demo page's trace: cosine, MLS and both images' uncertainty at each slider position
  * visited (by hand or by a sweep), and their plots. Pure (no DOM): the page sets the SVG
  * strings as the plots' markup, the end-to-end test reads the points.
  */
 import { linePlotSvg, type PlotSeries } from '../plot/line-plot.js';
 import { SLIDER_STEPS, type SliderKind, sliderAxisLabel, sliderPlotX } from './degradation-slider.js';
 
-/** The scores of one slider position; NaN scores when image B could not be embedded there. */
+/** The scores of one slider position; NaN scores when an image could not be embedded there. */
 export interface TracePoint {
   /** Slider position, 0 .. SLIDER_STEPS−1. */
   readonly position: number;
@@ -16,9 +16,11 @@ export interface TracePoint {
   readonly cosine: number;
   /** MLS, nats (paper form). */
   readonly mls: number;
-  /** Harmonic-mean σ² of image B (lower = more confident). */
+  /** Harmonic-mean σ² of image A (lower = more confident); A changes too when both images are degraded. */
+  readonly confidenceA: number;
+  /** Harmonic-mean σ² of image B. */
   readonly confidenceB: number;
-  /** Why B could not be embedded at this position (then the scores are NaN). */
+  /** Why the pair could not be embedded at this position (then the scores are NaN). */
   readonly failure?: string;
 }
 
@@ -26,6 +28,7 @@ export interface TracePoint {
 export interface TraceScores {
   readonly cosine: number;
   readonly mls: number;
+  readonly confidenceA: number;
   readonly confidenceB: number;
 }
 
@@ -37,8 +40,6 @@ export interface TraceReferences {
   readonly mlsThreshold: number;
   /** The target FAR, for the legend. */
   readonly targetFar: number;
-  /** Harmonic-mean σ² of image A, the clean side of the pair. */
-  readonly confidenceA: number;
   /** The service's quality gate: faces less confident than this are refused (optional). */
   readonly uncertaintyGate?: number;
 }
@@ -68,9 +69,9 @@ export class ScoreTrace {
     this.byPosition.set(position, { position, x: sliderPlotX(this.kind, position), ...scores });
   }
 
-  /** Records that image B could not be embedded at `position`. */
+  /** Records that the pair could not be embedded at `position`. */
   recordFailure(position: number, failure: string): void {
-    this.byPosition.set(position, { position, x: sliderPlotX(this.kind, position), cosine: NaN, mls: NaN, confidenceB: NaN, failure });
+    this.byPosition.set(position, { position, x: sliderPlotX(this.kind, position), cosine: NaN, mls: NaN, confidenceA: NaN, confidenceB: NaN, failure });
   }
 
   /** The points, by slider position. */
@@ -85,7 +86,7 @@ export class ScoreTrace {
 
   /**
    * The plots: each score with the threshold that accepts at the target FAR (a pair is
-   * called the same person where its line is above the dashed one), and B's σ² beside A's.
+   * called the same person where its line is above the dashed one), and both images' σ².
    * @throws PfeError EMPTY_INPUT when nothing has been recorded
    */
   plots(refs: TraceReferences): TracePlots {
@@ -97,8 +98,8 @@ export class ScoreTrace {
     const common = { xLabel, xDomain, width: PLOT_WIDTH, height: PLOT_HEIGHT };
     const far = `FAR ${refs.targetFar}`;
     const confidenceSeries: PlotSeries[] = [
+      { name: 'image A', x, y: points.map((p) => p.confidenceA), markers: true, color: '#7f7f7f' },
       { name: 'image B', x, y: points.map((p) => p.confidenceB), markers: true, color: '#9467bd' },
-      across('image A', refs.confidenceA, '#7f7f7f'),
     ];
     if (refs.uncertaintyGate !== undefined) confidenceSeries.push(across('quality gate', refs.uncertaintyGate, '#d62728'));
     return {
@@ -108,6 +109,7 @@ export class ScoreTrace {
         yLabel: 'cosine (centred μ)',
         idPrefix: 'trace-cosine',
         series: [{ name: 'cosine', x, y: points.map((p) => p.cosine), markers: true, color: '#1f77b4' }, across(`accept at ${far}`, refs.cosineThreshold, '#1f77b4')],
+        legend: 'best',
       }),
       mls: linePlotSvg({
         ...common,
@@ -115,8 +117,9 @@ export class ScoreTrace {
         yLabel: 'MLS (nats)',
         idPrefix: 'trace-mls',
         series: [{ name: 'MLS', x, y: points.map((p) => p.mls), markers: true, color: '#ff7f0e' }, across(`accept at ${far}`, refs.mlsThreshold, '#ff7f0e')],
+        legend: 'best',
       }),
-      confidence: linePlotSvg({ ...common, title: 'uncertainty', yLabel: 'harmonic-mean σ²', idPrefix: 'trace-sigma', series: confidenceSeries, legend: 'top-left' }),
+      confidence: linePlotSvg({ ...common, title: 'uncertainty', yLabel: 'harmonic-mean σ²', idPrefix: 'trace-sigma', series: confidenceSeries, legend: 'best' }),
     };
   }
 }

@@ -159,6 +159,23 @@ describe('linePlotSvg', () => {
     assert.equal(findAll(parseXml(linePlotSvg(rocSpec)), hasClass('markers')).length, 0);
   });
 
+  it("puts a 'best' legend in the corner the lines leave free", () => {
+    const legendBox = (spec: LinePlotSpec): { x: number; y: number } => {
+      const rect = findAll(parseXml(linePlotSvg(spec)), hasClass('legend'))[0]!.children[0]!;
+      return { x: Number(rect.attributes['x']), y: Number(rect.attributes['y']) };
+    };
+    const base = { title: 't', xLabel: 'x', yLabel: 'y', legend: 'best' as const, xDomain: [0, 10] as const, yDomain: [0, 10] as const };
+    // A line falling from the top-left to the bottom-right leaves the top-right and bottom-left free: top-right wins the tie.
+    const falling = legendBox({ ...base, series: [{ name: 'falling', x: [0, 5, 10], y: [10, 5, 0] }] });
+    const fixedTopRight = legendBox({ ...base, legend: 'top-right', series: [{ name: 'falling', x: [0, 5, 10], y: [10, 5, 0] }] });
+    assert.deepEqual(falling, fixedTopRight);
+    // A line along the top edge pushes it to the bottom; one hugging the top-right corner to the top-left.
+    const alongTop = legendBox({ ...base, series: [{ name: 'top', x: [0, 2, 4, 6, 8, 10], y: [9.5, 9.5, 9.5, 9.5, 9.5, 9.5] }] });
+    assert.ok(alongTop.y > 200, `legend at y ${alongTop.y}`);
+    const rising = legendBox({ ...base, series: [{ name: 'rising', x: [0, 5, 8, 10], y: [0, 5, 9, 10] }, { name: 'high', x: [6, 10], y: [9, 9] }] });
+    assert.ok(rising.x < 200 && rising.y < 200, `legend at ${rising.x},${rising.y}`);
+  });
+
   it('puts linear ticks on nice numbers covering the data', () => {
     const root = parseXml(linePlotSvg({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [0, 0.3], y: [0.12, 0.87] }] }));
     assert.deepEqual(findAll(root, hasClass('y-tick')).map((t) => t.text), ['0', '0.2', '0.4', '0.6', '0.8', '1']);

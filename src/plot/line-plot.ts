@@ -22,8 +22,18 @@ export interface PlotSeries {
   readonly markers?: boolean;
 }
 
-/** Where the legend box sits inside the plot area. */
-export type LegendPosition = 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left';
+/** A corner of the plot area for the legend box. */
+export type LegendCorner = 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left';
+
+/**
+ * Where the legend box sits inside the plot area: a corner, or 'best', the corner whose
+ * box covers the fewest line points (as matplotlib's loc='best'), for data whose shape is
+ * not known in advance.
+ */
+export type LegendPosition = LegendCorner | 'best';
+
+/** Corners in the order 'best' prefers them on a tie. */
+const LEGEND_CORNERS: readonly LegendCorner[] = ['top-right', 'top-left', 'bottom-right', 'bottom-left'];
 
 /** Everything `linePlotSvg` draws. */
 export interface LinePlotSpec {
@@ -151,6 +161,42 @@ function bandPath(xs: readonly number[], lo: readonly number[], hi: readonly num
 }
 
 /**
+ * The corner whose legend box covers the fewest points of the lines: their vertices and
+ * the midpoints of their segments (a long segment through the box counts too).
+ */
+function emptiestCorner(
+  boxAt: (corner: LegendCorner) => { lx: number; ly: number },
+  width: number,
+  height: number,
+  series: readonly PlotSeries[],
+  screenX: readonly number[][],
+  sy: (v: number) => number,
+): LegendCorner {
+  const points: [number, number][] = [];
+  series.forEach((s, k) => {
+    const xs = screenX[k]!;
+    for (let i = 0; i < xs.length; i++) {
+      const y = s.y[i]!;
+      if (!Number.isFinite(y)) continue;
+      points.push([xs[i]!, sy(y)]);
+      const nextY = s.y[i + 1];
+      if (i + 1 < xs.length && nextY !== undefined && Number.isFinite(nextY)) points.push([(xs[i]! + xs[i + 1]!) / 2, (sy(y) + sy(nextY)) / 2]);
+    }
+  });
+  let best: LegendCorner = LEGEND_CORNERS[0]!;
+  let fewest = Infinity;
+  for (const corner of LEGEND_CORNERS) {
+    const { lx, ly } = boxAt(corner);
+    const covered = points.filter(([x, y]) => x >= lx && x <= lx + width && y >= ly && y <= ly + height).length;
+    if (covered < fewest) {
+      fewest = covered;
+      best = corner;
+    }
+  }
+  return best;
+}
+
+/**
  * Renders a line plot as a standalone SVG document (a string; no I/O, no dependencies).
  * Output is deterministic: the same spec gives byte-identical SVG.
  * Series are drawn in order (palette colour k for series k unless given), each band under
@@ -268,9 +314,12 @@ export function linePlotSvg(spec: LinePlotSpec): string {
   const longest = Math.max(...spec.series.map((s) => s.name.length));
   const legendW = 40 + longest * 7;
   const legendH = 8 + spec.series.length * LEGEND_ROW;
-  const position = spec.legend ?? 'top-right';
-  const lx = position.endsWith('right') ? right - legendW - 8 : left + 8;
-  const ly = position.startsWith('top') ? top + 8 : bottom - legendH - 8;
+  const boxAt = (corner: LegendCorner): { lx: number; ly: number } => ({
+    lx: corner.endsWith('right') ? right - legendW - 8 : left + 8,
+    ly: corner.startsWith('top') ? top + 8 : bottom - legendH - 8,
+  });
+  const corner = spec.legend === 'best' ? emptiestCorner(boxAt, legendW, legendH, spec.series, screenX, sy) : (spec.legend ?? 'top-right');
+  const { lx, ly } = boxAt(corner);
   out.push(`<g class="legend"><rect x="${px(lx)}" y="${px(ly)}" width="${px(legendW)}" height="${px(legendH)}" fill="white" fill-opacity="0.85" stroke="#999999"/>`);
   spec.series.forEach((s, k) => {
     const rowY = ly + 4 + LEGEND_ROW * k + LEGEND_ROW / 2;
