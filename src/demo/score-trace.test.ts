@@ -44,7 +44,7 @@ describe('ScoreTrace', () => {
     for (const [p, c] of [[0, 0.6], [2, 0.5], [5, 0.25]] as const) t.record(p, { cosine: c, mls: -1500 - 100 * p, confidenceA: 0.01, confidenceB: 0.01 + p / 100 });
     const plots = t.plots(refs);
     // the threshold line is flat, dashed, and spans the whole slider
-    const threshold = pathOf(plots.cosine, 'accept at FAR 0.001');
+    const threshold = pathOf(plots.cosine, 'at FAR 1e-3');
     const [, y1, y2] = /^M[\d.]+,([\d.]+) L[\d.]+,([\d.]+)$/.exec(threshold) ?? [];
     assert.ok(y1 !== undefined && y1 === y2, threshold);
     // the 0.25 point lies below the 0.31 threshold on screen (larger y), the 0.5 point above

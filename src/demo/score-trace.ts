@@ -51,8 +51,8 @@ export interface TracePlots {
   readonly confidence: string;
 }
 
-/** Plot size in px: three side by side fit a 1000 px wide page. */
-const PLOT_WIDTH = 320;
+/** Plot size in px: three side by side fit the demo page's 66rem (1056 px) width. */
+const PLOT_WIDTH = 340;
 const PLOT_HEIGHT = 240;
 
 /** Points recorded for one slider kind and one pair of source images. */
@@ -96,7 +96,8 @@ export class ScoreTrace {
     const across = (name: string, value: number, color: string): PlotSeries => ({ name, x: [...xDomain], y: [value, value], dashed: true, color });
     const xLabel = sliderAxisLabel(this.kind);
     const common = { xLabel, xDomain, width: PLOT_WIDTH, height: PLOT_HEIGHT };
-    const far = `FAR ${refs.targetFar}`;
+    // A short name keeps the legend box small enough to leave the points visible.
+    const threshold = `at FAR ${refs.targetFar.toExponential(0)}`;
     const confidenceSeries: PlotSeries[] = [
       { name: 'image A', x, y: points.map((p) => p.confidenceA), markers: true, color: '#7f7f7f' },
       { name: 'image B', x, y: points.map((p) => p.confidenceB), markers: true, color: '#9467bd' },
@@ -108,7 +109,7 @@ export class ScoreTrace {
         title: 'cosine',
         yLabel: 'cosine (centred μ)',
         idPrefix: 'trace-cosine',
-        series: [{ name: 'cosine', x, y: points.map((p) => p.cosine), markers: true, color: '#1f77b4' }, across(`accept at ${far}`, refs.cosineThreshold, '#1f77b4')],
+        series: [{ name: 'cosine', x, y: points.map((p) => p.cosine), markers: true, color: '#1f77b4' }, across(threshold, refs.cosineThreshold, '#1f77b4')],
         legend: 'best',
       }),
       mls: linePlotSvg({
@@ -116,7 +117,7 @@ export class ScoreTrace {
         title: 'MLS',
         yLabel: 'MLS (nats)',
         idPrefix: 'trace-mls',
-        series: [{ name: 'MLS', x, y: points.map((p) => p.mls), markers: true, color: '#ff7f0e' }, across(`accept at ${far}`, refs.mlsThreshold, '#ff7f0e')],
+        series: [{ name: 'MLS', x, y: points.map((p) => p.mls), markers: true, color: '#ff7f0e' }, across(threshold, refs.mlsThreshold, '#ff7f0e')],
         legend: 'best',
       }),
       confidence: linePlotSvg({ ...common, title: 'uncertainty', yLabel: 'harmonic-mean σ²', idPrefix: 'trace-sigma', series: confidenceSeries, legend: 'best' }),
