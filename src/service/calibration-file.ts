@@ -5,6 +5,7 @@
  * (the default of the quality gate). Reading checks every field.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import { type CalibrationFileContent, type LoadedCalibration, parseCalibration } from './calibration-content.js';
 
@@ -16,6 +17,11 @@ export {
   type LoadedCalibration,
   parseCalibration,
 } from './calibration-content.js';
+
+/** Calibration file that belongs to a head file: calibration-<head name>.json beside it. */
+export function calibrationFileForHead(headFile: string): string {
+  return path.join(path.dirname(headFile), `calibration-${path.basename(headFile, '.pfehead')}.json`);
+}
 
 /** Reads a calibration file. @throws PfeError IO_ERROR, INVALID_FORMAT, UNSUPPORTED_FORMAT */
 export async function loadCalibrationFile(file: string): Promise<LoadedCalibration> {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FusionRule } from '../core/fusion.js';
 import type { BackendName } from '../face/models/runtime.js';
+import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from './decision-defaults.js';
 
 /** Everything `startService` needs. */
 export interface ServiceConfig {
@@ -58,9 +59,8 @@ export function defaultWebDir(): string {
 
 /**
  * Defaults:
- * - targetFar 1e-3: the issue's default operating point.
- * - gateQuantile '0.995': refuse faces less confident than 99.5% of the clean LFW images
- *   the calibration was built from (about 1 clean photo in 200 is refused).
+ * - targetFar and gateQuantile: DEFAULT_TARGET_FAR (1e-3) and DEFAULT_GATE_QUANTILE ('0.995'),
+ *   shared with FacePfe and the browser page (decision-defaults.ts).
  * - minDetectorScore 0.5: BlazeFace's own detection threshold (blazeface.ts), i.e. the
  *   detector-score gate is off unless configured; it is the only gate without a head.
  * - maxBodyBytes 8 MiB: a 6 MB photo as base64 (×4/3) fits; larger uploads are refused.
@@ -77,9 +77,9 @@ export function defaultConfig(): ServiceConfig {
     apiKey: undefined,
     calibrationFile: 'models/calibration-faceres.json',
     headFile: undefined,
-    targetFar: 1e-3,
+    targetFar: DEFAULT_TARGET_FAR,
     maxUncertainty: undefined,
-    gateQuantile: '0.995',
+    gateQuantile: DEFAULT_GATE_QUANTILE,
     minDetectorScore: 0.5,
     allowMultipleFaces: false,
     fusionRule: 'min',

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { PfeError } from '../core/errors.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
 import { ApiKeyCheck } from './auth.js';
-import { type LoadedCalibration, loadCalibrationFile } from './calibration-file.js';
+import { calibrationFileForHead, type LoadedCalibration, loadCalibrationFile } from './calibration-file.js';
 import { isLoopbackHost, type ServiceConfig } from './config.js';
 import { DecisionPolicy } from './decision.js';
 import type { AnalyzerBackend } from './face-analysis.js';
@@ -27,11 +27,6 @@ const BACKBONE_DIM = 1024;
 /** The repository's models/ folder (this file sits in <root>/<out>/service/). */
 export function modelsDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
-}
-
-/** Calibration file that belongs to a head file: calibration-<head name>.json beside it. */
-export function calibrationFileForHead(headFile: string): string {
-  return path.join(path.dirname(headFile), `calibration-${path.basename(headFile, '.pfehead')}.json`);
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The demo page's gallery mode: several photos of one person fused into one Gaussian
+ * Several photos of one person fused into one Gaussian
  * template (the service's fuseTemplate, src/service/template.ts) and compared with a probe.
  */
 import { cosineSimilarity } from '../core/cosine.js';

@@ -1,0 +1,136 @@
+/**
+ * The whole PFE chain behind one object, with the same API in Node and in the browser:
+ * photo bytes → detection, alignment, backbone, uncertainty head → a Gaussian face;
+ * two faces → cosine, MLS and calibrated verdicts; several faces → one fused template.
+ * Platform-neutral: the loaders differ (src/face-pfe/load.ts reads files,
+ * src/browser/browser-pfe.ts fetches URLs), the object they return is this one.
+ */
+import type { GaussianEmbedding } from '../core/embedding.js';
+import { PfeError } from '../core/errors.js';
+import type { FusionRule } from '../core/fusion.js';
+import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { type FusedGallery, fuseGallery, type PairScores, scorePair } from './gallery-fusion.js';
+import { alignFace } from '../face/align/align.js';
+import { applyDegradeSteps, type DegradeStep } from '../face/degrade/steps.js';
+import { decodeImage } from '../face/image/decode.js';
+import { backendInUse, type BackendInfo } from '../face/models/runtime.js';
+import type { EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.js';
+import type { FiveLandmarks, RgbImage } from '../face/types.js';
+import { compareFaces, type Comparison, headInputOf } from '../head/compare-faces.js';
+import { applyHead } from '../head/head-inference.js';
+import type { UncertaintyHead } from '../head/head-model.js';
+import type { Comparison as Decision } from '../service/decision.js';
+import type { VerdictPolicies } from './verdicts.js';
+
+export type { Comparison } from '../head/compare-faces.js';
+export type { Comparison as Decision } from '../service/decision.js';
+
+/** One face embedded under the head. */
+export interface PfeFace {
+  /** The backbone's output (raw mu, pooled features, landmarks, detector facts). */
+  readonly embedded: EmbeddedFace;
+  /** mu centred by the head's training mean and L2-normalised, length D. */
+  readonly mu: Float32Array;
+  /** The head's σ², length D. */
+  readonly sigmaSq: Float32Array;
+  /** mu and σ² as one Gaussian embedding (views of the arrays above), for the scoring core. */
+  readonly gaussian: GaussianEmbedding;
+  /** Harmonic-mean σ² (lower = more confident; the paper's risk-control measure). */
+  readonly confidence: number;
+  readonly landmarks: FiveLandmarks;
+  /** The aligned crop the backbone saw. */
+  readonly aligned: RgbImage;
+  /** The photo as analysed (decoded, degraded when asked): `landmarks` and the detector box lie in it. */
+  readonly image: RgbImage;
+}
+
+/** Face embedding with uncertainty, comparison and calibrated verdicts. */
+export class FacePfe {
+  readonly embedder: FaceEmbedder;
+  readonly head: UncertaintyHead;
+  /** The calibrated decisions (MLS and cosine) and the quality gate. */
+  readonly verdicts: VerdictPolicies;
+
+  /** Use a loader (`loadFacePfe` in Node, `loadBrowserFacePfe` in a page) rather than this. */
+  constructor(embedder: FaceEmbedder, head: UncertaintyHead, verdicts: VerdictPolicies) {
+    if (head.architecture.muDim !== embedder.backbone.embeddingDim) {
+      throw new PfeError('DIMENSION_MISMATCH', `the head expects D = ${head.architecture.muDim}, the backbone gives ${embedder.backbone.embeddingDim}`);
+    }
+    this.embedder = embedder;
+    this.head = head;
+    this.verdicts = verdicts;
+  }
+
+  /** The tfjs backend in use. */
+  backend(): BackendInfo | undefined {
+    return backendInUse();
+  }
+
+  /**
+   * Embeds one encoded photo (JPEG/PNG/WebP bytes): (degrade,) detect, align, backbone, head.
+   * @param label names the photo in messages
+   * @param degrade degradations applied after decoding (blur, scale, noise; seed 0), as `pfe degrade`
+   * @throws PfeError with the embedder's code: NO_FACE, IMAGE_DECODE_FAILED, UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE, ...
+   */
+  async embed(bytes: Uint8Array, label = 'image', degrade: readonly DegradeStep[] = []): Promise<PfeFace> {
+    const [r] = await this.embedder.embedBatch([{ path: label, bytes, degrade, seed: 0 }]);
+    if (r === undefined) throw new PfeError('EMPTY_INPUT', 'the embedder returned no result');
+    if (r.status === 'failed') throw new PfeError(r.code, `${label}: ${r.reason}`, { path: label, reason: r.reason });
+    const d = this.head.architecture.muDim;
+    const e = applyHead(this.head, r.mu, headInputOf(r, this.head.architecture.inputKind));
+    // Decoding again for the crop keeps FaceEmbedder unchanged; the bytes are already in memory.
+    const decoded = await decodeImage(bytes);
+    const image = degrade.length > 0 ? await applyDegradeSteps(decoded, degrade, 0) : decoded;
+    return {
+      embedded: r,
+      mu: e.mu,
+      sigmaSq: e.sigmaSq,
+      gaussian: { dim: d, mu: e.mu, sigmaSq: e.sigmaSq },
+      confidence: harmonicMeanKernel(e.sigmaSq, 0, d),
+      landmarks: r.landmarks,
+      aligned: alignFace(image, r.landmarks, this.embedder.backbone.inputSize).image,
+      image,
+    };
+  }
+
+  /** Cosine (centred and raw), MLS and both confidences, as `pfe compare` computes them. */
+  compare(a: PfeFace, b: PfeFace): Comparison {
+    return compareFaces(this.head, a.embedded, b.embedded);
+  }
+
+  /** The PFE verdict: the estimated FAR of the pair's MLS and whether it is accepted at the target FAR. */
+  decide(c: Comparison): Decision {
+    return this.verdicts.mls.decide(c.cosine, c.mls);
+  }
+
+  /** The baseline's verdict on the same pair: the estimated FAR of its centred cosine. */
+  decideOnCosine(c: Comparison): Decision {
+    return this.verdicts.cosine.decide(c.cosine, c.mls);
+  }
+
+  /** True when the service's quality gate would refuse the face as too uncertain (false without a gate in the calibration). */
+  refusedByGate(face: PfeFace): boolean {
+    return this.verdicts.uncertaintyGate !== undefined && face.confidence > this.verdicts.uncertaintyGate;
+  }
+
+  /**
+   * Fuses faces of one person into one template ('min': the reference code's and the service's rule).
+   * @throws PfeError EMPTY_INPUT
+   */
+  fuse(faces: readonly PfeFace[], rule: FusionRule = 'min'): FusedGallery {
+    return fuseGallery(
+      faces.map((f) => f.gaussian),
+      rule,
+    );
+  }
+
+  /** Cosine and MLS of any two Gaussian embeddings of this head (faces or fused templates). */
+  score(a: GaussianEmbedding, b: GaussianEmbedding): PairScores {
+    return scorePair(a, b);
+  }
+
+  /** Frees the models' memory. */
+  dispose(): void {
+    this.embedder.dispose();
+  }
+}
