@@ -1,8 +1,9 @@
 /**
- * Builds the static browser demo into `web/dist/` (git-ignored): bundles src/browser with
- * esbuild, swapping the Node-only modules for their browser counterparts, and copies the
- * page, the tfjs models, the wasm binaries, the shipped head and the LFW fixture images
- * next to it, so the page fetches nothing from another host.
+ * Builds the static browser demo into `web/dist/` (git-ignored): bundles the page script
+ * and the library (src/browser/index.ts → pfe-browser.js) with esbuild, swapping the
+ * Node-only modules for their browser counterparts, and copies the page, the tfjs models,
+ * the wasm binaries, the shipped head and the LFW fixture images next to it, so the page
+ * fetches nothing from another host.
  *
  * Usage: node dist/browser-node/build-web.js  (npm run build:web)
  */
@@ -20,6 +21,9 @@ export const HEAD_CALIBRATION_FILE_NAME = 'calibration-pfe-head-faceres.json';
 
 /** Repository root (this file compiles to <root>/dist/browser-node/). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The library bundle's name in the built site (`<name>.js`, an ES module). */
+export const LIBRARY_BUNDLE_NAME = 'pfe-browser';
 
 /** Where the static site is written. */
 export const WEB_DIST = path.join(REPO_ROOT, 'web', 'dist');
@@ -67,8 +71,12 @@ export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
   await rm(outDir, { recursive: true, force: true });
   for (const sub of ['models', 'wasm', 'samples']) await mkdir(path.join(outDir, sub), { recursive: true });
   await esbuild.build({
-    entryPoints: [path.join(srcDir, 'browser', 'demo-page.ts')],
-    outfile: path.join(outDir, 'app.js'),
+    // The page's script, and the library as an ES module for other pages; shared code
+    // (tfjs, the models' code) goes into one chunk both import.
+    entryPoints: { app: path.join(srcDir, 'browser', 'demo-page.ts'), [LIBRARY_BUNDLE_NAME]: path.join(srcDir, 'browser', 'index.ts') },
+    outdir: outDir,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     format: 'esm',
     platform: 'browser',

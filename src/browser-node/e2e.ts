@@ -21,8 +21,8 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import type { FusionRule } from '../core/fusion.js';
 import { BLUR_SIGMAS_PX, SLIDER_STEPS, type SliderKind, sliderSteps } from '../demo/degradation-slider.js';
-import { fuseGallery, scorePair } from '../demo/gallery-fusion.js';
-import { DEFAULT_PAIR, DILEMMA_BLUR_SIGMA_PX, DILEMMA_PAIR, GALLERY_SAMPLE } from '../demo/sample-images.js';
+import { fuseGallery, scorePair } from '../face-pfe/gallery-fusion.js';
+import { DEFAULT_PAIR, DILEMMA_BLUR_SIGMA_PX, DILEMMA_PAIR, GALLERY_SAMPLE, sampleUrl } from '../demo/sample-images.js';
 import type { TracePoint } from '../demo/score-trace.js';
 import { type EmbeddedFace, type EmbedRequest, FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import { type Comparison, compareFaces, headInputOf } from '../head/compare-faces.js';
@@ -32,7 +32,7 @@ import { defaultHeadPath, loadHeadFile } from '../head/model-file.js';
 import { loadCalibrationFile } from '../service/calibration-file.js';
 import { DecisionPolicy } from '../service/decision.js';
 import { DEMO_CSP, DEMO_PREFIX } from '../service/demo-routes.js';
-import { buildWeb, HEAD_CALIBRATION_FILE_NAME, REPO_ROOT } from './build-web.js';
+import { buildWeb, HEAD_CALIBRATION_FILE_NAME, LIBRARY_BUNDLE_NAME, REPO_ROOT } from './build-web.js';
 import { startServeProcess } from '../testing/pfe-serve-process.js';
 
 /** Cosines agree to this absolute difference (issue 7 asks for 1e-3). */
@@ -195,7 +195,7 @@ interface InputCase {
   readonly note: RegExp;
 }
 
-/** The cases: two faces side by side, a face-less grey image, a 42-megapixel image, a text file named .jpg. */
+/** The cases: two faces side by side, a face-less grey image, a 42-megapixel image, a text file named .jpg, a GIF of a face. */
 async function inputCases(fileA: string, fileB: string): Promise<InputCase[]> {
   // The fixtures are 150×150; side by side on a grey 500×250 canvas they make a photo with two faces.
   const pair = await sharp({ create: { width: 500, height: 250, channels: 3, background: { r: 128, g: 128, b: 128 } } })
@@ -208,11 +208,13 @@ async function inputCases(fileA: string, fileB: string): Promise<InputCase[]> {
   // 7000×6000 = 42 MP, over the decoder's 40 MP limit (DEFAULT_MAX_PIXELS); one flat colour keeps the PNG small.
   const huge = await sharp({ create: { width: 7000, height: 6000, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer();
   const grey = await sharp({ create: { width: 200, height: 200, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer();
+  const gif = await sharp(fileA).gif().toBuffer();
   return [
     { title: 'two faces', slot: 'a', file: { name: 'two-faces.jpg', mimeType: 'image/jpeg', buffer: pair }, state: 'compared', note: /^2 faces were found; the largest one is used\.$/ },
     { title: 'no face', slot: 'a', file: { name: 'grey.png', mimeType: 'image/png', buffer: grey }, state: 'error', note: /^No face was found in grey\.png\./ },
     { title: 'too large', slot: 'a', file: { name: 'huge.png', mimeType: 'image/png', buffer: huge }, state: 'error', note: /^huge\.png is too large to process here \(.*7000×6000.*\)\. Scale it down and try again\.$/ },
-    { title: 'not an image', slot: 'b', file: { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('these are not image bytes\n') }, state: 'error', note: /^notes\.jpg is not a JPEG, PNG or WebP image\.$/ },
+    { title: 'not an image', slot: 'b', file: { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('these are not image bytes\n') }, state: 'error', note: /^notes\.jpg could not be read as an image: the file is damaged or is not an image\.$/ },
+    { title: 'another image format', slot: 'b', file: { name: 'anim.gif', mimeType: 'image/gif', buffer: gif }, state: 'error', note: /^anim\.gif is not a JPEG, PNG or WebP image\.$/ },
   ];
 }
 
@@ -444,6 +446,18 @@ async function main(): Promise<number> {
     }
     failures.push(...(await checkSweep(page, 'sweep of the blur slider, both photos of the dilemma pair', reference.dilemmaSweep)));
     await page.screenshot({ path: path.join(out, 'browser-e2e-dilemma.png'), fullPage: true });
+    // The library bundle, as another page would use it: the same FacePfe API and numbers as Node's.
+    const library = (await page.evaluate(`(async () => {
+      const m = await import('./${LIBRARY_BUNDLE_NAME}.js');
+      const pfe = await m.loadBrowserFacePfe();
+      const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const a = await pfe.embed(await bytes('${sampleUrl(DEFAULT_PAIR[0])}'), 'a');
+      const b = await pfe.embed(await bytes('${sampleUrl(DEFAULT_PAIR[1])}'), 'b');
+      const c = pfe.compare(a, b);
+      return { ...c, match: pfe.decide(c).match };
+    })()`)) as Comparison & { match: boolean };
+    failures.push(...compareToNode(`library bundle (${LIBRARY_BUNDLE_NAME}.js) on the sample pair`, library, reference.clean));
+    if (library.match !== true) failures.push('library bundle: the sample pair was not called the same person');
     process.stdout.write('screenshots: out/browser-e2e.png, out/browser-e2e-sweep.png, out/browser-e2e-bad-input.png, out/browser-e2e-dilemma.png\n');
   } finally {
     await browser.close();

@@ -21,11 +21,21 @@ export interface DecodeOptions {
   readonly maxPixels?: number;
 }
 
-/** The format named by the first bytes (magic numbers), or undefined. */
-export function sniffFormat(bytes: Uint8Array): string | undefined {
+/** Image formats recognised by their first bytes: the supported ones and others a user may drop. */
+export type SniffedFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'bmp' | 'tiff' | 'heif';
+
+const ascii = (bytes: Uint8Array, from: number, to: number): string => String.fromCharCode(...bytes.subarray(from, to));
+
+/** The image format named by the first bytes (magic numbers), or undefined when they name none. */
+export function sniffFormat(bytes: Uint8Array): SniffedFormat | undefined {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length >= 12 && String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') return 'webp';
+  if (bytes.length >= 8 && bytes[0] === 0x89 && ascii(bytes, 1, 4) === 'PNG') return 'png';
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'webp';
+  if (bytes.length >= 6 && (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a')) return 'gif';
+  if (bytes.length >= 2 && ascii(bytes, 0, 2) === 'BM') return 'bmp';
+  if (bytes.length >= 4 && (ascii(bytes, 0, 4) === 'II*\0' || ascii(bytes, 0, 4) === 'MM\0*')) return 'tiff';
+  // ISO base media files (HEIC/HEIF/AVIF photos): 'ftyp' at byte 4.
+  if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp') return 'heif';
   return undefined;
 }
 
@@ -39,8 +49,13 @@ export async function decodeImage(input: Uint8Array | string, options: DecodeOpt
   if (!Number.isInteger(maxPixels) || maxPixels < 1) throw new PfeError('INVALID_ARGUMENT', `maxPixels must be a positive integer, got ${maxPixels}`, { maxPixels });
   if (typeof input === 'string') throw new PfeError('INVALID_ARGUMENT', `the browser build decodes bytes, not paths (${input})`, { path: input });
   if (input.length === 0) throw new PfeError('IMAGE_DECODE_FAILED', 'cannot decode image: the data is empty (0 bytes)');
+  // The same codes as the Node decoder: data that is no image at all cannot be decoded;
+  // an image in another format is unsupported.
   const format = sniffFormat(input);
-  if (format === undefined) throw new PfeError('UNSUPPORTED_FORMAT', `the file is not ${SUPPORTED_IMAGE_FORMATS.join(', ')}`);
+  if (format === undefined) throw new PfeError('IMAGE_DECODE_FAILED', 'cannot decode image: the data is not in any image format the decoder knows');
+  if (!SUPPORTED_IMAGE_FORMATS.includes(format)) {
+    throw new PfeError('UNSUPPORTED_FORMAT', `image is ${format}; supported formats are ${SUPPORTED_IMAGE_FORMATS.join(', ')}`, { format });
+  }
   // The header's size first: createImageBitmap has no pixel limit and would allocate it all.
   const stated = headerDimensions(input);
   if (stated !== undefined && stated.width * stated.height > maxPixels) {

@@ -12,7 +12,8 @@ import type { TraceScores } from '../demo/score-trace.js';
 import type { DegradeStep } from '../face/degrade/steps.js';
 import { faceCountNote, failureMessage } from '../face/pipeline/failure-messages.js';
 import type { Comparison as Decision } from '../service/decision.js';
-import { type BrowserFace, BrowserPfe } from './browser-pfe.js';
+import type { FacePfe, PfeFace } from '../face-pfe/face-pfe.js';
+import { loadBrowserFacePfe } from './browser-pfe.js';
 import { clearCanvas, clearShown, drawDetection, drawRgb, el, show } from './dom.js';
 import { attachDropZone, type ChosenFile } from './drop-zone.js';
 import { GalleryPanel } from './gallery-panel.js';
@@ -23,15 +24,15 @@ type Slot = 'a' | 'b';
 
 /** The photo chosen for each slot, undegraded: the slider re-degrades it. */
 const sources: Partial<Record<Slot, ChosenFile>> = {};
-const faces: Partial<Record<Slot, BrowserFace>> = {};
+const faces: Partial<Record<Slot, PfeFace>> = {};
 const queue = new SerialQueue();
 const trace = new TracePanel(sliderKind());
 const gallery = new GalleryPanel();
-let models: Promise<BrowserPfe> | undefined;
+let models: Promise<FacePfe> | undefined;
 
 /** The models, loaded once; the page loads them at start so it works offline afterwards. */
-function loadModels(): Promise<BrowserPfe> {
-  models ??= BrowserPfe.load();
+function loadModels(): Promise<FacePfe> {
+  models ??= loadBrowserFacePfe();
   return models;
 }
 
@@ -83,7 +84,7 @@ function showVerdict(id: string, d: Decision): void {
 }
 
 /** Scores A against B and shows everything that depends on the pair. */
-function showComparison(model: BrowserPfe, a: BrowserFace, b: BrowserFace): void {
+function showComparison(model: FacePfe, a: PfeFace, b: PfeFace): void {
   const c = model.compare(a, b);
   show('cosine', c.cosine, c.cosine.toFixed(4));
   show('raw-cosine', c.rawCosine, c.rawCosine.toFixed(4));
@@ -99,7 +100,7 @@ function showComparison(model: BrowserPfe, a: BrowserFace, b: BrowserFace): void
  * Embeds the slot's photo (degraded as the slider says) and shows it; on failure clears
  * the slot and every pair score and says why. Returns whether it worked.
  */
-async function embedSlot(model: BrowserPfe, slot: Slot): Promise<boolean> {
+async function embedSlot(model: FacePfe, slot: Slot): Promise<boolean> {
   const source = sources[slot];
   if (source === undefined) return true;
   const steps = stepsOf(slot);
@@ -134,7 +135,7 @@ async function embedSlot(model: BrowserPfe, slot: Slot): Promise<boolean> {
 
 /** Embeds the slots in order, then compares A with B once both are there. */
 async function refresh(slots: readonly Slot[]): Promise<void> {
-  let model: BrowserPfe;
+  let model: FacePfe;
   try {
     model = await loadModels();
   } catch (e) {

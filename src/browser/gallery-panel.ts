@@ -1,20 +1,20 @@
 /**
  * The gallery section of the demo page: photos of one person, each embedded with its σ²,
- * fused into one template (src/demo/gallery-fusion.ts) whose uncertainty is shown beside
+ * fused into one template (src/face-pfe/gallery-fusion.ts) whose uncertainty is shown beside
  * each photo's; when image B is there, each photo and the template are scored against it.
  */
 import { isPfeError } from '../core/errors.js';
 import { type FusionRule, isFusionRule } from '../core/fusion.js';
-import { fuseGallery, scorePair } from '../demo/gallery-fusion.js';
+import { fuseGallery, scorePair } from '../face-pfe/gallery-fusion.js';
 import { failureMessage } from '../face/pipeline/failure-messages.js';
-import type { BrowserFace, BrowserPfe } from './browser-pfe.js';
+import type { FacePfe, PfeFace } from '../face-pfe/face-pfe.js';
 import { clearShown, drawRgb, el, show } from './dom.js';
 import type { ChosenFile } from './drop-zone.js';
 
 /** One photo of the gallery: embedded, or the reason it could not be. */
 interface GalleryEntry {
   readonly label: string;
-  readonly face?: BrowserFace;
+  readonly face?: PfeFace;
   readonly failure?: string;
 }
 
@@ -24,10 +24,10 @@ const FUSED_IDS = ['gallery-count', 'gallery-conf', 'gallery-cosine', 'gallery-m
 /** The gallery's photos and what the page shows of them. */
 export class GalleryPanel {
   private entries: GalleryEntry[] = [];
-  private probe: BrowserFace | undefined;
+  private probe: PfeFace | undefined;
 
   /** Embeds `files` one by one and adds them (a photo without a usable face is listed with its reason, not fused). */
-  async add(model: BrowserPfe, files: readonly ChosenFile[]): Promise<void> {
+  async add(model: FacePfe, files: readonly ChosenFile[]): Promise<void> {
     const section = el('gallery');
     section.dataset['state'] = 'busy';
     for (const [i, f] of files.entries()) {
@@ -49,7 +49,7 @@ export class GalleryPanel {
   }
 
   /** Scores the photos and the template against `probe` (image B), or stops scoring without one. */
-  setProbe(probe: BrowserFace | undefined): void {
+  setProbe(probe: PfeFace | undefined): void {
     this.probe = probe;
     this.render();
   }

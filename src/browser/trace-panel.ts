@@ -6,7 +6,7 @@
 import { isPfeError } from '../core/errors.js';
 import { SLIDER_STEPS, type SliderKind } from '../demo/degradation-slider.js';
 import { ScoreTrace, type TraceScores } from '../demo/score-trace.js';
-import type { BrowserPfe } from './browser-pfe.js';
+import type { FacePfe } from '../face-pfe/face-pfe.js';
 import { el } from './dom.js';
 
 /** The trace of the current pair and slider kind, and its plots on the page. */
@@ -29,13 +29,13 @@ export class TracePanel {
   }
 
   /** Records the comparison at `position` and redraws. */
-  record(model: BrowserPfe, position: number, scores: TraceScores): void {
+  record(model: FacePfe, position: number, scores: TraceScores): void {
     this.trace.record(position, scores);
     this.draw(model);
   }
 
   /** Records that the pair could not be embedded at `position` and redraws. */
-  recordFailure(model: BrowserPfe, position: number, reason: string): void {
+  recordFailure(model: FacePfe, position: number, reason: string): void {
     this.trace.recordFailure(position, reason);
     this.draw(model);
   }
@@ -44,7 +44,7 @@ export class TracePanel {
    * Scores the pair at every slider position and records each; the page's own A and B
    * stay as they are. `scoreAt(position)` embeds what the slider degrades and compares.
    */
-  async sweep(model: BrowserPfe, scoreAt: (position: number) => Promise<TraceScores>): Promise<void> {
+  async sweep(model: FacePfe, scoreAt: (position: number) => Promise<TraceScores>): Promise<void> {
     const section = el('trace');
     section.dataset['state'] = 'sweeping';
     for (let p = 0; p < SLIDER_STEPS; p++) {
@@ -60,7 +60,7 @@ export class TracePanel {
     section.dataset['state'] = 'swept';
   }
 
-  private draw(model: BrowserPfe): void {
+  private draw(model: FacePfe): void {
     const section = el('trace');
     section.dataset['points'] = JSON.stringify(this.trace.points());
     if (section.dataset['state'] !== 'sweeping') section.dataset['state'] = 'traced';
