@@ -39,9 +39,33 @@ describe('pfe compare', () => {
       assert.match(text.stdout, /cosine \(centred mu\)\s+-?\d\.\d{4}\n/);
       assert.match(text.stdout, /MLS \(nats\)\s+-?\d+\.\d\n/);
       assert.match(text.stdout, /confidence a\s+\d\.\d{3}e[-+]\d+/);
+      // an ad-hoc head has no calibration beside it: no verdict, and the output says so
+      assert.match(text.stdout, /verdict\s+none \(no calibration/);
+      assert.equal(same['verdicts'], undefined);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('gives the calibrated verdicts of the shipped head: one person accepted, two people refused', () => {
+    const img = (p: string, n: number): string => fixturePath('lfw', 'images', p, `${p}_000${n}.jpg`);
+    type Verdicts = { verdicts: Record<'mls' | 'cosine', { match: boolean; estimatedFar: number; targetFar: number }> };
+    const run = (x: string, y: string): Verdicts => {
+      const r = spawnSync(process.execPath, [mainJs, 'compare', x, y, '--json'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as Verdicts;
+    };
+    const same = run(img('Abdullah_Gul', 1), img('Abdullah_Gul', 2));
+    const diff = run(img('Abdullah_Gul', 1), img('AJ_Cook', 1));
+    for (const metric of ['mls', 'cosine'] as const) {
+      assert.equal(same.verdicts[metric].match, true, metric);
+      assert.equal(diff.verdicts[metric].match, false, metric);
+      assert.equal(same.verdicts[metric].targetFar, 1e-3);
+      assert.ok(same.verdicts[metric].estimatedFar < diff.verdicts[metric].estimatedFar);
+    }
+    const text = spawnSync(process.execPath, [mainJs, 'compare', img('Abdullah_Gul', 1), img('AJ_Cook', 1)], { encoding: 'utf8' });
+    assert.match(text.stdout, /verdict on MLS\s+different people \(estimated FAR/);
+    assert.match(text.stdout, /verdict on cosine\s+different people/);
   });
 
   it('needs exactly two images (exit 2)', () => {

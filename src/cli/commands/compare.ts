@@ -3,7 +3,12 @@ import { FaceEmbedder, type EmbeddedFace } from '../../face/pipeline/face-embedd
 import { compareFaces } from '../../head/compare-faces.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { landmarkKey } from '../../face/pipeline/image-files.js';
-import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
+import { findDefaultHead } from '../../head/model-file.js';
+import { type VerdictPolicies, verdictPolicies } from '../../face-pfe/verdicts.js';
+import { calibrationFileForHead, loadCalibrationFile } from '../../service/calibration-file.js';
+import type { Comparison as Decision } from '../../service/decision.js';
+import { loadHeadBinding } from '../../service/head-binding.js';
+import { existsSync } from 'node:fs';
 import { choiceOption, expectPositionals, numberOption, parseCommandArgs } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 
@@ -23,6 +28,9 @@ confidence. Cosine and MLS use mu centred by the head's training mean (as the he
 trained); the raw cosine of the backbone is printed too.
 Confidence = harmonic mean of σ² over the dimensions (the paper's risk-control measure):
 lower means more confident.
+When the head has a calibration beside it (calibration-<head name>.json, made with that
+very file; the shipped head has one), two verdicts at FAR 1e-3 follow, one on MLS and one
+on cosine: the estimated false-accept rate of the score and whether the pair is accepted.
 
 Options:
   --head <file>          uncertainty head (.pfehead; default: the head shipped in models/)
@@ -42,7 +50,9 @@ const compare: CliCommand = {
     const [fileA, fileB] = expectPositionals(positionals, ['a.jpg', 'b.jpg']) as [string, string];
     const headFile = values.head ?? findDefaultHead();
     if (headFile === undefined) throw new UsageError('no --head given and no head shipped in models/; train one with pfe train');
-    const head = await loadHeadFile(headFile);
+    const binding = await loadHeadBinding(headFile);
+    const head = binding.head;
+    const verdicts = await headVerdicts(headFile, binding.identity.sha256);
     const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
     const landmarks = values.landmarks === undefined ? undefined : await loadLfwLandmarks(values.landmarks, { scale });
     const backend = choiceOption(values.backend, 'backend', ['wasm', 'cpu'] as const, 'wasm');
@@ -66,8 +76,9 @@ const compare: CliCommand = {
       if (r.status === 'failed') throw new PfeError(r.code, `${f}: ${r.reason}`, { path: f });
     }
     const c = compareFaces(head, ra as EmbeddedFace, rb as EmbeddedFace);
+    const decisions = verdicts === undefined ? undefined : { mls: verdicts.mls.decide(c.cosine, c.mls), cosine: verdicts.cosine.decide(c.cosine, c.mls) };
     if (values.json === true) {
-      process.stdout.write(JSON.stringify({ a: fileA, b: fileB, head: headFile, ...c }) + '\n');
+      process.stdout.write(JSON.stringify({ a: fileA, b: fileB, head: headFile, ...c, ...(decisions === undefined ? {} : { verdicts: decisions }) }) + '\n');
       return 0;
     }
     process.stdout.write(
@@ -80,10 +91,27 @@ const compare: CliCommand = {
         `MLS (nats)           ${c.mls.toFixed(1)}`,
         `confidence a         ${c.confidenceA.toExponential(3)}  (harmonic-mean σ², lower = more confident)`,
         `confidence b         ${c.confidenceB.toExponential(3)}`,
+        ...(decisions === undefined
+          ? ['verdict              none (no calibration made with this head beside it)']
+          : [`verdict on MLS       ${verdictText(decisions.mls)}`, `verdict on cosine    ${verdictText(decisions.cosine)}`]),
       ].join('\n') + '\n',
     );
     return 0;
   },
 };
+
+/** The head's calibrated verdicts, or undefined when no calibration made with this head file sits beside it. */
+async function headVerdicts(headFile: string, headSha256: string): Promise<VerdictPolicies | undefined> {
+  const file = calibrationFileForHead(headFile);
+  if (!existsSync(file)) return undefined;
+  const loaded = await loadCalibrationFile(file);
+  if (loaded.content.head?.sha256 !== headSha256 || loaded.mls === undefined) return undefined;
+  return verdictPolicies(loaded, headSha256, file);
+}
+
+function verdictText(d: Decision): string {
+  const far = d.farBeyondData ? `< ${d.farResolution.toExponential(1)}` : d.estimatedFar.toExponential(2);
+  return `${d.match ? 'same person' : 'different people'} (estimated FAR ${far}; accepted when ≤ ${d.targetFar})`;
+}
 
 export default compare;
