@@ -2,10 +2,10 @@
  * The demo page's "degrade both photos" verdicts measured on LFW View 2: at every blur
  * position of the page's slider (BLUR_SIGMAS_PX), both images of every pair are blurred by
  * the same σ, aligned by the detector on the blurred image (as the page does), embedded and
- * passed through the shipped head; the page's calibrated decisions (DecisionPolicy at
- * DEMO_TARGET_FAR = 1e-3 with models/calibration-pfe-head-faceres.json) are then tallied:
- * impostor pairs accepted (false accepts) and genuine pairs accepted, by centred cosine and
- * by MLS. The page's default mixed case (A clean, only B blurred) reuses the same
+ * passed through the shipped head; the page's calibrated decisions (verdictPolicies: one
+ * DecisionPolicy per score at DEFAULT_TARGET_FAR = 1e-3, with the calibration
+ * models/calibration-pfe-head-faceres.json) are then tallied: impostor pairs accepted
+ * (false accepts) and genuine pairs accepted, by centred cosine and by MLS. The page's default mixed case (A clean, only B blurred) reuses the same
  * embeddings and is tallied too.
  *
  *   node dist/experiments/blur-dilemma-calibrated.js [--folds n] [--levels 0,3,6] [--out dir]
@@ -21,7 +21,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { DEMO_TARGET_FAR, HEAD_CALIBRATION_FILE_NAME } from '../browser/verdict.js';
 import { createProgress, formatDuration } from '../cli/progress.js';
 import { cosineSimilarity } from '../core/cosine.js';
 import { PfeError } from '../core/errors.js';
@@ -37,9 +36,11 @@ import { compareFaces } from '../head/compare-faces.js';
 import { applyHead } from '../head/head-inference.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { defaultHeadPath, loadHeadFile } from '../head/model-file.js';
+import { verdictPolicies } from '../face-pfe/verdicts.js';
 import { linePlotSvg, type PlotSeries } from '../plot/index.js';
 import { loadCalibrationFile } from '../service/calibration-file.js';
-import { DecisionPolicy } from '../service/decision.js';
+import { DEFAULT_TARGET_FAR } from '../service/decision-defaults.js';
+import type { DecisionPolicy } from '../service/decision.js';
 import { acceptRate, tallyAccepts, type AcceptTally, type RateWithInterval } from './accept-tally.js';
 
 /** An image table passed through the head: centred mu and σ² rows (K×D each), failures kept. */
@@ -73,6 +74,9 @@ interface LevelResult {
   readonly both: ProtocolResult;
   readonly mixed: ProtocolResult;
 }
+
+/** The calibration made with the shipped head, next to it in models/ (the page serves the same file). */
+const HEAD_CALIBRATION_FILE_NAME = 'calibration-pfe-head-faceres.json';
 
 function parseLevels(text: string): number[] {
   const out = text.split(',').map((s) => Number(s.trim()));
@@ -192,13 +196,26 @@ function markdownTable(levels: readonly LevelResult[], which: 'both' | 'mixed'):
   return lines.join('\n');
 }
 
+/**
+ * A plotted rate needs at least this many scored pairs: at large σ the detector loses most
+ * faces, and a rate over a handful of survivors (e.g. 2 of 4) would draw a confident-looking
+ * point. The table keeps every level with its counts and interval.
+ */
+const MIN_PLOTTED_PAIRS = 20;
+
 function plotSvg(levels: readonly LevelResult[], which: 'both' | 'mixed', title: string, idPrefix: string): string {
   const x = levels.map((l) => l.sigmaPx);
+  const rate = (r: RateWithInterval, scored: number): number => (scored >= MIN_PLOTTED_PAIRS ? r.rate : NaN);
+  const y = (pick: (p: ProtocolResult) => { r: RateWithInterval; scored: number }): number[] =>
+    levels.map((l) => {
+      const v = pick(l[which]);
+      return rate(v.r, v.scored);
+    });
   const series: PlotSeries[] = [
-    { name: 'impostors accepted, cosine', x, y: levels.map((l) => l[which].rates.cosineFar.rate), color: '#d62728', markers: true },
-    { name: 'impostors accepted, MLS', x, y: levels.map((l) => l[which].rates.mlsFar.rate), color: '#1f77b4', markers: true },
-    { name: 'genuine accepted, cosine', x, y: levels.map((l) => l[which].rates.cosineTar.rate), color: '#d62728', dashed: true, markers: true },
-    { name: 'genuine accepted, MLS', x, y: levels.map((l) => l[which].rates.mlsTar.rate), color: '#1f77b4', dashed: true, markers: true },
+    { name: 'impostors accepted, cosine', x, y: y((p) => ({ r: p.rates.cosineFar, scored: p.cosine.impostor.scored })), color: '#d62728', markers: true },
+    { name: 'impostors accepted, MLS', x, y: y((p) => ({ r: p.rates.mlsFar, scored: p.mls.impostor.scored })), color: '#1f77b4', markers: true },
+    { name: 'genuine accepted, cosine', x, y: y((p) => ({ r: p.rates.cosineTar, scored: p.cosine.genuine.scored })), color: '#d62728', dashed: true, markers: true },
+    { name: 'genuine accepted, MLS', x, y: y((p) => ({ r: p.rates.mlsTar, scored: p.mls.genuine.scored })), color: '#1f77b4', dashed: true, markers: true },
   ];
   return linePlotSvg({ title, xLabel: 'blur σ (px of the photo)', yLabel: 'accept rate at the calibrated FAR 1e-3 thresholds', yDomain: [0, 1], series, legend: 'best', idPrefix });
 }
@@ -232,10 +249,8 @@ async function main(): Promise<void> {
   const head = await loadHeadFile(values.head);
   const loaded = await loadCalibrationFile(calibrationFile);
   const sha = createHash('sha256').update(headBytes).digest('hex');
-  // The page refuses a calibration made with another head; so does this experiment.
-  if (loaded.content.head === null || loaded.content.head.sha256 !== sha) throw new PfeError('INVALID_FORMAT', `${calibrationFile} was not made with the head ${values.head}`);
-  const cosinePolicy = new DecisionPolicy(loaded, DEMO_TARGET_FAR, false);
-  const mlsPolicy = new DecisionPolicy(loaded, DEMO_TARGET_FAR, true);
+  // The page's policies: the same head check (sha256) and DecisionPolicy per score at the default FAR.
+  const { cosine: cosinePolicy, mls: mlsPolicy } = verdictPolicies(loaded, sha, calibrationFile, DEFAULT_TARGET_FAR);
   await initBackend();
 
   const base = await loadLfwBase({ lfwRoot: values.lfw, folds, seed: 0 });
@@ -245,7 +260,7 @@ async function main(): Promise<void> {
   const genuineCount = pairs.labels.reduce((s, l) => s + l, 0);
   console.error(
     `LFW View 2, folds 0..${folds - 1}: ${pairs.labels.length} pairs (${genuineCount} genuine), ${base.paths.length} images; slider positions ${positions.join(',')}; ` +
-      `thresholds at FAR ${DEMO_TARGET_FAR}: centred cosine ${cosinePolicy.threshold.toFixed(4)}, MLS ${mlsPolicy.threshold.toFixed(1)}`,
+      `thresholds at FAR ${DEFAULT_TARGET_FAR}: centred cosine ${cosinePolicy.threshold.toFixed(4)}, MLS ${mlsPolicy.threshold.toFixed(1)}`,
   );
 
   const started = performance.now();
@@ -300,7 +315,7 @@ async function main(): Promise<void> {
     images: base.paths.length,
     head: { file: values.head, sha256: sha },
     calibration: calibrationFile,
-    targetFar: DEMO_TARGET_FAR,
+    targetFar: DEFAULT_TARGET_FAR,
     thresholds: { cosine: cosinePolicy.threshold, mls: mlsPolicy.threshold },
     alignment: 'detector (BlazeFace + FaceMesh) on the blurred image',
     lostPairs: 'a pair with an image in which the detector found no face is neither accepted nor counted in the rates\' denominators',
@@ -312,7 +327,7 @@ async function main(): Promise<void> {
   await writeFile(path.join(values.out, 'blur-dilemma-calibrated.svg'), plotSvg(levels, 'both', `LFW View 2 (${folds} fold${folds > 1 ? 's' : ''}), both photos blurred: accepts at FAR 1e-3`, 'blur-both'));
   await writeFile(path.join(values.out, 'blur-mixed-calibrated.svg'), plotSvg(levels, 'mixed', `LFW View 2 (${folds} fold${folds > 1 ? 's' : ''}), A clean, B blurred: accepts at FAR 1e-3`, 'blur-mixed'));
   const markdown = [
-    `LFW View 2, folds 0..${folds - 1}: ${pairs.labels.length} pairs, ${base.paths.length} images; thresholds of ${path.basename(calibrationFile)} at FAR ${DEMO_TARGET_FAR}: centred cosine ≥ ${cosinePolicy.threshold.toFixed(4)}, MLS ≥ ${mlsPolicy.threshold.toFixed(1)}.`,
+    `LFW View 2, folds 0..${folds - 1}: ${pairs.labels.length} pairs, ${base.paths.length} images; thresholds of ${path.basename(calibrationFile)} at FAR ${DEFAULT_TARGET_FAR}: centred cosine ≥ ${cosinePolicy.threshold.toFixed(4)}, MLS ≥ ${mlsPolicy.threshold.toFixed(1)}.`,
     '',
     'Both photos blurred by the same σ:',
     '',
@@ -322,7 +337,7 @@ async function main(): Promise<void> {
     '',
     markdownTable(levels, 'mixed'),
     '',
-    'Pairs lost (the detector found no face in an image) are neither accepted nor counted in the denominators. ' + CAVEAT,
+    `Pairs lost (the detector found no face in an image) are neither accepted nor counted in the denominators; the plots leave out rates over fewer than ${MIN_PLOTTED_PAIRS} scored pairs. ` + CAVEAT,
     `Wall time ${formatDuration(totalSeconds)}.`,
   ].join('\n');
   await writeFile(path.join(values.out, 'table.md'), markdown + '\n');
