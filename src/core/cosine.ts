@@ -30,7 +30,12 @@ export function cosineSimilarity(x: MeanEmbedding, y: MeanEmbedding): number {
 }
 
 /** Cosine similarities of aligned pairs: out[k] = cos(A[indexA[k]], B[indexB[k]]), length K. */
-export function cosinePairs<T extends ScoreArray = Float64Array>(a: MeanBatch, b: MeanBatch, indexA: IndexArray, indexB: IndexArray, out?: T): T {
+export function cosinePairs(a: MeanBatch, b: MeanBatch, indexA: IndexArray, indexB: IndexArray): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function cosinePairs<T extends ScoreArray>(a: MeanBatch, b: MeanBatch, indexA: IndexArray, indexB: IndexArray, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function cosinePairs(a: MeanBatch, b: MeanBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray;
+export function cosinePairs(a: MeanBatch, b: MeanBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray {
   checkMeanBatchShape(a, 'a');
   checkMeanBatchShape(b, 'b');
   checkSameDim(a.dim, b.dim, 'a', 'b');
@@ -48,7 +53,12 @@ export function cosinePairs<T extends ScoreArray = Float64Array>(a: MeanBatch, b
 }
 
 /** Cosine similarity matrix, row-major N_A×N_B: out[i·N_B + j] = cos(A[i], B[j]). */
-export function cosineMatrix<T extends ScoreArray = Float64Array>(a: MeanBatch, b: MeanBatch, out?: T): T {
+export function cosineMatrix(a: MeanBatch, b: MeanBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function cosineMatrix<T extends ScoreArray>(a: MeanBatch, b: MeanBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function cosineMatrix(a: MeanBatch, b: MeanBatch, out?: ScoreArray): ScoreArray;
+export function cosineMatrix(a: MeanBatch, b: MeanBatch, out?: ScoreArray): ScoreArray {
   checkMeanBatchShape(a, 'a');
   checkMeanBatchShape(b, 'b');
   checkSameDim(a.dim, b.dim, 'a', 'b');
@@ -67,7 +77,12 @@ export function cosineMatrix<T extends ScoreArray = Float64Array>(a: MeanBatch, 
 }
 
 /** Cosine similarity of one probe against each of the N gallery rows (length N). */
-export function cosineScan<T extends ScoreArray = Float64Array>(probe: MeanEmbedding, gallery: MeanBatch, out?: T): T {
+export function cosineScan(probe: MeanEmbedding, gallery: MeanBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function cosineScan<T extends ScoreArray>(probe: MeanEmbedding, gallery: MeanBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function cosineScan(probe: MeanEmbedding, gallery: MeanBatch, out?: ScoreArray): ScoreArray;
+export function cosineScan(probe: MeanEmbedding, gallery: MeanBatch, out?: ScoreArray): ScoreArray {
   checkMeanEmbeddingShape(probe, 'probe');
   return cosineMatrix({ count: 1, dim: probe.dim, mu: probe.mu }, gallery, out);
 }

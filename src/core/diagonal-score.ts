@@ -66,14 +66,39 @@ export function diagonalScorePair(definition: DiagonalScoreDefinition, x: Gaussi
  * Scores of aligned pairs: out[k] = score(A[indexA[k]], B[indexB[k]]), k = 0..K-1.
  * Only the rows that are referenced are checked, each once.
  */
-export function diagonalScorePairs<T extends ScoreArray = Float64Array>(
+export function diagonalScorePairs(
   definition: DiagonalScoreDefinition,
   a: GaussianBatch,
   b: GaussianBatch,
   indexA: IndexArray,
   indexB: IndexArray,
-  out?: T,
-): T {
+): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function diagonalScorePairs<T extends ScoreArray>(
+  definition: DiagonalScoreDefinition,
+  a: GaussianBatch,
+  b: GaussianBatch,
+  indexA: IndexArray,
+  indexB: IndexArray,
+  out: T,
+): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function diagonalScorePairs(
+  definition: DiagonalScoreDefinition,
+  a: GaussianBatch,
+  b: GaussianBatch,
+  indexA: IndexArray,
+  indexB: IndexArray,
+  out?: ScoreArray,
+): ScoreArray;
+export function diagonalScorePairs(
+  definition: DiagonalScoreDefinition,
+  a: GaussianBatch,
+  b: GaussianBatch,
+  indexA: IndexArray,
+  indexB: IndexArray,
+  out?: ScoreArray,
+): ScoreArray {
   checkBatchShape(a, 'a');
   checkBatchShape(b, 'b');
   checkSameDim(a.dim, b.dim, 'a', 'b');
@@ -92,12 +117,12 @@ export function diagonalScorePairs<T extends ScoreArray = Float64Array>(
 }
 
 /** Full score matrix: out[i·N_B + j] = score(A[i], B[j]), row-major N_A×N_B. */
-export function diagonalScoreMatrix<T extends ScoreArray = Float64Array>(
-  definition: DiagonalScoreDefinition,
-  a: GaussianBatch,
-  b: GaussianBatch,
-  out?: T,
-): T {
+export function diagonalScoreMatrix(definition: DiagonalScoreDefinition, a: GaussianBatch, b: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function diagonalScoreMatrix<T extends ScoreArray>(definition: DiagonalScoreDefinition, a: GaussianBatch, b: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function diagonalScoreMatrix(definition: DiagonalScoreDefinition, a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function diagonalScoreMatrix(definition: DiagonalScoreDefinition, a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray {
   checkBatchShape(a, 'a');
   checkBatchShape(b, 'b');
   checkSameDim(a.dim, b.dim, 'a', 'b');
@@ -134,12 +159,12 @@ export function scoreRowAgainstBatch(
 }
 
 /** Scores of one probe against every row of a gallery (a 1×N matrix). */
-export function diagonalScoreScan<T extends ScoreArray = Float64Array>(
-  definition: DiagonalScoreDefinition,
-  probe: GaussianEmbedding,
-  gallery: GaussianBatch,
-  out?: T,
-): T {
+export function diagonalScoreScan(definition: DiagonalScoreDefinition, probe: GaussianEmbedding, gallery: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function diagonalScoreScan<T extends ScoreArray>(definition: DiagonalScoreDefinition, probe: GaussianEmbedding, gallery: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function diagonalScoreScan(definition: DiagonalScoreDefinition, probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function diagonalScoreScan(definition: DiagonalScoreDefinition, probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray {
   checkEmbeddingShape(probe, 'probe');
   return diagonalScoreMatrix(definition, asOneRowBatch(probe), gallery, out);
 }

@@ -66,13 +66,30 @@ export function isotropicMutualLikelihoodScore(x: GaussianEmbedding | IsotropicE
 }
 
 /** Isotropic MLS of aligned pairs: out[k] = score(A[indexA[k]], B[indexB[k]]), length K. */
-export function isotropicMlsPairs<T extends ScoreArray = Float64Array>(
+export function isotropicMlsPairs(a: GaussianBatch | IsotropicBatch, b: GaussianBatch | IsotropicBatch, indexA: IndexArray, indexB: IndexArray): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function isotropicMlsPairs<T extends ScoreArray>(
   a: GaussianBatch | IsotropicBatch,
   b: GaussianBatch | IsotropicBatch,
   indexA: IndexArray,
   indexB: IndexArray,
-  out?: T,
-): T {
+  out: T,
+): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function isotropicMlsPairs(
+  a: GaussianBatch | IsotropicBatch,
+  b: GaussianBatch | IsotropicBatch,
+  indexA: IndexArray,
+  indexB: IndexArray,
+  out?: ScoreArray,
+): ScoreArray;
+export function isotropicMlsPairs(
+  a: GaussianBatch | IsotropicBatch,
+  b: GaussianBatch | IsotropicBatch,
+  indexA: IndexArray,
+  indexB: IndexArray,
+  out?: ScoreArray,
+): ScoreArray {
   checkMeanBatchShape(a, 'a');
   checkMeanBatchShape(b, 'b');
   checkSameDim(a.dim, b.dim, 'a', 'b');
@@ -93,7 +110,12 @@ export function isotropicMlsPairs<T extends ScoreArray = Float64Array>(
 }
 
 /** Isotropic MLS matrix, row-major N_A×N_B. */
-export function isotropicMlsMatrix<T extends ScoreArray = Float64Array>(a: GaussianBatch | IsotropicBatch, b: GaussianBatch | IsotropicBatch, out?: T): T {
+export function isotropicMlsMatrix(a: GaussianBatch | IsotropicBatch, b: GaussianBatch | IsotropicBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function isotropicMlsMatrix<T extends ScoreArray>(a: GaussianBatch | IsotropicBatch, b: GaussianBatch | IsotropicBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function isotropicMlsMatrix(a: GaussianBatch | IsotropicBatch, b: GaussianBatch | IsotropicBatch, out?: ScoreArray): ScoreArray;
+export function isotropicMlsMatrix(a: GaussianBatch | IsotropicBatch, b: GaussianBatch | IsotropicBatch, out?: ScoreArray): ScoreArray {
   checkMeanBatchShape(a, 'a');
   checkMeanBatchShape(b, 'b');
   checkSameDim(a.dim, b.dim, 'a', 'b');
@@ -114,11 +136,12 @@ export function isotropicMlsMatrix<T extends ScoreArray = Float64Array>(a: Gauss
 }
 
 /** Isotropic MLS of one probe against each of the N gallery rows (length N). */
-export function isotropicMlsScan<T extends ScoreArray = Float64Array>(
-  probe: GaussianEmbedding | IsotropicEmbedding,
-  gallery: GaussianBatch | IsotropicBatch,
-  out?: T,
-): T {
+export function isotropicMlsScan(probe: GaussianEmbedding | IsotropicEmbedding, gallery: GaussianBatch | IsotropicBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function isotropicMlsScan<T extends ScoreArray>(probe: GaussianEmbedding | IsotropicEmbedding, gallery: GaussianBatch | IsotropicBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function isotropicMlsScan(probe: GaussianEmbedding | IsotropicEmbedding, gallery: GaussianBatch | IsotropicBatch, out?: ScoreArray): ScoreArray;
+export function isotropicMlsScan(probe: GaussianEmbedding | IsotropicEmbedding, gallery: GaussianBatch | IsotropicBatch, out?: ScoreArray): ScoreArray {
   checkMeanEmbeddingShape(probe, 'probe');
   const s = scalarVariance(probe, 'probe');
   return isotropicMlsMatrix({ count: 1, dim: probe.dim, mu: probe.mu, sigmaSq: new Float32Array([s]) }, gallery, out);

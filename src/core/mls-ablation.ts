@@ -29,23 +29,32 @@ export function weightingOnlyScore(x: GaussianEmbedding, y: GaussianEmbedding): 
 }
 
 /** Weighting-only scores of aligned pairs (length K). */
-export function weightingOnlyPairs<T extends ScoreArray = Float64Array>(
-  a: GaussianBatch,
-  b: GaussianBatch,
-  indexA: IndexArray,
-  indexB: IndexArray,
-  out?: T,
-): T {
+export function weightingOnlyPairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function weightingOnlyPairs<T extends ScoreArray>(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function weightingOnlyPairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray;
+export function weightingOnlyPairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray {
   return diagonalScorePairs(MLS_WEIGHTING_ONLY, a, b, indexA, indexB, out);
 }
 
 /** Weighting-only score matrix, row-major N_A×N_B. */
-export function weightingOnlyMatrix<T extends ScoreArray = Float64Array>(a: GaussianBatch, b: GaussianBatch, out?: T): T {
+export function weightingOnlyMatrix(a: GaussianBatch, b: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function weightingOnlyMatrix<T extends ScoreArray>(a: GaussianBatch, b: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function weightingOnlyMatrix(a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function weightingOnlyMatrix(a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray {
   return diagonalScoreMatrix(MLS_WEIGHTING_ONLY, a, b, out);
 }
 
 /** Weighting-only scores of one probe against each gallery row (length N). */
-export function weightingOnlyScan<T extends ScoreArray = Float64Array>(probe: GaussianEmbedding, gallery: GaussianBatch, out?: T): T {
+export function weightingOnlyScan(probe: GaussianEmbedding, gallery: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function weightingOnlyScan<T extends ScoreArray>(probe: GaussianEmbedding, gallery: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function weightingOnlyScan(probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function weightingOnlyScan(probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray {
   return diagonalScoreScan(MLS_WEIGHTING_ONLY, probe, gallery, out);
 }
 
@@ -55,22 +64,31 @@ export function penaltyOnlyScore(x: GaussianEmbedding, y: GaussianEmbedding): nu
 }
 
 /** Penalty-only scores of aligned pairs (length K). */
-export function penaltyOnlyPairs<T extends ScoreArray = Float64Array>(
-  a: GaussianBatch,
-  b: GaussianBatch,
-  indexA: IndexArray,
-  indexB: IndexArray,
-  out?: T,
-): T {
+export function penaltyOnlyPairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function penaltyOnlyPairs<T extends ScoreArray>(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function penaltyOnlyPairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray;
+export function penaltyOnlyPairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray {
   return diagonalScorePairs(MLS_PENALTY_ONLY, a, b, indexA, indexB, out);
 }
 
 /** Penalty-only score matrix, row-major N_A×N_B. */
-export function penaltyOnlyMatrix<T extends ScoreArray = Float64Array>(a: GaussianBatch, b: GaussianBatch, out?: T): T {
+export function penaltyOnlyMatrix(a: GaussianBatch, b: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function penaltyOnlyMatrix<T extends ScoreArray>(a: GaussianBatch, b: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function penaltyOnlyMatrix(a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function penaltyOnlyMatrix(a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray {
   return diagonalScoreMatrix(MLS_PENALTY_ONLY, a, b, out);
 }
 
 /** Penalty-only scores of one probe against each gallery row (length N). */
-export function penaltyOnlyScan<T extends ScoreArray = Float64Array>(probe: GaussianEmbedding, gallery: GaussianBatch, out?: T): T {
+export function penaltyOnlyScan(probe: GaussianEmbedding, gallery: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function penaltyOnlyScan<T extends ScoreArray>(probe: GaussianEmbedding, gallery: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function penaltyOnlyScan(probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function penaltyOnlyScan(probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray {
   return diagonalScoreScan(MLS_PENALTY_ONLY, probe, gallery, out);
 }

@@ -37,17 +37,32 @@ export function mutualLikelihoodScore(x: GaussianEmbedding, y: GaussianEmbedding
 }
 
 /** MLS (paper form) of aligned pairs: out[k] = MLS(A[indexA[k]], B[indexB[k]]), length K. */
-export function mlsPairs<T extends ScoreArray = Float64Array>(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: T): T {
+export function mlsPairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function mlsPairs<T extends ScoreArray>(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function mlsPairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray;
+export function mlsPairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray {
   return diagonalScorePairs(MLS_PAPER, a, b, indexA, indexB, out);
 }
 
 /** MLS (paper form) matrix, row-major N_A×N_B: out[i·N_B + j] = MLS(A[i], B[j]). */
-export function mlsMatrix<T extends ScoreArray = Float64Array>(a: GaussianBatch, b: GaussianBatch, out?: T): T {
+export function mlsMatrix(a: GaussianBatch, b: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function mlsMatrix<T extends ScoreArray>(a: GaussianBatch, b: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function mlsMatrix(a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function mlsMatrix(a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray {
   return diagonalScoreMatrix(MLS_PAPER, a, b, out);
 }
 
 /** MLS (paper form) of one probe against each of the N gallery rows (length N). */
-export function mlsScan<T extends ScoreArray = Float64Array>(probe: GaussianEmbedding, gallery: GaussianBatch, out?: T): T {
+export function mlsScan(probe: GaussianEmbedding, gallery: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function mlsScan<T extends ScoreArray>(probe: GaussianEmbedding, gallery: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function mlsScan(probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function mlsScan(probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray {
   return diagonalScoreScan(MLS_PAPER, probe, gallery, out);
 }
 
@@ -57,22 +72,31 @@ export function mutualLikelihoodScoreReference(x: GaussianEmbedding, y: Gaussian
 }
 
 /** Reference-form MLS of aligned pairs (length K). */
-export function mlsReferencePairs<T extends ScoreArray = Float64Array>(
-  a: GaussianBatch,
-  b: GaussianBatch,
-  indexA: IndexArray,
-  indexB: IndexArray,
-  out?: T,
-): T {
+export function mlsReferencePairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function mlsReferencePairs<T extends ScoreArray>(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function mlsReferencePairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray;
+export function mlsReferencePairs(a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray {
   return diagonalScorePairs(MLS_REFERENCE, a, b, indexA, indexB, out);
 }
 
 /** Reference-form MLS matrix, row-major N_A×N_B. */
-export function mlsReferenceMatrix<T extends ScoreArray = Float64Array>(a: GaussianBatch, b: GaussianBatch, out?: T): T {
+export function mlsReferenceMatrix(a: GaussianBatch, b: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function mlsReferenceMatrix<T extends ScoreArray>(a: GaussianBatch, b: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function mlsReferenceMatrix(a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function mlsReferenceMatrix(a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray {
   return diagonalScoreMatrix(MLS_REFERENCE, a, b, out);
 }
 
 /** Reference-form MLS of one probe against each gallery row (length N). */
-export function mlsReferenceScan<T extends ScoreArray = Float64Array>(probe: GaussianEmbedding, gallery: GaussianBatch, out?: T): T {
+export function mlsReferenceScan(probe: GaussianEmbedding, gallery: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function mlsReferenceScan<T extends ScoreArray>(probe: GaussianEmbedding, gallery: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function mlsReferenceScan(probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function mlsReferenceScan(probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray {
   return diagonalScoreScan(MLS_REFERENCE, probe, gallery, out);
 }

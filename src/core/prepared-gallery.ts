@@ -54,12 +54,27 @@ function rowsOfGallery(gallery: PreparedGallery): PreparedRows {
  * length N. Checks the probe only.
  * @throws PfeError DIMENSION_MISMATCH, NON_FINITE, NON_POSITIVE_VARIANCE, INVALID_ARGUMENT
  */
-export function diagonalScoreScanPrepared<T extends ScoreArray = Float64Array>(
+export function diagonalScoreScanPrepared(definition: DiagonalScoreDefinition, probe: GaussianEmbedding, gallery: PreparedGallery): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function diagonalScoreScanPrepared<T extends ScoreArray>(
   definition: DiagonalScoreDefinition,
   probe: GaussianEmbedding,
   gallery: PreparedGallery,
-  out?: T,
-): T {
+  out: T,
+): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function diagonalScoreScanPrepared(
+  definition: DiagonalScoreDefinition,
+  probe: GaussianEmbedding,
+  gallery: PreparedGallery,
+  out?: ScoreArray,
+): ScoreArray;
+export function diagonalScoreScanPrepared(
+  definition: DiagonalScoreDefinition,
+  probe: GaussianEmbedding,
+  gallery: PreparedGallery,
+  out?: ScoreArray,
+): ScoreArray {
   const { batch, range } = rowsOfGallery(gallery);
   checkEmbeddingShape(probe, 'probe');
   checkSameDim(probe.dim, batch.dim, 'probe', 'gallery');
@@ -73,11 +88,21 @@ export function diagonalScoreScanPrepared<T extends ScoreArray = Float64Array>(
 }
 
 /** MLS (paper form) of one probe against a prepared gallery (length N). */
-export function mlsScanPrepared<T extends ScoreArray = Float64Array>(probe: GaussianEmbedding, gallery: PreparedGallery, out?: T): T {
+export function mlsScanPrepared(probe: GaussianEmbedding, gallery: PreparedGallery): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function mlsScanPrepared<T extends ScoreArray>(probe: GaussianEmbedding, gallery: PreparedGallery, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function mlsScanPrepared(probe: GaussianEmbedding, gallery: PreparedGallery, out?: ScoreArray): ScoreArray;
+export function mlsScanPrepared(probe: GaussianEmbedding, gallery: PreparedGallery, out?: ScoreArray): ScoreArray {
   return diagonalScoreScanPrepared(MLS_PAPER, probe, gallery, out);
 }
 
 /** Reference-form MLS of one probe against a prepared gallery (length N). */
-export function mlsReferenceScanPrepared<T extends ScoreArray = Float64Array>(probe: GaussianEmbedding, gallery: PreparedGallery, out?: T): T {
+export function mlsReferenceScanPrepared(probe: GaussianEmbedding, gallery: PreparedGallery): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function mlsReferenceScanPrepared<T extends ScoreArray>(probe: GaussianEmbedding, gallery: PreparedGallery, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function mlsReferenceScanPrepared(probe: GaussianEmbedding, gallery: PreparedGallery, out?: ScoreArray): ScoreArray;
+export function mlsReferenceScanPrepared(probe: GaussianEmbedding, gallery: PreparedGallery, out?: ScoreArray): ScoreArray {
   return diagonalScoreScanPrepared(MLS_REFERENCE, probe, gallery, out);
 }

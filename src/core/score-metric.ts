@@ -48,24 +48,32 @@ export function scorePair(metric: ScoreMetric, x: GaussianEmbedding, y: Gaussian
 }
 
 /** Scores of aligned pairs under `metric` (length K). */
-export function scorePairs<T extends ScoreArray = Float64Array>(
-  metric: ScoreMetric,
-  a: GaussianBatch,
-  b: GaussianBatch,
-  indexA: IndexArray,
-  indexB: IndexArray,
-  out?: T,
-): T {
+export function scorePairs(metric: ScoreMetric, a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function scorePairs<T extends ScoreArray>(metric: ScoreMetric, a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function scorePairs(metric: ScoreMetric, a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray;
+export function scorePairs(metric: ScoreMetric, a: GaussianBatch, b: GaussianBatch, indexA: IndexArray, indexB: IndexArray, out?: ScoreArray): ScoreArray {
   return metric === 'cosine' ? cosinePairs(a, b, indexA, indexB, out) : diagonalScorePairs(definitionOf(metric), a, b, indexA, indexB, out);
 }
 
 /** Score matrix under `metric`, row-major N_A×N_B. */
-export function scoreMatrix<T extends ScoreArray = Float64Array>(metric: ScoreMetric, a: GaussianBatch, b: GaussianBatch, out?: T): T {
+export function scoreMatrix(metric: ScoreMetric, a: GaussianBatch, b: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function scoreMatrix<T extends ScoreArray>(metric: ScoreMetric, a: GaussianBatch, b: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function scoreMatrix(metric: ScoreMetric, a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function scoreMatrix(metric: ScoreMetric, a: GaussianBatch, b: GaussianBatch, out?: ScoreArray): ScoreArray {
   return metric === 'cosine' ? cosineMatrix(a, b, out) : diagonalScoreMatrix(definitionOf(metric), a, b, out);
 }
 
 /** Scores of one probe against each gallery row under `metric` (length N). */
-export function scoreScan<T extends ScoreArray = Float64Array>(metric: ScoreMetric, probe: GaussianEmbedding, gallery: GaussianBatch, out?: T): T {
+export function scoreScan(metric: ScoreMetric, probe: GaussianEmbedding, gallery: GaussianBatch): Float64Array;
+/** Writes into `out` (length must match, else DIMENSION_MISMATCH) and returns that same array. */
+export function scoreScan<T extends ScoreArray>(metric: ScoreMetric, probe: GaussianEmbedding, gallery: GaussianBatch, out: T): T;
+/** Forwarding form for an `out` that may be undefined: returns `out` or a new Float64Array. */
+export function scoreScan(metric: ScoreMetric, probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray;
+export function scoreScan(metric: ScoreMetric, probe: GaussianEmbedding, gallery: GaussianBatch, out?: ScoreArray): ScoreArray {
   return metric === 'cosine' ? cosineScan(probe, gallery, out) : diagonalScoreScan(definitionOf(metric), probe, gallery, out);
 }
 

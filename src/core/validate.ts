@@ -225,10 +225,17 @@ export function checkIndexList(indices: ArrayLike<number>, count: number, name: 
 
 /**
  * Returns `out` after checking its length, or a new Float64Array of `length`.
+ * Overloads rather than one generic `<T>(out?: T): T`, which would let a caller claim
+ * T = Float32Array while the function allocates a Float64Array.
  * @throws PfeError DIMENSION_MISMATCH when out has the wrong length.
  */
-export function outputArray<T extends ScoreArray = Float64Array>(out: T | undefined, length: number): T {
-  if (out === undefined) return new Float64Array(length) as ScoreArray as T;
+export function outputArray(out: undefined, length: number): Float64Array;
+/** The caller's array itself, after checking its length. */
+export function outputArray<T extends ScoreArray>(out: T, length: number): T;
+/** Forwarding form (out may be undefined): `out` or a new Float64Array. */
+export function outputArray(out: ScoreArray | undefined, length: number): ScoreArray;
+export function outputArray(out: ScoreArray | undefined, length: number): ScoreArray {
+  if (out === undefined) return new Float64Array(length);
   if (out.length !== length) {
     throw new PfeError('DIMENSION_MISMATCH', `out has length ${out.length}, expected ${length}`, { length: out.length, expected: length });
   }
