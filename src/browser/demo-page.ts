@@ -1,17 +1,16 @@
 /**
  * The demo page's script (web/index.html): two images in, detections, aligned crops, each
  * one's uncertainty, cosine and MLS with their calibrated verdicts out; a slider that
- * degrades B (blur or down-scale) with a trace of how the scores move; a gallery that
+ * degrades B, or both photos (blur or down-scale), with a trace of how the scores move; a gallery that
  * fuses several photos of one person. Every number shown is also written at full
  * precision into a data-value attribute so the end-to-end test reads what was computed.
  */
-import { isPfeError } from '../core/errors.js';
 import { BLUR_SIGMAS_PX, isSliderKind, SLIDER_STEPS, type SliderKind, sliderLabel, sliderSteps } from '../demo/degradation-slider.js';
 import { DEFAULT_PAIR, DILEMMA_BLUR_SIGMA_PX, DILEMMA_PAIR, GALLERY_SAMPLE, SAMPLE_IMAGES, sampleName, sampleUrl } from '../demo/sample-images.js';
 import type { TraceScores } from '../demo/score-trace.js';
 import type { DegradeStep } from '../face/degrade/steps.js';
-import { faceCountNote, failureMessage } from '../face/pipeline/failure-messages.js';
-import type { Comparison as Decision } from '../service/decision.js';
+import { describeFailure, faceCountNote } from '../face/pipeline/failure-messages.js';
+import { type Comparison as Decision, describeDecision } from '../service/decision.js';
 import type { FacePfe, PfeFace } from '../face-pfe/face-pfe.js';
 import { loadBrowserFacePfe } from './browser-pfe.js';
 import { clearCanvas, clearShown, drawDetection, drawRgb, el, show } from './dom.js';
@@ -65,20 +64,10 @@ function stepsOf(slot: Slot, position = sliderPosition()): DegradeStep[] {
   return degradedSlots().includes(slot) ? sliderSteps(sliderKind(), position) : [];
 }
 
-/** The message for a failed embedding: plain words for a person, the library's reason kept. */
-function describeFailure(e: unknown, label: string): string {
-  const reason = isPfeError(e) && typeof e.details['reason'] === 'string' ? e.details['reason'] : e instanceof Error ? e.message : String(e);
-  return isPfeError(e) ? failureMessage(e.code, label, reason) : reason;
-}
-
-function verdictText(d: Decision): string {
-  const far = d.farBeyondData ? `< ${d.farResolution.toExponential(1)}` : d.estimatedFar.toExponential(2);
-  return `${d.match ? 'same person' : 'different people'} (estimated FAR ${far}; accepted when ≤ ${d.targetFar})`;
-}
 
 function showVerdict(id: string, d: Decision): void {
   const v = el(id);
-  v.textContent = verdictText(d);
+  v.textContent = describeDecision(d);
   v.dataset['match'] = String(d.match);
   v.dataset['far'] = String(d.estimatedFar);
 }

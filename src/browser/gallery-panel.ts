@@ -3,10 +3,9 @@
  * fused into one template (src/face-pfe/gallery-fusion.ts) whose uncertainty is shown beside
  * each photo's; when image B is there, each photo and the template are scored against it.
  */
-import { isPfeError } from '../core/errors.js';
 import { type FusionRule, isFusionRule } from '../core/fusion.js';
 import { fuseGallery, scorePair } from '../face-pfe/gallery-fusion.js';
-import { failureMessage } from '../face/pipeline/failure-messages.js';
+import { describeFailure } from '../face/pipeline/failure-messages.js';
 import type { FacePfe, PfeFace } from '../face-pfe/face-pfe.js';
 import { clearShown, drawRgb, el, show } from './dom.js';
 import type { ChosenFile } from './drop-zone.js';
@@ -35,8 +34,7 @@ export class GalleryPanel {
       try {
         this.entries.push({ label: f.name, face: await model.embed(f.bytes, f.name) });
       } catch (e) {
-        const reason = isPfeError(e) && typeof e.details['reason'] === 'string' ? e.details['reason'] : e instanceof Error ? e.message : String(e);
-        this.entries.push({ label: f.name, failure: isPfeError(e) ? failureMessage(e.code, f.name, reason) : reason });
+        this.entries.push({ label: f.name, failure: describeFailure(e, f.name) });
       }
     }
     this.render();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { impostorTable, ScoreCalibration } from './calibration.js';
 import type { LoadedCalibration } from './calibration-file.js';
-import { DecisionPolicy, falseMatchRisk } from './decision.js';
+import { DecisionPolicy, describeDecision, falseMatchRisk } from './decision.js';
 
 function calibration(withMls: boolean): LoadedCalibration {
   // 1000 impostor cosines evenly spread over [-0.5, 0.499]; MLS impostors over [-2000, -1001].
@@ -48,4 +48,12 @@ test('the open-set risk grows with the gallery: 1 − (1 − far)^N', () => {
   assert.ok(Math.abs(falseMatchRisk(0.5, 2) - 0.75) < 1e-15);
   assert.ok(Math.abs(falseMatchRisk(1e-3, 10000) - (1 - Math.pow(1 - 1e-3, 10000))) < 1e-12);
   assert.ok(Math.abs(falseMatchRisk(1e-9, 1000) - 1e-6) < 1e-12, 'small far: ≈ N·far without cancellation');
+});
+
+test('describeDecision says the verdict, the estimated FAR and the operating point in words', () => {
+  const policy = new DecisionPolicy(calibration(false), 0.01, false);
+  assert.equal(describeDecision(policy.decide(0.495, null)), 'same person (estimated FAR 5.00e-3; accepted when ≤ 0.01)');
+  assert.equal(describeDecision(policy.decide(0.3, null)), 'different people (estimated FAR 2.00e-1; accepted when ≤ 0.01)');
+  // above every calibration impostor the FAR is only bounded by the table's resolution
+  assert.equal(describeDecision(policy.decide(0.9, null)), 'same person (estimated FAR < 1.0e-3; accepted when ≤ 0.01)');
 });

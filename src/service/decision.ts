@@ -41,6 +41,15 @@ export function falseMatchRisk(far: number, gallerySize: number): number {
   return -Math.expm1(gallerySize * Math.log1p(-far));
 }
 
+/**
+ * A decision in words, for people: "same person (estimated FAR 1.45e-4; accepted when ≤ 0.001)".
+ * A score above every calibration impostor reads "< resolution".
+ */
+export function describeDecision(d: Comparison): string {
+  const far = d.farBeyondData ? `< ${d.farResolution.toExponential(1)}` : d.estimatedFar.toExponential(2);
+  return `${d.match ? 'same person' : 'different people'} (estimated FAR ${far}; accepted when ≤ ${d.targetFar})`;
+}
+
 /** Decides comparisons at a target FAR with one calibration. */
 export class DecisionPolicy {
   readonly metric: CalibratedMetric;

@@ -6,7 +6,7 @@ import { landmarkKey } from '../../face/pipeline/image-files.js';
 import { findDefaultHead } from '../../head/model-file.js';
 import { type VerdictPolicies, verdictPolicies } from '../../face-pfe/verdicts.js';
 import { calibrationFileForHead, loadCalibrationFile } from '../../service/calibration-file.js';
-import type { Comparison as Decision } from '../../service/decision.js';
+import { describeDecision } from '../../service/decision.js';
 import { loadHeadBinding } from '../../service/head-binding.js';
 import { existsSync } from 'node:fs';
 import { choiceOption, expectPositionals, numberOption, parseCommandArgs } from '../args.js';
@@ -93,7 +93,7 @@ const compare: CliCommand = {
         `confidence b         ${c.confidenceB.toExponential(3)}`,
         ...(decisions === undefined
           ? ['verdict              none (no calibration made with this head beside it)']
-          : [`verdict on MLS       ${verdictText(decisions.mls)}`, `verdict on cosine    ${verdictText(decisions.cosine)}`]),
+          : [`verdict on MLS       ${describeDecision(decisions.mls)}`, `verdict on cosine    ${describeDecision(decisions.cosine)}`]),
       ].join('\n') + '\n',
     );
     return 0;
@@ -109,9 +109,5 @@ async function headVerdicts(headFile: string, headSha256: string): Promise<Verdi
   return verdictPolicies(loaded, headSha256, file);
 }
 
-function verdictText(d: Decision): string {
-  const far = d.farBeyondData ? `< ${d.farResolution.toExponential(1)}` : d.estimatedFar.toExponential(2);
-  return `${d.match ? 'same person' : 'different people'} (estimated FAR ${far}; accepted when ≤ ${d.targetFar})`;
-}
 
 export default compare;

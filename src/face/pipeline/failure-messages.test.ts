@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PfeErrorCode } from '../../core/errors.js';
-import { faceCountNote, failureMessage } from './failure-messages.js';
+import { PfeError, type PfeErrorCode } from '../../core/errors.js';
+import { describeFailure, faceCountNote, failureMessage } from './failure-messages.js';
 
 describe('failureMessage', () => {
   it('names the file and says what to do, per code', () => {
@@ -26,5 +26,18 @@ describe('faceCountNote', () => {
     assert.equal(faceCountNote(1), '');
     assert.equal(faceCountNote(null), '');
     assert.equal(faceCountNote(3), '3 faces were found; the largest one is used.');
+  });
+});
+
+describe('describeFailure', () => {
+  it('words a PfeError by its code, with the reason from its details when there is one', () => {
+    const tooLarge = new PfeError('IMAGE_TOO_LARGE', 'big.jpg: the image is 9000×9000', { reason: '9000×9000 pixels' });
+    assert.equal(describeFailure(tooLarge, 'big.jpg'), failureMessage('IMAGE_TOO_LARGE', 'big.jpg', '9000×9000 pixels'));
+    const noDetails = new PfeError('NON_FINITE', 'NaN in row 3');
+    assert.equal(describeFailure(noDetails, 'f.jpg'), 'f.jpg could not be processed: NaN in row 3');
+  });
+  it('passes any other error’s message through', () => {
+    assert.equal(describeFailure(new TypeError('fetch failed'), 'a.jpg'), 'fetch failed');
+    assert.equal(describeFailure('plain string', 'a.jpg'), 'plain string');
   });
 });

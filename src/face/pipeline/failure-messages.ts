@@ -2,7 +2,7 @@
  * Plain-language explanations of why a photo could not be embedded, for people rather
  * than programs (the browser demo shows them; the error codes stay for programs).
  */
-import type { PfeErrorCode } from '../../core/errors.js';
+import { isPfeError, type PfeErrorCode } from '../../core/errors.js';
 
 /**
  * What to tell a user whose image `label` failed with `code`; `reason` is the library's
@@ -34,4 +34,13 @@ export function failureMessage(code: PfeErrorCode, label: string, reason: string
 export function faceCountNote(faceCount: number | null): string {
   if (faceCount === null || faceCount <= 1) return '';
   return `${faceCount} faces were found; the largest one is used.`;
+}
+
+/**
+ * What to tell a user about any error thrown while embedding `label`: failureMessage for a
+ * PfeError (with the library's reason, kept in details.reason by FacePfe), else the message.
+ */
+export function describeFailure(error: unknown, label: string): string {
+  const reason = isPfeError(error) && typeof error.details['reason'] === 'string' ? error.details['reason'] : error instanceof Error ? error.message : String(error);
+  return isPfeError(error) ? failureMessage(error.code, label, reason) : reason;
 }
