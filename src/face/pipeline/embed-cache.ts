@@ -20,11 +20,16 @@ export const PIPELINE_VERSION = 1;
 export interface CacheContext {
   /** Backbone name, e.g. 'faceres'. */
   readonly backbone: string;
+  /** Model folder when not the default one (other weights, other embeddings); absent = default. */
+  readonly modelsDir?: string;
+  /** Pixel limit when not the decoder's default (it decides which images fail as too large); absent = default. */
+  readonly maxPixels?: number;
 }
 
 /**
- * The cache key of a request: SHA-256 over the pipeline version, the backbone, the
- * file's absolute path, size and modification time, the landmarks, degradations and seed.
+ * The cache key of a request: SHA-256 over the pipeline version, the backbone (and a
+ * non-default model folder or pixel limit), the file's absolute path, size and modification
+ * time, the landmarks, degradations and seed.
  * @throws PfeError-free: a missing file gives a key from its path alone (the embedding will then fail and be recorded).
  */
 export async function cacheKey(request: EmbedRequest, context: CacheContext): Promise<string> {
@@ -41,6 +46,9 @@ export async function cacheKey(request: EmbedRequest, context: CacheContext): Pr
   const material = JSON.stringify({
     v: PIPELINE_VERSION,
     backbone: context.backbone,
+    // Absent fields drop out of the JSON, so keys made before they existed stay valid.
+    modelsDir: context.modelsDir === undefined ? undefined : path.resolve(context.modelsDir),
+    maxPixels: context.maxPixels,
     path: absolute,
     size,
     mtimeMs,

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { PfeError } from '../../core/errors.js';
 import { type BatchRunner, InProcessRunner, WorkerRunner } from './batch-runner.js';
-import { type EmbedCache, cacheKey } from './embed-cache.js';
+import { type CacheContext, type EmbedCache, cacheKey } from './embed-cache.js';
 import type { EmbedRequest, EmbedResult, FaceEmbedderOptions } from './face-embedder.js';
 
 /** Default images per batch: large enough to amortise a backbone call, small enough to keep both workers busy to the end. */
@@ -32,7 +32,12 @@ export interface EmbedImagesOptions extends FaceEmbedderOptions {
 export async function embedImages(requests: readonly EmbedRequest[], options: EmbedImagesOptions = {}): Promise<EmbedResult[]> {
   const results: (EmbedResult | undefined)[] = new Array(requests.length).fill(undefined);
   const keys: string[] = [];
-  const context = { backbone: 'faceres' };
+  // FaceEmbedder runs faceres; a non-default model folder or pixel limit changes the results, so it is part of the key.
+  const context: CacheContext = {
+    backbone: 'faceres',
+    ...(options.modelsDir === undefined ? {} : { modelsDir: options.modelsDir }),
+    ...(options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels }),
+  };
   if (options.cache !== undefined) {
     let cached = 0;
     for (let i = 0; i < requests.length; i++) {
