@@ -17,8 +17,7 @@
  * Caveat: the shipped head and its calibration were built on all LFW people, so these
  * figures are in-sample for the head (optimistic for MLS in absolute terms).
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { createProgress, formatDuration } from '../cli/progress.js';
@@ -34,11 +33,13 @@ import type { DegradeStep } from '../face/degrade/steps.js';
 import { initBackend } from '../face/models/runtime.js';
 import { compareFaces } from '../head/compare-faces.js';
 import { applyHead } from '../head/head-inference.js';
+import { headFeatures } from '../eval/head-source.js';
 import type { UncertaintyHead } from '../head/head-model.js';
-import { defaultHeadPath, loadHeadFile } from '../head/model-file.js';
+import { defaultHeadPath } from '../head/model-file.js';
 import { verdictPolicies } from '../face-pfe/verdicts.js';
 import { linePlotSvg, type PlotSeries } from '../plot/index.js';
-import { loadCalibrationFile } from '../service/calibration-file.js';
+import { calibrationFileForHead, loadCalibrationFile } from '../service/calibration-file.js';
+import { loadHeadBinding } from '../service/head-binding.js';
 import { DEFAULT_TARGET_FAR } from '../service/decision-defaults.js';
 import type { DecisionPolicy } from '../service/decision.js';
 import { acceptRate, tallyAccepts, type AcceptTally, type RateWithInterval } from './accept-tally.js';
@@ -75,9 +76,6 @@ interface LevelResult {
   readonly mixed: ProtocolResult;
 }
 
-/** The calibration made with the shipped head, next to it in models/ (the page serves the same file). */
-const HEAD_CALIBRATION_FILE_NAME = 'calibration-pfe-head-faceres.json';
-
 function parseLevels(text: string): number[] {
   const out = text.split(',').map((s) => Number(s.trim()));
   for (const p of out) {
@@ -98,10 +96,9 @@ function blurSpec(position: number): string | undefined {
 function throughHead(head: UncertaintyHead, table: ImageTable): HeadTable {
   const d = head.architecture.muDim;
   if (table.dim !== 0 && table.dim !== d) throw new PfeError('DIMENSION_MISMATCH', `the backbone gives D=${table.dim}, the head expects ${d}`);
-  const kind = head.architecture.inputKind;
-  const features = kind === 'mu' ? table.mu : kind === 'pooled_global' ? table.pooledGlobal : table.pooledGrid2x2;
-  if (features === undefined || table.dim === 0) return { table, dim: d, mu: new Float32Array(table.count * d), sigmaSq: new Float32Array(table.count * d).fill(1) };
-  const e = applyHead(head, table.mu, features);
+  // No image embedded (every face lost at a large σ): placeholder rows, every one marked failed.
+  if (table.dim === 0) return { table, dim: d, mu: new Float32Array(table.count * d), sigmaSq: new Float32Array(table.count * d).fill(1) };
+  const e = applyHead(head, table.mu, headFeatures(head, table));
   return { table, dim: d, mu: e.mu, sigmaSq: e.sigmaSq };
 }
 
@@ -243,12 +240,11 @@ async function main(): Promise<void> {
   if (!positions.includes(0)) positions.unshift(0); // the mixed case needs the clean images
   positions.sort((x, y) => x - y);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
-  const calibrationFile = values.calibration ?? path.join(path.dirname(values.head), HEAD_CALIBRATION_FILE_NAME);
+  const calibrationFile = values.calibration ?? calibrationFileForHead(values.head);
 
-  const headBytes = await readFile(values.head);
-  const head = await loadHeadFile(values.head);
+  const { head, identity } = await loadHeadBinding(values.head);
+  const sha = identity.sha256;
   const loaded = await loadCalibrationFile(calibrationFile);
-  const sha = createHash('sha256').update(headBytes).digest('hex');
   // The page's policies: the same head check (sha256) and DecisionPolicy per score at the default FAR.
   const { cosine: cosinePolicy, mls: mlsPolicy } = verdictPolicies(loaded, sha, calibrationFile, DEFAULT_TARGET_FAR);
   await initBackend();
