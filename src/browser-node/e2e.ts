@@ -25,9 +25,7 @@ import { fuseGallery, scorePair } from '../face-pfe/gallery-fusion.js';
 import { DEFAULT_PAIR, DILEMMA_BLUR_SIGMA_PX, DILEMMA_PAIR, GALLERY_SAMPLE, sampleUrl } from '../demo/sample-images.js';
 import type { TracePoint } from '../demo/score-trace.js';
 import { type EmbeddedFace, type EmbedRequest, FaceEmbedder } from '../face/pipeline/face-embedder.js';
-import { type Comparison, compareFaces, headInputOf } from '../head/compare-faces.js';
-import { applyHead } from '../head/head-inference.js';
-import type { UncertaintyHead } from '../head/head-model.js';
+import { type Comparison, compareFaces, headGaussian } from '../head/compare-faces.js';
 import { defaultHeadPath, loadHeadFile } from '../head/model-file.js';
 import { loadCalibrationFile } from '../service/calibration-file.js';
 import { DecisionPolicy } from '../service/decision.js';
@@ -81,12 +79,6 @@ interface NodeReference {
   readonly gallery: Readonly<Record<FusionRule, GalleryNumbers>>;
   /** The dilemma pair with both photos blurred at every slider position. */
   readonly dilemmaSweep: readonly (Comparison | undefined)[];
-}
-
-/** The head's Gaussian of one embedded face, as BrowserPfe.embed computes it. */
-function headGaussian(head: UncertaintyHead, face: EmbeddedFace): { dim: number; mu: Float32Array; sigmaSq: Float32Array } {
-  const e = applyHead(head, face.mu, headInputOf(face, head.architecture.inputKind));
-  return { dim: e.dim, mu: e.mu, sigmaSq: e.sigmaSq };
 }
 
 /** Node's comparisons of the fixtures, with B degraded as the slider does and the gallery fused as the page does. */

@@ -10,14 +10,11 @@ import { PfeError } from '../core/errors.js';
 import type { FusionRule } from '../core/fusion.js';
 import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
 import { type FusedGallery, fuseGallery, type PairScores, scorePair } from './gallery-fusion.js';
-import { alignFace } from '../face/align/align.js';
-import { applyDegradeSteps, type DegradeStep } from '../face/degrade/steps.js';
-import { decodeImage } from '../face/image/decode.js';
+import type { DegradeStep } from '../face/degrade/steps.js';
 import { backendInUse, type BackendInfo } from '../face/models/runtime.js';
 import type { EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import type { FiveLandmarks, RgbImage } from '../face/types.js';
-import { compareFaces, type Comparison, headInputOf } from '../head/compare-faces.js';
-import { applyHead } from '../head/head-inference.js';
+import { compareFaces, type Comparison, headGaussian } from '../head/compare-faces.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import type { Comparison as Decision } from '../service/decision.js';
 import type { VerdictPolicies } from './verdicts.js';
@@ -73,22 +70,18 @@ export class FacePfe {
    * @throws PfeError with the embedder's code: NO_FACE, IMAGE_DECODE_FAILED, UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE, ...
    */
   async embed(bytes: Uint8Array, label = 'image', degrade: readonly DegradeStep[] = []): Promise<PfeFace> {
-    const [r] = await this.embedder.embedBatch([{ path: label, bytes, degrade, seed: 0 }]);
-    if (r === undefined) throw new PfeError('EMPTY_INPUT', 'the embedder returned no result');
-    if (r.status === 'failed') throw new PfeError(r.code, `${label}: ${r.reason}`, { path: label, reason: r.reason });
-    const d = this.head.architecture.muDim;
-    const e = applyHead(this.head, r.mu, headInputOf(r, this.head.architecture.inputKind));
-    // Decoding again for the crop keeps FaceEmbedder unchanged; the bytes are already in memory.
-    const decoded = await decodeImage(bytes);
-    const image = degrade.length > 0 ? await applyDegradeSteps(decoded, degrade, 0) : decoded;
+    const viewed = await this.embedder.embedViewed({ path: label, bytes, degrade, seed: 0 });
+    if (viewed.status === 'failed') throw new PfeError(viewed.code, `${label}: ${viewed.reason}`, { path: label, reason: viewed.reason });
+    const { image, aligned, ...r } = viewed;
+    const gaussian = headGaussian(this.head, r);
     return {
       embedded: r,
-      mu: e.mu,
-      sigmaSq: e.sigmaSq,
-      gaussian: { dim: d, mu: e.mu, sigmaSq: e.sigmaSq },
-      confidence: harmonicMeanKernel(e.sigmaSq, 0, d),
+      mu: gaussian.mu,
+      sigmaSq: gaussian.sigmaSq,
+      gaussian,
+      confidence: harmonicMeanKernel(gaussian.sigmaSq, 0, gaussian.dim),
       landmarks: r.landmarks,
-      aligned: alignFace(image, r.landmarks, this.embedder.backbone.inputSize).image,
+      aligned,
       image,
     };
   }

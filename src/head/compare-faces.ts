@@ -4,6 +4,7 @@
  * and the browser build share it.
  */
 import { cosineSimilarity } from '../core/cosine.js';
+import type { GaussianEmbedding } from '../core/embedding.js';
 import { PfeError } from '../core/errors.js';
 import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
 import { mutualLikelihoodScore } from '../core/mls.js';
@@ -17,6 +18,12 @@ export type HeadInputs = Pick<EmbeddedFace, 'mu' | 'pooledGlobal' | 'pooledGrid2
 /** The head's input row of an embedded face. */
 export function headInputOf(face: HeadInputs, kind: HeadInputKind): Float32Array {
   return kind === 'mu' ? face.mu : kind === 'pooled_global' ? face.pooledGlobal : face.pooledGrid2x2;
+}
+
+/** One face's Gaussian under a head: mu centred by the head's training mean, and σ², length D each. */
+export function headGaussian(head: UncertaintyHead, face: HeadInputs): GaussianEmbedding {
+  const e = applyHead(head, face.mu, headInputOf(face, head.architecture.inputKind));
+  return { dim: e.dim, mu: e.mu, sigmaSq: e.sigmaSq };
 }
 
 /** What `pfe compare` reports. */

@@ -61,6 +61,14 @@ export interface FailedFace {
 /** The outcome of one EmbedRequest. */
 export type EmbedResult = EmbeddedFace | FailedFace;
 
+/** An embedded face with the pictures a viewer shows: the photo as analysed and the aligned crop. */
+export interface ViewedFace extends EmbeddedFace {
+  /** The photo after decoding and degradation, in which `landmarks` and `box` lie. */
+  readonly image: RgbImage;
+  /** The inputSize×inputSize crop the backbone saw. */
+  readonly aligned: RgbImage;
+}
+
 /** Options of `FaceEmbedder.load`. */
 export interface FaceEmbedderOptions {
   /** tfjs backend (default 'wasm', falls back to 'cpu'). */
@@ -130,7 +138,8 @@ export class FaceEmbedder {
     await this.getDetector();
   }
 
-  private async prepare(request: EmbedRequest): Promise<PreparedFace> {
+  /** Decodes, degrades, finds the landmarks and aligns; the decoded photo is returned beside, for callers that show it. */
+  private async prepare(request: EmbedRequest): Promise<{ prepared: PreparedFace; image: RgbImage }> {
     const decoded = await decodeImage(request.bytes ?? request.path, this.options.maxPixels === undefined ? {} : { maxPixels: this.options.maxPixels });
     const image = request.degrade !== undefined && request.degrade.length > 0 ? await applyDegradeSteps(decoded, request.degrade, request.seed ?? 0) : decoded;
     let landmarks = request.landmarks;
@@ -149,7 +158,7 @@ export class FaceEmbedder {
       box = face.box;
     }
     const aligned = alignFace(image, landmarks, this.backbone.inputSize).image;
-    return { aligned, landmarks, landmarkSource, detectorScore, faceCount, box, imageWidth: image.width, imageHeight: image.height };
+    return { prepared: { aligned, landmarks, landmarkSource, detectorScore, faceCount, box, imageWidth: image.width, imageHeight: image.height }, image };
   }
 
   /**
@@ -161,11 +170,33 @@ export class FaceEmbedder {
     const prepared: (PreparedFace | FailedFace)[] = [];
     for (const r of requests) {
       try {
-        prepared.push(await this.prepare(r));
+        // Only the crop is kept: a batch of large photos would otherwise stay in memory until the backbone ran.
+        prepared.push((await this.prepare(r)).prepared);
       } catch (e) {
         prepared.push(failure(e));
       }
     }
+    return this.embedPrepared(prepared);
+  }
+
+  /**
+   * Embeds one image like `embedBatch`, and also returns the analysed photo and the aligned
+   * crop (what a page draws), without decoding and aligning a second time.
+   */
+  async embedViewed(request: EmbedRequest): Promise<ViewedFace | FailedFace> {
+    let prepared: { prepared: PreparedFace; image: RgbImage };
+    try {
+      prepared = await this.prepare(request);
+    } catch (e) {
+      return failure(e);
+    }
+    const [r] = await this.embedPrepared([prepared.prepared]);
+    if (r === undefined || r.status === 'failed') throw new PfeError('EMPTY_INPUT', 'the backbone returned no row for a prepared face');
+    return { ...r, image: prepared.image, aligned: prepared.prepared.aligned };
+  }
+
+  /** Runs the backbone once over the prepared faces; failures pass through in place. */
+  private async embedPrepared(prepared: readonly (PreparedFace | FailedFace)[]): Promise<EmbedResult[]> {
     const ok = prepared.filter((p): p is PreparedFace => !('status' in p));
     if (ok.length === 0) return prepared as FailedFace[];
     const out = await this.backbone.embed(
