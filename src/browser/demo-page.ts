@@ -15,6 +15,7 @@ import type { FacePfe, PfeFace } from '../face-pfe/face-pfe.js';
 import { loadBrowserFacePfe } from './browser-pfe.js';
 import { clearCanvas, clearShown, drawDetection, drawRgb, el, show } from './dom.js';
 import { attachDropZone, type ChosenFile } from './drop-zone.js';
+import { fetchBytes } from './fetch-bytes.js';
 import { GalleryPanel } from './gallery-panel.js';
 import { SerialQueue } from './serial-queue.js';
 import { TracePanel } from './trace-panel.js';
@@ -145,9 +146,7 @@ function choose(slot: Slot, file: ChosenFile): Promise<void> {
 }
 
 async function fetchSample(fixture: string): Promise<ChosenFile> {
-  const res = await fetch(sampleUrl(fixture));
-  if (!res.ok) throw new Error(`cannot load the sample ${sampleName(fixture)}: HTTP ${res.status}`);
-  return { bytes: new Uint8Array(await res.arrayBuffer()), name: sampleName(fixture) };
+  return { bytes: await fetchBytes(sampleUrl(fixture), 'sample'), name: sampleName(fixture) };
 }
 
 function wireSlot(slot: Slot): void {
@@ -191,8 +190,10 @@ function wireSlider(): void {
       const { a, b } = sources;
       if (a === undefined || b === undefined) return;
       const model = await loadModels();
+      // A photo the slider leaves alone is the same at every position: reuse its embedding.
+      const fixedA = degradedSlots().includes('a') ? undefined : faces.a;
       await trace.sweep(model, async (position): Promise<TraceScores> => {
-        const faceA = await model.embed(a.bytes, a.name, stepsOf('a', position));
+        const faceA = fixedA ?? (await model.embed(a.bytes, a.name, stepsOf('a', position)));
         const faceB = await model.embed(b.bytes, b.name, stepsOf('b', position));
         return model.compare(faceA, faceB);
       });

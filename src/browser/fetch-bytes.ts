@@ -1,19 +1,20 @@
 /** Fetching a file the page needs (models, head, calibration) from its own origin, with the project's errors. */
-import { PfeError } from '../core/errors.js';
+import { PfeError, type PfeErrorCode } from '../core/errors.js';
 
 /**
  * The bytes at `url`.
  * @param what names the file in the message, e.g. 'head file'
- * @throws PfeError IO_ERROR (network failure or an HTTP error status)
+ * @param code the error's code (IO_ERROR; the model loader says MODEL_LOAD_FAILED)
+ * @throws PfeError `code` (network failure or an HTTP error status)
  */
-export async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
+export async function fetchBytes(url: string, what: string, code: PfeErrorCode = 'IO_ERROR'): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await fetch(url);
   } catch (e) {
-    throw new PfeError('IO_ERROR', `cannot fetch ${what} ${url}: ${e instanceof Error ? e.message : String(e)}`, { path: url }, { cause: e });
+    throw new PfeError(code, `cannot fetch ${what} ${url}: ${e instanceof Error ? e.message : String(e)}`, { path: url }, { cause: e });
   }
-  if (!res.ok) throw new PfeError('IO_ERROR', `cannot fetch ${what} ${url}: HTTP ${res.status}`, { path: url });
+  if (!res.ok) throw new PfeError(code, `cannot fetch ${what} ${url}: HTTP ${res.status}`, { path: url });
   return new Uint8Array(await res.arrayBuffer());
 }
 

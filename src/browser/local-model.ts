@@ -5,28 +5,29 @@
  */
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { PfeError } from '../core/errors.js';
+import { fetchBytes } from './fetch-bytes.js';
 import { artifactsFromShards, graphModelFromArtifacts, isModelJson, type LoadLocalGraphModelOptions, type LocalModelArtifacts } from '../face/models/model-artifacts.js';
 
 export { memoryIOHandler, readScalarWeights, type LoadLocalGraphModelOptions, type LocalModelArtifacts } from '../face/models/model-artifacts.js';
 
-async function fetchOk(url: string): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new PfeError('MODEL_LOAD_FAILED', `cannot fetch ${url}: ${e instanceof Error ? e.message : String(e)}`, { path: url }, { cause: e });
-  }
-  if (!res.ok) throw new PfeError('MODEL_LOAD_FAILED', `cannot fetch ${url}: HTTP ${res.status}`, { path: url });
-  return res;
+/** A model file's bytes; a failed fetch is MODEL_LOAD_FAILED, as a failed read is in Node. */
+function fetchModelFile(url: string): Promise<Uint8Array> {
+  return fetchBytes(url, 'model file', 'MODEL_LOAD_FAILED');
 }
 
 /** Fetches `model.json` at `jsonUrl` and every shard it lists (URLs relative to the JSON), concatenated in manifest order. */
 export async function readLocalModelArtifacts(jsonUrl: string): Promise<LocalModelArtifacts> {
-  const parsed: unknown = await (await fetchOk(jsonUrl)).json();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(await fetchModelFile(jsonUrl)));
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    throw new PfeError('MODEL_LOAD_FAILED', `${jsonUrl} is not valid JSON (${e.message})`, { path: jsonUrl }, { cause: e });
+  }
   if (!isModelJson(parsed)) throw new PfeError('MODEL_LOAD_FAILED', `${jsonUrl} is not a tfjs model.json (needs modelTopology and weightsManifest)`, { path: jsonUrl });
   const shards: Uint8Array[] = [];
   for (const group of parsed.weightsManifest) {
-    for (const shard of group.paths) shards.push(new Uint8Array(await (await fetchOk(new URL(shard, jsonUrl).href)).arrayBuffer()));
+    for (const shard of group.paths) shards.push(await fetchModelFile(new URL(shard, jsonUrl).href));
   }
   return artifactsFromShards(parsed, shards);
 }
