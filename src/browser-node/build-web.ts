@@ -15,9 +15,10 @@ import { defaultModelsDir } from '../face/models/modelPaths.js';
 import { wasmBinariesDir } from '../face/models/runtime.js';
 import { SAMPLE_IMAGES, sampleUrl } from '../demo/sample-images.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
+import { calibrationFileNameForHead } from '../service/calibration-content.js';
 
-/** The calibration made with the shipped head (same name as HEAD_CALIBRATION_FILE_NAME in src/browser/verdict.ts). */
-export const HEAD_CALIBRATION_FILE_NAME = 'calibration-pfe-head-faceres.json';
+/** The calibration made with the shipped head, copied beside it for the page (src/browser/verdict.ts derives the same name). */
+export const HEAD_CALIBRATION_FILE_NAME = calibrationFileNameForHead(DEFAULT_HEAD_FILE_NAME);
 
 /** Repository root (this file compiles to <root>/dist/browser-node/). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

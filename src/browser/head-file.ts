@@ -4,12 +4,12 @@
  */
 import { withSource } from '../core/errors.js';
 import type { UncertaintyHead } from '../head/head-model.js';
-import { decodeHead } from '../head/model-format.js';
+import { decodeHead, DEFAULT_HEAD_FILE_NAME } from '../head/model-format.js';
 import { fetchBytes, sha256Hex } from './fetch-bytes.js';
 
 /** The shipped head, copied next to the page at build time (same name as in models/). */
 export function defaultHeadUrl(): string {
-  return new URL('models/pfe-head-faceres.pfehead', document.baseURI).href;
+  return new URL(`models/${DEFAULT_HEAD_FILE_NAME}`, document.baseURI).href;
 }
 
 /** A fetched head and the SHA-256 of its file. */

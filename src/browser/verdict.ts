@@ -6,11 +6,12 @@
  */
 import { PfeError } from '../core/errors.js';
 import { type VerdictPolicies, verdictPolicies } from '../face-pfe/verdicts.js';
-import { type LoadedCalibration, parseCalibration } from '../service/calibration-content.js';
+import { DEFAULT_HEAD_FILE_NAME } from '../head/model-format.js';
+import { calibrationFileNameForHead, type LoadedCalibration, parseCalibration } from '../service/calibration-content.js';
 import { fetchBytes } from './fetch-bytes.js';
 
 /** File name of the calibration made with the shipped head (MLS and cosine tables). */
-export const HEAD_CALIBRATION_FILE_NAME = 'calibration-pfe-head-faceres.json';
+export const HEAD_CALIBRATION_FILE_NAME = calibrationFileNameForHead(DEFAULT_HEAD_FILE_NAME);
 
 /** The shipped head's calibration next to the page. */
 export function defaultCalibrationUrl(): string {

@@ -8,10 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PfeError, withSource } from '../core/errors.js';
 import type { UncertaintyHead } from './head-model.js';
-import { decodeHead, encodeHead } from './model-format.js';
+import { decodeHead, DEFAULT_HEAD_FILE_NAME, encodeHead } from './model-format.js';
 
-/** File name of the shipped default head (faceres backbone). */
-export const DEFAULT_HEAD_FILE_NAME = 'pfe-head-faceres.pfehead';
+export { DEFAULT_HEAD_FILE_NAME } from './model-format.js';
 
 /** Path of the shipped default head: `<package root>/models/pfe-head-faceres.pfehead` (this file sits in <root>/<out>/head/). */
 export function defaultHeadPath(): string {

@@ -102,3 +102,6 @@ export function decodeHead(bytes: Uint8Array): UncertaintyHead {
   checkHead(head);
   return head;
 }
+
+/** File name of the shipped default head (faceres backbone), in models/ and next to the browser page. */
+export const DEFAULT_HEAD_FILE_NAME = 'pfe-head-faceres.pfehead';

@@ -41,6 +41,11 @@ export interface LoadedCalibration {
   readonly mls: ScoreCalibration | undefined;
 }
 
+/** File name of the calibration that belongs to a head file name: calibration-<head name>.json. */
+export function calibrationFileNameForHead(headFileName: string): string {
+  return `calibration-${headFileName.replace(/\.pfehead$/, '')}.json`;
+}
+
 /** Parses and checks calibration JSON. @throws PfeError INVALID_FORMAT / UNSUPPORTED_FORMAT */
 export function parseCalibration(json: unknown, label: string): LoadedCalibration {
   const bad = (why: string): never => {

@@ -7,7 +7,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
-import { type CalibrationFileContent, type LoadedCalibration, parseCalibration } from './calibration-content.js';
+import { type CalibrationFileContent, calibrationFileNameForHead, type LoadedCalibration, parseCalibration } from './calibration-content.js';
 
 export {
   CALIBRATION_FORMAT,
@@ -20,7 +20,7 @@ export {
 
 /** Calibration file that belongs to a head file: calibration-<head name>.json beside it. */
 export function calibrationFileForHead(headFile: string): string {
-  return path.join(path.dirname(headFile), `calibration-${path.basename(headFile, '.pfehead')}.json`);
+  return path.join(path.dirname(headFile), calibrationFileNameForHead(path.basename(headFile)));
 }
 
 /** Reads a calibration file. @throws PfeError IO_ERROR, INVALID_FORMAT, UNSUPPORTED_FORMAT */

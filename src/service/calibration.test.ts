@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPfeError } from '../core/errors.js';
 import { SeededRandom } from '../core/random.js';
+import path from 'node:path';
 import { impostorTable, ScoreCalibration } from './calibration.js';
+import { calibrationFileNameForHead } from './calibration-content.js';
+import { calibrationFileForHead } from './calibration-file.js';
 
 function sortedNormals(n: number, seed: number, roundTo = 0): Float64Array {
   const rng = new SeededRandom(seed);
@@ -72,4 +75,11 @@ test('a target FAR below the resolution or a bad table is refused', () => {
   assert.throws(() => impostorTable('cosine', [0.3, 0.2]), (e) => isPfeError(e, 'INVALID_ARGUMENT'));
   assert.throws(() => impostorTable('cosine', []), (e) => isPfeError(e, 'EMPTY_INPUT'));
   assert.throws(() => new ScoreCalibration({ metric: 'cosine', total: 3, scores: [0.1, 0.2], counts: [3, 3], exactFrom: 0 }), (e) => isPfeError(e, 'INVALID_FORMAT'));
+});
+
+test('a head file names its calibration file, the same in Node paths and bare names', () => {
+  assert.equal(calibrationFileNameForHead('pfe-head-faceres.pfehead'), 'calibration-pfe-head-faceres.json');
+  assert.equal(calibrationFileForHead(path.join('models', 'fold-3.pfehead')), path.join('models', 'calibration-fold-3.json'));
+  // only the .pfehead ending is dropped
+  assert.equal(calibrationFileNameForHead('head.pfehead.bak'), 'calibration-head.pfehead.bak.json');
 });
