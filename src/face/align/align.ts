@@ -34,6 +34,22 @@ export function arcfaceTemplate(size: number): FiveLandmarks {
   return [at(0), at(1), at(2), at(3), at(4)];
 }
 
+/**
+ * Where a backbone wants the five landmarks in its square input crop: each backbone owns
+ * its crop geometry (ArcFace for faceres and MobileFaceNet, dlib's chip for dlib ResNet).
+ */
+export interface CropTemplate {
+  /** Side of the square crop in pixels. */
+  readonly size: number;
+  /** Target positions of the five landmarks in crop pixels, FiveLandmarks order. */
+  readonly points: FiveLandmarks;
+}
+
+/** The ArcFace crop template at size×size (see arcfaceTemplate). */
+export function arcfaceCropTemplate(size: number): CropTemplate {
+  return { size, points: arcfaceTemplate(size) };
+}
+
 /** Options of alignFace. */
 export interface AlignOptions {
   /** Treatment of samples outside the image (default 'constant' = black, as insightface). */
@@ -58,7 +74,18 @@ export interface AlignedFace {
  * @throws PfeError INVALID_ARGUMENT (bad size, coinciding landmarks), NON_FINITE, DIMENSION_MISMATCH
  */
 export function alignFace(image: RgbImage, landmarks: FiveLandmarks, size: number = DEFAULT_ALIGNED_SIZE, options: AlignOptions = {}): AlignedFace {
-  const template = arcfaceTemplate(size);
-  const transform = similarityTransform(landmarks, template);
-  return { image: warpAffine(image, transform, size, size, options.border ?? 'constant'), transform };
+  return alignFaceTo(image, landmarks, arcfaceCropTemplate(size), options);
+}
+
+/**
+ * Aligns a face onto any crop template: the least-squares similarity transform from its
+ * five landmarks onto `template.points`, then a bilinear warp to template.size².
+ * @throws PfeError INVALID_ARGUMENT (bad size, coinciding landmarks), NON_FINITE, DIMENSION_MISMATCH
+ */
+export function alignFaceTo(image: RgbImage, landmarks: FiveLandmarks, template: CropTemplate, options: AlignOptions = {}): AlignedFace {
+  if (!Number.isInteger(template.size) || template.size < 1) {
+    throw new PfeError('INVALID_ARGUMENT', `aligned size must be a positive integer, got ${template.size}`, { size: template.size });
+  }
+  const transform = similarityTransform(landmarks, template.points);
+  return { image: warpAffine(image, transform, template.size, template.size, options.border ?? 'constant'), transform };
 }

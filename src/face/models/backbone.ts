@@ -4,6 +4,7 @@
  * module) out. Implemented by `FaceresBackbone`; another CNN (e.g. an ONNX ArcFace)
  * can implement it too.
  */
+import type { CropTemplate } from '../align/align.js';
 import type { RgbImage } from '../types.js';
 
 /** A batch of last-conv feature maps, NHWC row-major: (n, y, x, c) at ((n*height + y)*width + x)*channels + c. */
@@ -52,6 +53,8 @@ export interface Backbone {
   readonly name: string;
   /** Side of the square input, in pixels (faces must be aligned to inputSize×inputSize). */
   readonly inputSize: number;
+  /** Where the five landmarks go in the input crop (size = inputSize); the backbone's own geometry. */
+  readonly cropTemplate: CropTemplate;
   /** D, the length of each embedding row. */
   readonly embeddingDim: number;
   /**

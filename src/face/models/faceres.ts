@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { PfeError } from '../../core/errors.js';
+import { type CropTemplate, arcfaceCropTemplate } from '../align/align.js';
 import type { RgbImage } from '../types.js';
 import type { Backbone, BackboneOutput, ConvFeatureMap, EmbedOptions } from './backbone.js';
 import { adaptiveAveragePool, l2NormalizeRows } from './featurePooling.js';
@@ -59,6 +60,8 @@ export class FaceresBackbone implements Backbone {
   readonly name = 'faceres';
   readonly inputSize = FACERES_INPUT_SIZE;
   readonly embeddingDim = FACERES_DIM;
+  /** The ArcFace template scaled to 224 (HSE FaceRec's crop: the 112 template ×2). */
+  readonly cropTemplate: CropTemplate = arcfaceCropTemplate(FACERES_INPUT_SIZE);
   /** How many ReLU6 chains the loader rewrote (27 with the rewrite, 0 without). */
   readonly rewrittenChains: number;
   private readonly model: GraphModel;

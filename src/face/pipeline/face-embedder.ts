@@ -4,7 +4,7 @@
  * One instance holds its models; `embedBatch` runs the backbone once per batch.
  */
 import { PfeError, isPfeError, type PfeErrorCode } from '../../core/errors.js';
-import { alignFace } from '../align/align.js';
+import { alignFaceTo } from '../align/align.js';
 import { applyDegradeSteps, type DegradeStep } from '../degrade/steps.js';
 import { decodeImage } from '../image/decode.js';
 import type { Backbone } from '../models/backbone.js';
@@ -157,7 +157,7 @@ export class FaceEmbedder {
       faceCount = faces.length;
       box = face.box;
     }
-    const aligned = alignFace(image, landmarks, this.backbone.inputSize).image;
+    const aligned = alignFaceTo(image, landmarks, this.backbone.cropTemplate).image;
     return { prepared: { aligned, landmarks, landmarkSource, detectorScore, faceCount, box, imageWidth: image.width, imageHeight: image.height }, image };
   }
 
