@@ -4,10 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isPfeError } from '../../core/errors.js';
 import { alignFace } from '../align/align.js';
 import type { RgbImage } from '../types.js';
-import { type FaceresBackbone, FACERES_DESCRIPTOR_NODE, loadFaceres, loadFaceresGraph } from './faceres.js';
+import { type FaceresBackbone, FACERES_DESCRIPTOR_NODE, FACERES_INPUT_NORMALISATION, loadFaceres, loadFaceresGraph } from './faceres.js';
 import { globalAveragePool, l2NormalizeRows } from './featurePooling.js';
 import { type FixtureFace, loadFixtureFaces } from './fixtureFaces.js';
-import { packImageBatch } from './imageTensor.js';
+import { type InputNormalisation, packImageBatch, packNormalizedBatch } from './imageTensor.js';
 import { initBackend } from './runtime.js';
 
 function cosine(a: Float32Array, i: number, j: number, d: number): number {
@@ -73,6 +73,25 @@ describe('FaceresBackbone', () => {
     model.dispose();
     const { same, diff } = pairCosines(faces, mu, 1024);
     assert.ok(Math.min(...same, ...diff) > 0.99, 'collapsed embeddings with 0..1 input');
+  });
+
+  it("separates people by a wider margin with its authors' input (BGR − means) than with raw RGB 0..255", async (t) => {
+    if (skip) return t.skip(skip);
+    const { model } = await loadFaceresGraph();
+    const margin = async (norm: InputNormalisation): Promise<number> => {
+      const x = tf.tensor4d(packNormalizedBatch(aligned, 224, norm), [aligned.length, 224, 224, 3]);
+      const d = model.execute(x, FACERES_DESCRIPTOR_NODE) as tf.Tensor;
+      const mu = l2NormalizeRows((await d.data()) as Float32Array, 1024);
+      tf.dispose([x, d]);
+      const { same, diff } = pairCosines(faces, mu, 1024);
+      const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+      return mean(same) - mean(diff);
+    };
+    const authors = await margin(FACERES_INPUT_NORMALISATION);
+    const rawRgb = await margin({ order: 'rgb', mean: [0, 0, 0], divisor: 1 });
+    model.dispose();
+    t.diagnostic(`mean same − mean different cosine: authors' input ${authors.toFixed(3)}, RGB 0..255 ${rawRgb.toFixed(3)}`);
+    assert.ok(authors > rawRgb, `authors' input margin ${authors} <= raw RGB margin ${rawRgb}`);
   });
 
   it('returns unit rows, non-negative pooled features equal to the conv map means, independent of batching', async (t) => {

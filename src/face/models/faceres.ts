@@ -1,7 +1,8 @@
 /**
  * The `faceres` backbone from @vladmandic/human 3.3.6 (HSE-FaceRes, a MobileNet-v1
- * style CNN; github.com/HSE-asavchenko/HSE_FaceRec_tf): 224×224 RGB input in 0..255
- * (human's faceres.ts multiplies its 0..1 crop by 255 before `execute`), 1024-d
+ * style CNN; github.com/HSE-asavchenko/HSE_FaceRec_tf): 224×224 input fed as its authors
+ * do (FACERES_INPUT_NORMALISATION: BGR minus the Caffe ImageNet means; human's own
+ * faceres.ts feeds RGB 0..255, which costs three points of LFW accuracy), 1024-d
  * descriptor `global_pooling/Mean` = global average of the last conv map
  * `conv_pw_13_relu/clip_by_value` [N,7,7,1024] (ReLU6 output, so non-negative).
  * The model also has age and gender heads, which are not computed here.
@@ -13,7 +14,7 @@ import { type CropTemplate, arcfaceCropTemplate } from '../align/align.js';
 import type { RgbImage } from '../types.js';
 import type { Backbone, BackboneOutput, ConvFeatureMap, EmbedOptions } from './backbone.js';
 import { adaptiveAveragePool, l2NormalizeRows } from './featurePooling.js';
-import { packImageBatch } from './imageTensor.js';
+import { type InputNormalisation, packNormalizedBatch } from './imageTensor.js';
 import { loadLocalGraphModel, readScalarWeights } from './localModel.js';
 import { bundledModelPath } from './modelPaths.js';
 import { constNodeNames, rewriteClipChainsToRelu6 } from './relu6Rewrite.js';
@@ -26,6 +27,12 @@ export const FACERES_CONV_NODE = 'conv_pw_13_relu/clip_by_value';
 export const FACERES_INPUT_SIZE = 224;
 /** Descriptor length (the signature's global_pooling/Mean: [1, 1024]). */
 export const FACERES_DIM = 1024;
+/**
+ * faceres' input as its authors feed it: age_gender_identity/facial_analysis.py in
+ * HSE_FaceRec_tf reverses RGB to BGR and subtracts (103.939, 116.779, 123.68) from B, G, R
+ * (Keras' Caffe-mode ImageNet preprocessing), no scaling.
+ */
+export const FACERES_INPUT_NORMALISATION: InputNormalisation = { order: 'bgr', mean: [103.939, 116.779, 123.68], divisor: 1 };
 /** ReLU6 chains in faceres: conv1 plus 13 depthwise and 13 pointwise blocks of MobileNet v1. */
 export const FACERES_RELU6_CHAINS = 27;
 
@@ -80,7 +87,7 @@ export class FaceresBackbone implements Backbone {
    * (N×7×7×1024) from a single `execute` call. Every tensor is disposed before returning.
    */
   private async runBatch(faces: readonly RgbImage[]): Promise<{ descriptor: Float32Array; conv: Float32Array; h: number; w: number; c: number }> {
-    const input = tf.tensor4d(packImageBatch(faces, FACERES_INPUT_SIZE), [faces.length, FACERES_INPUT_SIZE, FACERES_INPUT_SIZE, 3], 'float32');
+    const input = tf.tensor4d(packNormalizedBatch(faces, FACERES_INPUT_SIZE, FACERES_INPUT_NORMALISATION), [faces.length, FACERES_INPUT_SIZE, FACERES_INPUT_SIZE, 3], 'float32');
     let outputs: tf.Tensor[] = [];
     try {
       outputs = this.model.execute(input, [FACERES_DESCRIPTOR_NODE, FACERES_CONV_NODE]) as tf.Tensor[];
