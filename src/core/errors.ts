@@ -15,7 +15,9 @@ export type PfeErrorCode =
   | 'IMAGE_DECODE_FAILED'
   | 'IMAGE_TOO_LARGE'
   | 'NO_FACE'
-  | 'MODEL_LOAD_FAILED';
+  | 'MODEL_LOAD_FAILED'
+  /** Data made with one face-recognition backbone used with another (embeddings, heads, calibrations). */
+  | 'BACKBONE_MISMATCH';
 
 /** The one error class the library throws for bad input; `code` says why. */
 export class PfeError extends Error {

@@ -12,6 +12,8 @@ import { readMatrixNpyFile } from '../io/npy-file.js';
 import { parseDegradeSpec } from '../face/degrade/spec.js';
 import type { FiveLandmarks } from '../face/types.js';
 import { EmbedCache } from '../face/pipeline/embed-cache.js';
+import { type BackboneName, DEFAULT_BACKBONE } from '../face/backbone/names.js';
+import { assertFolderUsable, type EmbeddingFolderMeta } from '../face/pipeline/embedding-folder-meta.js';
 import { embedImages } from '../face/pipeline/embed-images.js';
 import type { EmbedRequest } from '../face/pipeline/face-embedder.js';
 import { fnv1a32, landmarkKey } from '../face/pipeline/image-files.js';
@@ -59,6 +61,8 @@ export interface ImageTableOptions {
   readonly workers?: number;
   /** Also load / keep the 2×2 pooled conv map (4× the size of pooled_global). */
   readonly needGrid?: boolean;
+  /** Backbone of the table: embedding folders must have been made with it, missing images are embedded with it (default DEFAULT_BACKBONE). */
+  readonly backbone?: BackboneName;
   readonly onProgress?: (finished: number, total: number) => void;
 }
 
@@ -71,7 +75,7 @@ interface FolderEntry {
   detectorScore?: number | null;
 }
 
-interface FolderIndex {
+interface FolderIndex extends EmbeddingFolderMeta {
   degrade?: string | null;
   seed?: number | null;
   dim: number;
@@ -94,7 +98,7 @@ async function readFolderIndex(dir: string): Promise<FolderIndex> {
 /**
  * Builds the table for `paths` (files, relative to the working directory or absolute).
  * @throws PfeError INVALID_ARGUMENT when a folder was embedded with a different degradation
- *   or seed; IO_ERROR / INVALID_FORMAT for unreadable folders; model load errors when images must be embedded
+ *   or seed; BACKBONE_MISMATCH / UNSUPPORTED_FORMAT for a folder of another backbone or pipeline; IO_ERROR / INVALID_FORMAT for unreadable folders; model load errors when images must be embedded
  */
 export async function loadImageTable(paths: readonly string[], options: ImageTableOptions = {}): Promise<ImageTable> {
   const k = paths.length;
@@ -126,6 +130,7 @@ export async function loadImageTable(paths: readonly string[], options: ImageTab
   let fromFolders = 0;
   for (const dir of options.folders ?? []) {
     const index = await readFolderIndex(dir);
+    assertFolderUsable(index, dir, options.backbone ?? DEFAULT_BACKBONE);
     if ((index.degrade ?? null) !== wantDegrade || (index.seed ?? null) !== wantSeed) {
       throw new PfeError(
         'INVALID_ARGUMENT',
@@ -175,6 +180,7 @@ export async function loadImageTable(paths: readonly string[], options: ImageTab
     });
     let done = fromFolders;
     const results = await embedImages(requests, {
+      backbone: options.backbone ?? DEFAULT_BACKBONE,
       ...(options.cacheDir === undefined ? {} : { cache: new EmbedCache(options.cacheDir) }),
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       onProgress: (n) => {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FiveLandmarks } from '../face/types.js';
+import type { BackboneName } from '../face/backbone/names.js';
 import { loadImageSubset, type ImageTable } from './image-table.js';
 import { parseLfwPairs } from './lfw-protocol.js';
 import { indexPairs, type IndexedPairs } from './pair-verification.js';
@@ -26,6 +27,8 @@ export interface LfwSetup {
   readonly cacheDir?: string;
   readonly workers?: number;
   readonly needGrid?: boolean;
+  /** Backbone of every image (default DEFAULT_BACKBONE); the folders must have been made with it. */
+  readonly backbone?: BackboneName;
   readonly onProgress?: (label: string, finished: number, total: number) => void;
 }
 
@@ -59,6 +62,7 @@ export async function loadLfwVersion(setup: LfwSetup, base: LfwBase, level: numb
     ...(setup.cacheDir === undefined ? {} : { cacheDir: setup.cacheDir }),
     ...(setup.workers === undefined ? {} : { workers: setup.workers }),
     ...(setup.needGrid === true ? { needGrid: true } : {}),
+    ...(setup.backbone === undefined ? {} : { backbone: setup.backbone }),
     ...(setup.onProgress === undefined ? {} : { onProgress: (f: number, t: number) => setup.onProgress!(`level ${level}`, f, t) }),
   });
 }

@@ -13,6 +13,7 @@ import type { GaussianBatch } from '../core/embedding.js';
 import { initBackend } from '../face/models/runtime.js';
 import { contactSheetSvg, extremes, type SheetRow, type SheetTile } from './contact-sheet.js';
 import { headGaussianSource, heldOutUncertainty } from './head-source.js';
+import type { BackboneName } from '../face/backbone/names.js';
 import { loadImageTable } from './image-table.js';
 import { lfwImagePath, parseLfwPeople } from './lfw-protocol.js';
 import { loadHeads, type HeadSelection } from './run-verification.js';
@@ -23,6 +24,8 @@ export interface SheetJob {
   /** Embedding folders holding the clean LFW images. */
   readonly folders: readonly string[];
   readonly heads: HeadSelection;
+  /** Backbone of the folders and heads (default DEFAULT_BACKBONE). */
+  readonly backbone?: BackboneName;
   /** Faces per extreme on the sheet. */
   readonly perExtreme: number;
   /** Faces per extreme in the nearest-neighbour statistic. */
@@ -93,7 +96,7 @@ export async function runSheet(job: SheetJob): Promise<{ stats: Record<string, u
   const heads = await loadHeads(job.heads, sets.length);
   if (heads === undefined) throw new PfeError('INVALID_ARGUMENT', 'the contact sheet needs an uncertainty head (--head or --fold-heads)');
   await initBackend();
-  const table = await loadImageTable(files, { folders: job.folders, needGrid: heads.needsGrid });
+  const table = await loadImageTable(files, { folders: job.folders, needGrid: heads.needsGrid, ...(job.backbone === undefined ? {} : { backbone: job.backbone }) });
   const valid = Uint8Array.from(table.failed, (f) => 1 - f);
   const source = headGaussianSource(heads.choice, table);
   const imageFold = Int32Array.from(fold);

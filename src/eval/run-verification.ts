@@ -10,6 +10,7 @@ import type { FiveLandmarks } from '../face/types.js';
 import { initBackend } from '../face/models/runtime.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { findDefaultHead, loadHeadFile } from '../head/model-file.js';
+import { assertSameBackbone, DEFAULT_BACKBONE, parseBackboneName, resolveBackbone } from '../face/backbone/names.js';
 import { headGaussianSource, type HeadChoice } from './head-source.js';
 import { loadImageTable, type ImageTable } from './image-table.js';
 import type { PairList } from './pair-file.js';
@@ -34,6 +35,8 @@ export interface HeadSelection {
 /** Everything a verification run needs. */
 export interface VerificationJob {
   readonly title: string;
+  /** The backbone (default: the heads', else DEFAULT_BACKBONE; see resolveBackbone). */
+  readonly backbone?: string;
   readonly pairList: PairList;
   /** Pair paths are relative to this folder. */
   readonly root: string;
@@ -57,30 +60,40 @@ export interface VerificationJob {
 /** Heads loaded for a run and a sentence saying what they are. */
 export interface LoadedHeads {
   readonly choice: HeadChoice;
+  /** The backbone the heads were trained on, with a phrase naming them. */
+  readonly backbone: { readonly backbone: string; readonly what: string };
   readonly description: string;
   readonly needsGrid: boolean;
 }
 
-/** Loads the heads a selection names, or undefined when there is none. */
-export async function loadHeads(selection: HeadSelection, foldCount: number): Promise<LoadedHeads | undefined> {
+/**
+ * Loads the heads a selection names, or undefined when there is none; the shipped default
+ * head is the one of `backbone` (a name, unchecked; default DEFAULT_BACKBONE).
+ * @throws PfeError BACKBONE_MISMATCH when per-fold heads belong to different backbones
+ */
+export async function loadHeads(selection: HeadSelection, foldCount: number, backbone?: string): Promise<LoadedHeads | undefined> {
   if (selection.foldHeadPattern !== undefined) {
     if (!selection.foldHeadPattern.includes('{fold}')) throw new PfeError('INVALID_ARGUMENT', `the per-fold head pattern '${selection.foldHeadPattern}' must contain {fold}`);
     if (foldCount < 2) throw new PfeError('INVALID_ARGUMENT', 'per-fold heads need a pair list with at least 2 folds');
     const heads: UncertaintyHead[] = [];
     for (let f = 0; f < foldCount; f++) heads.push(await loadHeadFile(selection.foldHeadPattern.replace('{fold}', String(f))));
     const a = heads[0]!.architecture;
+    const first = { backbone: heads[0]!.backbone, what: `per-fold head ${selection.foldHeadPattern.replace('{fold}', '0')}` };
+    heads.forEach((h, f) => assertSameBackbone(first, { backbone: h.backbone, what: `per-fold head ${selection.foldHeadPattern!.replace('{fold}', String(f))}` }));
     return {
       choice: { kind: 'per-fold', heads },
+      backbone: first,
       description: `out-of-fold heads ${selection.foldHeadPattern} (each fold scored by the head trained without it; ${a.sigmaMode} σ², input ${a.inputKind})`,
       needsGrid: heads.some((h) => h.architecture.inputKind === 'pooled_grid2x2'),
     };
   }
-  const file = selection.headFile ?? (selection.useDefaultHead === false ? undefined : findDefaultHead());
+  const file = selection.headFile ?? (selection.useDefaultHead === false ? undefined : findDefaultHead(backbone === undefined ? DEFAULT_BACKBONE : parseBackboneName(backbone)));
   if (file === undefined) return undefined;
   const head = await loadHeadFile(file);
   const a = head.architecture;
   return {
     choice: { kind: 'single', head },
+    backbone: { backbone: head.backbone, what: `head ${file}` },
     description: `one head ${path.relative(process.cwd(), file) || file} for every fold (${a.sigmaMode} σ², input ${a.inputKind})${selection.headFile === undefined ? ' — the shipped default head' : ''}`,
     needsGrid: a.inputKind === 'pooled_grid2x2',
   };
@@ -100,11 +113,13 @@ export interface VerificationOutcome {
 export async function runVerificationJob(job: VerificationJob): Promise<VerificationOutcome> {
   const fars = job.fars ?? DEFAULT_FARS;
   const { paths, pairs } = indexPairs(job.pairList.pairs, job.pairList.foldCount);
-  const heads = await loadHeads(job.heads, job.pairList.foldCount);
+  const heads = await loadHeads(job.heads, job.pairList.foldCount, job.backbone);
+  const backbone = resolveBackbone(job.backbone, heads?.backbone);
   const files = paths.map((p) => path.join(job.root, p));
   job.log(`${pairs.labels.length} pairs over ${paths.length} images${job.pairList.foldCount > 0 ? `, ${job.pairList.foldCount} folds` : ''}`);
   const table = await loadImageTable(files, {
     landmarkRoot: job.root,
+    backbone,
     ...(job.embeddingFolders === undefined ? {} : { folders: job.embeddingFolders }),
     ...(job.landmarks === undefined ? {} : { landmarks: job.landmarks }),
     ...(job.degrade === undefined ? {} : { degrade: job.degrade }),

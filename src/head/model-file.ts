@@ -8,18 +8,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PfeError, withSource } from '../core/errors.js';
 import type { UncertaintyHead } from './head-model.js';
-import { decodeHead, DEFAULT_HEAD_FILE_NAME, encodeHead } from './model-format.js';
+import { type BackboneName, DEFAULT_BACKBONE } from '../face/backbone/names.js';
+import { decodeHead, encodeHead, headFileNameForBackbone } from './model-format.js';
 
-export { DEFAULT_HEAD_FILE_NAME } from './model-format.js';
+export { DEFAULT_HEAD_FILE_NAME, headFileNameForBackbone } from './model-format.js';
 
-/** Path of the shipped default head: `<package root>/models/pfe-head-faceres.pfehead` (this file sits in <root>/<out>/head/). */
-export function defaultHeadPath(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', DEFAULT_HEAD_FILE_NAME);
+/** The package's `models/` folder (this file sits in <root>/<out>/head/). */
+export function shippedModelsDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
 }
 
-/** The shipped head's path when the file exists, else undefined. */
-export function findDefaultHead(): string | undefined {
-  const p = defaultHeadPath();
+/** Path of the head shipped for a backbone: `<package root>/models/pfe-head-<backbone>.pfehead`. */
+export function defaultHeadPath(backbone: BackboneName = DEFAULT_BACKBONE): string {
+  return path.join(shippedModelsDir(), headFileNameForBackbone(backbone));
+}
+
+/** The shipped head's path for a backbone when the file exists, else undefined. */
+export function findDefaultHead(backbone: BackboneName = DEFAULT_BACKBONE): string | undefined {
+  const p = defaultHeadPath(backbone);
   return existsSync(p) ? p : undefined;
 }
 

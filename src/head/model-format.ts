@@ -12,6 +12,7 @@
  * Tensor names and shapes are those of HeadWeights / headWeightShapes.
  */
 import { PfeError } from '../core/errors.js';
+import { type BackboneName, DEFAULT_BACKBONE } from '../face/backbone/names.js';
 import { checkHead, HEAD_WEIGHT_NAMES, headWeightShapes, type HeadArchitecture, type HeadWeights, type UncertaintyHead } from './head-model.js';
 
 /** File magic, 8 ASCII bytes. */
@@ -103,5 +104,10 @@ export function decodeHead(bytes: Uint8Array): UncertaintyHead {
   return head;
 }
 
-/** File name of the shipped default head (faceres backbone), in models/ and next to the browser page. */
-export const DEFAULT_HEAD_FILE_NAME = 'pfe-head-faceres.pfehead';
+/** File name of the head shipped for a backbone, in models/ and next to the browser page. */
+export function headFileNameForBackbone(backbone: BackboneName): string {
+  return `pfe-head-${backbone}.pfehead`;
+}
+
+/** File name of the shipped head of the default backbone. */
+export const DEFAULT_HEAD_FILE_NAME = headFileNameForBackbone(DEFAULT_BACKBONE);

@@ -6,11 +6,12 @@ import { writeNpyFile } from '../../io/npy-file.js';
 import { parseDegradeSpec } from '../../face/degrade/spec.js';
 import type { DegradeStep } from '../../face/degrade/steps.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
-import { EmbedCache } from '../../face/pipeline/embed-cache.js';
+import { EmbedCache, PIPELINE_VERSION } from '../../face/pipeline/embed-cache.js';
 import { embedImages } from '../../face/pipeline/embed-images.js';
 import type { EmbeddedFace, EmbedRequest, EmbedResult } from '../../face/pipeline/face-embedder.js';
 import { writeHeadOutputs } from '../../head/embed-head-outputs.js';
 import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
+import { backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.js';
 import { fnv1a32, IMAGE_EXTENSIONS, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
 import type { FiveLandmarks } from '../../face/types.js';
 import { choiceOption, integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
@@ -34,20 +35,22 @@ const OPTIONS = {
   backend: { type: 'string' },
   head: { type: 'string' },
   'no-head': { type: 'boolean' },
+  backbone: { type: 'string' },
 } as const;
 
 const usage = `Usage: pfe embed <files or folders...> --out <dir> [options]
 
 Embeds every face image: decode (JPEG/PNG/WebP), find the face (BlazeFace + FaceMesh)
-or take its landmarks from a file, align it onto the ArcFace 5-point template, and run
-the faceres backbone. Folders are walked recursively for .jpg/.jpeg/.png/.webp files.
+or take its landmarks from a file, align it onto the backbone's 5-point crop template, and
+run the backbone. Folders are walked recursively for .jpg/.jpeg/.png/.webp files.
 
 Writes into <dir>:
-  mu.npy              N×1024 float32, one L2-normalised embedding per embedded image
-  pooled_global.npy   N×1024 float32, the raw (un-normalised) global average of the last conv map
-  pooled_grid2x2.npy  N×4096 float32, its 2×2 average pooling (uncertainty-head input)
-  index.json          every input: path, status, row in the .npy files, or the reason it failed
-                      (code + message), detector score, landmarks used and their source
+  mu.npy              N×D float32, one L2-normalised embedding per embedded image
+  pooled_global.npy   N×C float32, the raw (un-normalised) global average of the last conv map
+  pooled_grid2x2.npy  N×4C float32, its 2×2 average pooling (uncertainty-head input)
+  index.json          the backbone and pipeline version, then every input: path, status, row
+                      in the .npy files, or the reason it failed (code + message), detector
+                      score, landmarks used and their source
 
 Images that fail (unreadable, corrupt, too large, no face) are recorded with their reason
 and the run goes on; the exit code is 1 when any failed. Results are cached per image, so
@@ -55,6 +58,7 @@ an interrupted run resumes where it stopped.
 
 Options:
   -o, --out <dir>          output folder (created)
+${backboneOptionHelp('      ', 21)}
       --landmarks <file>   5-point landmark file in the LFW MTCNN format
                            ('Person/Person_0001.jpg x1..x5 y1..y5'); images not in it use the detector
       --landmark-scale <f> factor applied to the file's coordinates (default ${LFW_LANDMARK_SCALE_150}: the
@@ -72,7 +76,7 @@ Options:
       --backend <name>     wasm (default) or cpu
       --head <file>        uncertainty head (.pfehead): also write sigma_sq.npy (N×D) and mu_centred.npy
                            (mu minus the head's training mean, re-normalised; use it with sigma_sq.npy)
-                           (default: the head shipped in models/ when present)
+                           (default: the head shipped in models/ for the backbone, when present)
       --no-head            do not apply a head`;
 
 /** A JSON-safe description of one input in index.json. */
@@ -140,7 +144,7 @@ async function writeOutputs(outDir: string, files: readonly string[], results: r
 
 /** `pfe embed <inputs...> --out DIR`: image files to face embeddings. */
 const embed: CliCommand = {
-  summary: 'embed face images (detect or use landmarks, align, faceres) into mu.npy + index.json',
+  summary: 'embed face images (detect or use landmarks, align, backbone) into mu.npy + index.json',
   usage,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -161,8 +165,11 @@ const embed: CliCommand = {
       }
     }
 
-    const headFile = values['no-head'] === true ? undefined : (values.head ?? findDefaultHead());
-    const head = headFile === undefined ? undefined : { head: await loadHeadFile(headFile), file: headFile };
+    // An explicit head decides the backbone unless --backbone names one (then they must agree).
+    const givenHead = values['no-head'] === true || values.head === undefined ? undefined : { head: await loadHeadFile(values.head), file: values.head };
+    const backbone = resolveBackbone(values.backbone, givenHead === undefined ? undefined : { backbone: givenHead.head.backbone, what: `head ${givenHead.file}` });
+    const shippedHead = values['no-head'] === true || givenHead !== undefined ? undefined : findDefaultHead(backbone);
+    const head = givenHead ?? (shippedHead === undefined ? undefined : { head: await loadHeadFile(shippedHead), file: shippedHead });
     const files = await listImageFiles(positionals);
     if (files.length === 0) throw new PfeError('EMPTY_INPUT', `no image files (${IMAGE_EXTENSIONS.join(' ')}) under ${positionals.join(' ')}`);
     const landmarkMap = values.landmarks === undefined ? undefined : await loadLfwLandmarks(values.landmarks, { scale });
@@ -180,6 +187,7 @@ const embed: CliCommand = {
     const progress = createProgress('pfe embed', files.length, process.stderr);
     const started = performance.now();
     const results = await embedImages(requests, {
+      backbone,
       backend,
       batchSize,
       ...(workers === undefined ? {} : { workers }),
@@ -192,7 +200,8 @@ const embed: CliCommand = {
     const headInfo = head === undefined ? null : await writeHeadOutputs(outDir, results.filter((r): r is EmbeddedFace => r.status === 'ok'), head.head, head.file, backend);
     const failed = await writeOutputs(outDir, files, results, {
       head: headInfo,
-      backbone: 'faceres',
+      backbone,
+      pipelineVersion: PIPELINE_VERSION,
       landmarksFile: values.landmarks ?? null,
       landmarkScale: values.landmarks === undefined ? null : scale,
       degrade: values.degrade ?? null,

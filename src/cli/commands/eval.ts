@@ -5,6 +5,7 @@ import { PfeError, withSource } from '../../core/errors.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { parseLfwPairs } from '../../eval/lfw-protocol.js';
 import { parsePairFile, type PairList } from '../../eval/pair-file.js';
+import { type BackboneName, backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.js';
 import { runVerificationJob, type HeadSelection, type VerificationJob } from '../../eval/run-verification.js';
 import type { LfwSetup } from '../../eval/lfw-setup.js';
 import { runDilemma } from '../../eval/run-dilemma.js';
@@ -20,8 +21,8 @@ import { createProgress, type Progress } from '../progress.js';
 
 /** Default per-image cache folder, shared with `pfe embed`. */
 const DEFAULT_CACHE_DIR = path.join('.cache', 'embed');
-/** Where `pfe embed` runs of the whole of LFW are kept in this repository (clean, MTCNN landmarks). */
-const DEFAULT_LFW_FOLDER = path.join('.cache', 'lfw', 'clean');
+/** Where `pfe embed` runs of the whole of LFW are kept, one folder per backbone: <this>/<backbone>/clean, level<k>. */
+const DEFAULT_LFW_CACHE = path.join('.cache', 'lfw');
 
 const COMMON_OPTIONS = {
   out: { type: 'string', short: 'o' },
@@ -53,9 +54,11 @@ const COMMON_OPTIONS = {
   'pairs-file': { type: 'string' },
   'norm-sigma-power': { type: 'string' },
   draws: { type: 'string' },
+  backbone: { type: 'string' },
 } as const;
 
-const commonHelp = `      --embeddings <dir>   an embedding folder of \`pfe embed\` to take images from (repeatable);
+const commonHelp = `${backboneOptionHelp('      ', 21)}
+      --embeddings <dir>   an embedding folder of \`pfe embed\` to take images from (repeatable);
                            images not in it are embedded now (per-image cache: ${DEFAULT_CACHE_DIR})
       --landmarks <file>   5-point landmarks ('Person/Person_0001.jpg x1..x5 y1..y5', keys relative
                            to the image root); images not in it go through the detector
@@ -91,7 +94,7 @@ pfe eval pairs: pair-file format, one pair per line (TAB-separated, '#' comments
   Paths are relative to --root. The fold column is optional (all lines or none).
 
 pfe eval lfw: --root is the LFW folder (pairs.txt, images/, ldmark_lfw_mtcnncaffe.txt);
-  by default the images come from ${DEFAULT_LFW_FOLDER} when it exists and are aligned with
+  by default the images come from ${DEFAULT_LFW_CACHE}/<backbone>/clean when it exists and are aligned with
   the MTCNN landmark file. Centred cosine subtracts the mean mu of the other nine folds.
 
 pfe eval dilemma: genuine pairs = a clean image vs a degraded image of the same person,
@@ -135,7 +138,7 @@ Options:
       --no-detector        (risk) skip the detector-score baseline
       --detector-embeddings <dir> (risk) detector-aligned clean LFW folder for the detector scores
       --folds <n>          (dilemma) use the pairs of the first n View 2 folds (default 10)
-      --lfw-cache <dir>    (lfw, dilemma) folder of LFW embedding folders (default .cache/lfw)
+      --lfw-cache <dir>    (lfw, dilemma) folder of LFW embedding folders (default ${DEFAULT_LFW_CACHE}/<backbone>)
       --pairs <file>       (pairs) the pair list
       --root <dir>         (pairs) image root; (lfw) LFW folder, default ../shared/data/lfw
 ${commonHelp}`;
@@ -156,6 +159,16 @@ function normSigmaOf(values: Values): { normSigmaPower?: number } {
   return values['norm-sigma-power'] === undefined ? {} : { normSigmaPower: numberOption(values['norm-sigma-power'], 'norm-sigma-power', {}, 0) };
 }
 
+/** The backbone named by --backbone (default DEFAULT_BACKBONE). */
+function backboneOf(values: Values): BackboneName {
+  return resolveBackbone(values.backbone);
+}
+
+/** The folder of cached LFW embedding folders of the run's backbone (--lfw-cache). */
+function lfwCacheOf(values: Values): string {
+  return values['lfw-cache'] ?? path.join(DEFAULT_LFW_CACHE, backboneOf(values));
+}
+
 /** The landmark file: --landmarks, or the reference code's MTCNN file inside the LFW folder. */
 function landmarkFileOf(values: Values, lfw: string): string {
   return values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
@@ -171,10 +184,11 @@ async function ladderImages(
   levels: readonly number[],
   seed: number,
   landmarkFile: string,
-): Promise<Pick<LfwSetup, 'folders' | 'landmarks' | 'seed' | 'cacheDir' | 'workers'>> {
+): Promise<Pick<LfwSetup, 'folders' | 'landmarks' | 'seed' | 'cacheDir' | 'workers' | 'backbone'>> {
   const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
   return {
-    folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
+    folders: seed === 1 ? lfwFolders(lfwCacheOf(values), levels) : new Map(),
+    backbone: backboneOf(values),
     landmarks: await loadLfwLandmarks(landmarkFile, { scale }),
     seed,
     cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
@@ -190,6 +204,7 @@ async function jobFrom(values: Values, protocol: string, pairList: PairList, roo
   let last = 0;
   return {
     title: protocol === 'lfw' ? 'LFW View 2' : `pairs: ${path.basename(values.pairs ?? '')}`,
+    ...(values.backbone === undefined ? {} : { backbone: values.backbone }),
     pairList,
     root,
     embeddingFolders: folders,
@@ -346,11 +361,12 @@ async function runTemplatesCommand(values: Values): Promise<number> {
 async function runSheetCommand(values: Values): Promise<number> {
   const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
   const outDir = values.out ?? path.join('out', 'eval-sheet');
-  const clean = path.join(values['lfw-cache'] ?? path.join('.cache', 'lfw'), 'clean');
+  const clean = path.join(lfwCacheOf(values), 'clean');
   const { stats } = await runSheet({
     lfwRoot: lfw,
     folders: values.embeddings ?? [clean],
     heads: headSelectionOf(values),
+    backbone: backboneOf(values),
     perExtreme: 10,
     statFaces: 100,
     samples: 5,
@@ -383,10 +399,11 @@ async function runAblationCommand(values: Values): Promise<number> {
     setup: {
       lfwRoot: lfw,
       ...(values['pairs-file'] === undefined ? {} : { pairsFile: values['pairs-file'] }),
-      folders: lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels),
+      folders: lfwFolders(lfwCacheOf(values), levels),
       landmarks: await loadLfwLandmarks(landmarks, { scale }),
       seed: 1,
       cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+      backbone: backboneOf(values),
       onProgress: progressReporter('pfe eval ablation'),
     },
     variants,
@@ -408,7 +425,7 @@ const evalCommand: CliCommand = {
     const [protocol, ...rest] = argv;
     const { values, positionals } = parseCommandArgs(rest, COMMON_OPTIONS);
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const singleHead = values['fold-heads'] === undefined && (values.head !== undefined || (values['no-default-head'] !== true && findDefaultHead() !== undefined));
+    const singleHead = values['fold-heads'] === undefined && (values.head !== undefined || (values['no-default-head'] !== true && findDefaultHead(backboneOf(values)) !== undefined));
     if (protocol !== 'pairs' && protocol !== 'ablation' && singleHead) {
       process.stderr.write(
         `pfe eval ${protocol}: warning: MLS uses one head for every fold${values.head === undefined ? ' (the shipped head, trained on all LFW people)' : ''}; ` +
@@ -431,7 +448,8 @@ const evalCommand: CliCommand = {
       const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
       const pairs = parseLfwPairs(await readFile(path.join(lfw, 'pairs.txt'), 'utf8'));
       const pairList: PairList = { pairs, foldCount: 10, foldLabels: Array.from({ length: 10 }, (_, f) => f + 1) };
-      const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(DEFAULT_LFW_FOLDER, 'index.json')) ? [DEFAULT_LFW_FOLDER] : []);
+      const cleanFolder = path.join(lfwCacheOf(values), 'clean');
+      const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(cleanFolder, 'index.json')) ? [cleanFolder] : []);
       const landmarks = landmarkFileOf(values, lfw);
       job = await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw'));
     } else if (protocol === 'ablation') {

@@ -12,9 +12,10 @@ import type { EmbedRequest, EmbedResult } from './face-embedder.js';
 
 /**
  * Version of the image→embedding chain; part of every key. Bump it when decoding,
- * detection, alignment or the backbone change, so stale entries are not reused.
+ * detection, alignment or the backbone change, so stale entries are not reused
+ * (2: faceres fed BGR minus the ImageNet means, as its authors do).
  */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 /** What an embedding depends on besides the request itself. */
 export interface CacheContext {

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { PfeError } from '../../core/errors.js';
+import { DEFAULT_BACKBONE } from '../backbone/registry.js';
 import { type BatchRunner, InProcessRunner, WorkerRunner } from './batch-runner.js';
 import { type CacheContext, type EmbedCache, cacheKey } from './embed-cache.js';
 import type { EmbedRequest, EmbedResult, FaceEmbedderOptions } from './face-embedder.js';
@@ -32,9 +33,9 @@ export interface EmbedImagesOptions extends FaceEmbedderOptions {
 export async function embedImages(requests: readonly EmbedRequest[], options: EmbedImagesOptions = {}): Promise<EmbedResult[]> {
   const results: (EmbedResult | undefined)[] = new Array(requests.length).fill(undefined);
   const keys: string[] = [];
-  // FaceEmbedder runs faceres; a non-default model folder or pixel limit changes the results, so it is part of the key.
+  // The backbone, a non-default model folder or pixel limit change the results, so they are part of the key.
   const context: CacheContext = {
-    backbone: 'faceres',
+    backbone: options.backbone ?? DEFAULT_BACKBONE,
     ...(options.modelsDir === undefined ? {} : { modelsDir: options.modelsDir }),
     ...(options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels }),
   };

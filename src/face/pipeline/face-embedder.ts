@@ -7,9 +7,9 @@ import { PfeError, isPfeError, type PfeErrorCode } from '../../core/errors.js';
 import { alignFaceTo } from '../align/align.js';
 import { applyDegradeSteps, type DegradeStep } from '../degrade/steps.js';
 import { decodeImage } from '../image/decode.js';
+import { type BackboneName, DEFAULT_BACKBONE, loadBackbone } from '../backbone/registry.js';
 import type { Backbone } from '../models/backbone.js';
 import { type FaceDetector, loadFaceDetector } from '../models/faceDetector.js';
-import { loadFaceres } from '../models/faceres.js';
 import { type BackendName, initBackend } from '../models/runtime.js';
 import type { Box, FaceDetection, FiveLandmarks, RgbImage } from '../types.js';
 
@@ -73,7 +73,9 @@ export interface ViewedFace extends EmbeddedFace {
 export interface FaceEmbedderOptions {
   /** tfjs backend (default 'wasm', falls back to 'cpu'). */
   readonly backend?: BackendName;
-  /** Folder with the model files (default: @vladmandic/human's models folder). */
+  /** The face-recognition backbone (default DEFAULT_BACKBONE). */
+  readonly backbone?: BackboneName;
+  /** One folder with every model file under its package file name (default: each from its package in node_modules). */
   readonly modelsDir?: string;
   /** Faces per backbone call (default: the backbone's). */
   readonly batchSize?: number;
@@ -118,10 +120,10 @@ export class FaceEmbedder {
     this.options = options;
   }
 
-  /** Initialises the tfjs backend and loads the faceres backbone (the detector loads on first need). */
+  /** Initialises the tfjs backend and loads the backbone (the detector loads on first need). */
   static async load(options: FaceEmbedderOptions = {}): Promise<FaceEmbedder> {
     await initBackend(options.backend ?? 'wasm');
-    const backbone = await loadFaceres({
+    const backbone = await loadBackbone(options.backbone ?? DEFAULT_BACKBONE, {
       ...(options.modelsDir === undefined ? {} : { modelsDir: options.modelsDir }),
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     });

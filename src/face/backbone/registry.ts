@@ -1,0 +1,35 @@
+/**
+ * Loads the face-recognition backbones this package ships by name (`--backbone`, the
+ * service's and FacePfe's options). Each owns its crop geometry and input normalisation;
+ * embedding folders, caches, heads and calibrations record the name they were made with
+ * (names.ts).
+ */
+import type { Backbone } from '../models/backbone.js';
+import { loadFaceres } from '../models/faceres.js';
+import { bundledModelPath } from '../models/modelPaths.js';
+import { type BackboneName, parseBackboneName } from './names.js';
+
+export * from './names.js';
+
+/** Options of `loadBackbone`. */
+export interface LoadBackboneOptions {
+  /**
+   * One folder holding the model files under their package file names (as the browser
+   * build lays them out); default: each file from its own package in node_modules.
+   */
+  readonly modelsDir?: string;
+  /** Default faces per inference call. */
+  readonly batchSize?: number;
+}
+
+/**
+ * Loads a shipped backbone (a tfjs backend must be initialised, see `initBackend`).
+ * @throws PfeError INVALID_ARGUMENT (unknown name), MODEL_LOAD_FAILED
+ */
+export async function loadBackbone(name: BackboneName, options: LoadBackboneOptions = {}): Promise<Backbone> {
+  const batch = options.batchSize === undefined ? {} : { batchSize: options.batchSize };
+  switch (parseBackboneName(name)) {
+    case 'faceres':
+      return loadFaceres({ ...batch, ...(options.modelsDir === undefined ? {} : { modelPath: bundledModelPath('faceres', options.modelsDir) }) });
+  }
+}
