@@ -117,7 +117,7 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
   const { setup } = job;
   const base = await loadLfwBase(setup);
   const foldCount = base.pairs.folds!.count;
-  const heads = job.normSigmaPower === undefined ? await loadHeads(job.heads, foldCount) : undefined;
+  const heads = job.normSigmaPower === undefined ? await loadHeads(job.heads, foldCount, job.setup.backbone) : undefined;
   if (heads === undefined) job.log('no uncertainty head: only cosine and centred cosine');
   else await initBackend();
   const needGrid = heads?.needsGrid ?? false;

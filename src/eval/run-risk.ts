@@ -79,7 +79,7 @@ export async function runRisk(job: RiskJob): Promise<RiskOutcome> {
   const { setup } = job;
   const base = await loadLfwBase(setup);
   const foldCount = base.pairs.folds!.count;
-  const heads = job.normSigmaPower === undefined ? await loadHeads(job.heads, foldCount) : undefined;
+  const heads = job.normSigmaPower === undefined ? await loadHeads(job.heads, foldCount, job.setup.backbone) : undefined;
   if (heads !== undefined) await initBackend();
   const s = { ...setup, needGrid: heads?.needsGrid ?? false };
   const versionOf = assignVersions(base.paths.length, job.weights, job.drawSeed);

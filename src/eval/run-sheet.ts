@@ -93,7 +93,7 @@ export async function runSheet(job: SheetJob): Promise<{ stats: Record<string, u
     }),
   );
   const files = paths.map((p) => path.join(job.lfwRoot, 'images', p));
-  const heads = await loadHeads(job.heads, sets.length);
+  const heads = await loadHeads(job.heads, sets.length, job.backbone);
   if (heads === undefined) throw new PfeError('INVALID_ARGUMENT', 'the contact sheet needs an uncertainty head (--head or --fold-heads)');
   await initBackend();
   const table = await loadImageTable(files, { folders: job.folders, needGrid: heads.needsGrid, ...(job.backbone === undefined ? {} : { backbone: job.backbone }) });

@@ -59,7 +59,7 @@ export async function runTemplates(job: TemplatesJob): Promise<{ methods: Method
   const k = paths.length;
   const foldCount = sets.length;
   const protocol = buildTemplates(people, k, foldCount, { ...job.templates, degradedVersions: job.degradedLevels.length });
-  const heads = job.normSigmaPower === undefined ? await loadHeads(job.heads, foldCount) : undefined;
+  const heads = job.normSigmaPower === undefined ? await loadHeads(job.heads, foldCount, job.setup.backbone) : undefined;
   if (heads !== undefined) await initBackend();
   const base = { pairs: protocol.pairs, paths, files: paths.map((p) => path.join(setup.lfwRoot, 'images', p)) };
   const s = { ...setup, needGrid: heads?.needsGrid ?? false };
