@@ -6,6 +6,7 @@
  * src/browser-node/build-web.ts).
  */
 import { FacePfe } from '../face-pfe/face-pfe.js';
+import { resolveBackbone } from '../face/backbone/names.js';
 import type { BackendName } from '../face/models/runtime.js';
 import { FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import { defaultHeadUrl, fetchHead } from './head-file.js';
@@ -15,9 +16,9 @@ import { defaultCalibrationUrl, fetchVerdictPolicies } from './verdict.js';
 export interface BrowserFacePfeOptions {
   /** tfjs backend (default 'wasm', falls back to 'cpu'). */
   readonly backend?: BackendName;
-  /** URL of the .pfehead (default: models/pfe-head-faceres.pfehead next to the page). */
+  /** URL of the .pfehead (default: the default backbone's shipped head in models/ next to the page); its backbone is loaded. */
   readonly headUrl?: string;
-  /** URL of the calibration made with that head (default: models/calibration-pfe-head-faceres.json next to the page). */
+  /** URL of the calibration made with that head (default: models/calibration-<head name>.json next to the page). */
   readonly calibrationUrl?: string;
   /** Target FAR of the verdicts (default 1e-3, as the service). */
   readonly targetFar?: number;
@@ -31,7 +32,9 @@ export interface BrowserFacePfeOptions {
 export async function loadBrowserFacePfe(options: BrowserFacePfeOptions = {}): Promise<FacePfe> {
   const { head, sha256 } = await fetchHead(options.headUrl ?? defaultHeadUrl());
   const verdicts = await fetchVerdictPolicies(options.calibrationUrl ?? defaultCalibrationUrl(), sha256, options.targetFar);
-  const embedder = await FaceEmbedder.load({ backend: options.backend ?? 'wasm' });
+  // The head decides the backbone: its σ² belongs to that network's features.
+  const backbone = resolveBackbone(undefined, { backbone: head.backbone, what: 'the uncertainty head' });
+  const embedder = await FaceEmbedder.load({ backbone, backend: options.backend ?? 'wasm' });
   try {
     await embedder.loadDetector();
     return new FacePfe(embedder, head, verdicts);

@@ -16,6 +16,7 @@ import type { EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.
 import type { FiveLandmarks, RgbImage } from '../face/types.js';
 import { compareFaces, type Comparison, headGaussian } from '../head/compare-faces.js';
 import type { UncertaintyHead } from '../head/head-model.js';
+import { assertSameBackbone } from '../face/backbone/names.js';
 import type { Comparison as Decision } from '../service/decision.js';
 import type { VerdictPolicies } from './verdicts.js';
 
@@ -50,6 +51,7 @@ export class FacePfe {
 
   /** Use a loader (`loadFacePfe` in Node, `loadBrowserFacePfe` in a page) rather than this. */
   constructor(embedder: FaceEmbedder, head: UncertaintyHead, verdicts: VerdictPolicies) {
+    assertSameBackbone({ backbone: embedder.backbone.name, what: 'the loaded backbone' }, { backbone: head.backbone, what: 'the uncertainty head' });
     if (head.architecture.muDim !== embedder.backbone.embeddingDim) {
       throw new PfeError('DIMENSION_MISMATCH', `the head expects D = ${head.architecture.muDim}, the backbone gives ${embedder.backbone.embeddingDim}`);
     }

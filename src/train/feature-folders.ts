@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import type { HeadInputKind } from '../head/head-model.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
+import { assertFolderUsable, folderBackbone } from '../face/pipeline/embedding-folder-meta.js';
 import type { SamplerData } from './sampler.js';
 import type { TrainingSet } from './train-run.js';
 
@@ -64,6 +65,7 @@ export async function loadFeatureFolder(dir: string, inputKind: HeadInputKind): 
     rowOfKey.set(imageKey(img.path), img.row);
   }
   const { images: _images, ...meta } = index;
+  assertFolderUsable(meta, dir, folderBackbone(meta));
   return { dir, inputKind, rowOfKey, mu: mu.data, muDim: mu.cols, features: features.data, inputDim: features.cols, meta };
 }
 
@@ -73,7 +75,9 @@ export async function loadFeatureFolder(dir: string, inputKind: HeadInputKind): 
  * row per degraded copy found in each variant folder.
  */
 export function buildTrainingSet(clean: FeatureFolder, variants: readonly FeatureFolder[], identities?: ReadonlySet<string>, description: Record<string, unknown> = {}): TrainingSet {
+  const backbone = folderBackbone(clean.meta);
   for (const v of variants) {
+    assertFolderUsable(v.meta, v.dir, backbone);
     if (v.inputDim !== clean.inputDim || v.muDim !== clean.muDim || v.inputKind !== clean.inputKind) {
       throw new PfeError('DIMENSION_MISMATCH', `variant folder ${v.dir} has other feature sizes than ${clean.dir}`);
     }
@@ -115,6 +119,7 @@ export function buildTrainingSet(clean: FeatureFolder, variants: readonly Featur
   });
   const sampler: SamplerData = { imagesOfIdentity: imagesOfIdentity.map((a) => Int32Array.from(a)), cleanRow, degradedRows: degradedRows.map((a) => Int32Array.from(a)) };
   return {
+    backbone,
     inputKind: clean.inputKind,
     inputDim: c,
     muDim: d,

@@ -57,5 +57,5 @@ export function syntheticFeatures(identities: number, perIdentity: number, dim: 
     imagesOfIdentity.push(rows);
   }
   const sampler: SamplerData = { imagesOfIdentity, cleanRow: Int32Array.from({ length: n }, (_, i) => i), degradedRows: Array.from({ length: n }, () => new Int32Array(0)) };
-  return { set: { inputKind: 'mu', inputDim: dim, muDim: dim, features, mu, sampler, description: { synthetic: { identities, perIdentity, dim, noiseRange, seed } } }, noise };
+  return { set: { backbone: 'synthetic', inputKind: 'mu', inputDim: dim, muDim: dim, features, mu, sampler, description: { synthetic: { identities, perIdentity, dim, noiseRange, seed } } }, noise };
 }

@@ -14,6 +14,8 @@ import { IdentityBatchSampler, type SamplerData, type SamplerMode } from './samp
 
 /** Cached features of the training images and how they group into identities. */
 export interface TrainingSet {
+  /** Backbone the features come from; the trained head records it. */
+  readonly backbone: string;
   readonly inputKind: HeadInputKind;
   /** C. */
   readonly inputDim: number;
@@ -174,7 +176,7 @@ export async function trainHead(set: TrainingSet, config: TrainConfig, hooks: Tr
   const makeHead = (step: number): UncertaintyHead => ({
     architecture: arch,
     weights: trainer.weights(),
-    backbone: 'faceres',
+    backbone: set.backbone,
     training: { ...set.description, config: { ...config }, step, finalLoss: curve.at(-1)?.totalLoss ?? null, date: new Date().toISOString() },
   });
   try {

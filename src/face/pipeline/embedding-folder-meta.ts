@@ -7,17 +7,17 @@ import { PfeError } from '../../core/errors.js';
 import { assertSameBackbone } from '../backbone/names.js';
 import { PIPELINE_VERSION } from './embed-cache.js';
 
-/** The fields of index.json this module reads. */
+/** The fields of index.json this module reads (any other fields may be present). */
 export interface EmbeddingFolderMeta {
   /** Backbone name; absent in folders written before backbones were recorded (all faceres). */
-  readonly backbone?: string;
+  readonly backbone?: unknown;
   /** Pipeline version (PIPELINE_VERSION); absent in folders written before it was recorded (version 1). */
-  readonly pipelineVersion?: number;
+  readonly pipelineVersion?: unknown;
 }
 
 /** The backbone a folder was made with ('faceres' for folders that predate the field). */
 export function folderBackbone(meta: EmbeddingFolderMeta): string {
-  return meta.backbone ?? 'faceres';
+  return typeof meta.backbone === 'string' ? meta.backbone : 'faceres';
 }
 
 /**
@@ -26,7 +26,7 @@ export function folderBackbone(meta: EmbeddingFolderMeta): string {
  */
 export function assertFolderUsable(meta: EmbeddingFolderMeta, dir: string, backbone: string): void {
   assertSameBackbone({ backbone, what: 'this run' }, { backbone: folderBackbone(meta), what: `embedding folder ${dir}` });
-  const version = meta.pipelineVersion ?? 1;
+  const version = typeof meta.pipelineVersion === 'number' ? meta.pipelineVersion : 1;
   if (version !== PIPELINE_VERSION) {
     throw new PfeError(
       'UNSUPPORTED_FORMAT',
