@@ -28,12 +28,22 @@ describe('progress', () => {
     p.tick();
     assert.equal(s.written.length, 1);
   });
-  it('is silent in a pipe', () => {
+  it('writes whole lines to a pipe, at most once per log interval, and a final one', () => {
     const s = fakeStream(false);
-    const p = createProgress('x', 10, s);
-    p.tick(5);
+    let t = 0;
+    const p = createProgress('x', 10, s, { logIntervalMs: 1000, now: () => t });
+    p.tick(2);
+    t = 500;
+    p.tick(1);
+    assert.equal(s.written.length, 0, 'nothing before the first interval');
+    t = 1000;
+    p.tick(1);
+    t = 1500;
+    p.tick(1);
+    assert.deepEqual(s.written, ['x 4/10 (40.0%) 4.0/s ETA 2s\n']);
     p.done();
-    assert.equal(s.written.length, 0);
+    assert.equal(s.written.length, 2);
+    assert.ok(s.written[1]!.startsWith('x 5/10 (50.0%)') && s.written[1]!.endsWith('\n') && !s.written[1]!.includes('\r'));
   });
   it('formats durations', () => {
     assert.equal(formatDuration(42), '42s');

@@ -21,24 +21,28 @@ export function formatDuration(seconds: number): string {
   return `${s}s`;
 }
 
+/** How often a log (a stream that is not a terminal) gets a progress line: long runs stay visible in log files without flooding them. */
+export const LOG_PROGRESS_INTERVAL_MS = 30_000;
+
 /**
  * A progress line `label 120/13232 (0.9%) 15.2/s ETA 14m22s`, redrawn in place at most
- * every `intervalMs` on a terminal; silent when the stream is not a terminal (pipes, CI logs).
+ * every `intervalMs` on a terminal; on a pipe or log file, written as a whole line at most
+ * every `logIntervalMs` (default LOG_PROGRESS_INTERVAL_MS) and once at the end.
  * @param now clock in milliseconds (injectable for tests)
  */
 export function createProgress(
   label: string,
   total: number,
   stream: ProgressStream,
-  options: { intervalMs?: number; now?: () => number } = {},
+  options: { intervalMs?: number; logIntervalMs?: number; now?: () => number } = {},
 ): Progress {
   const now = options.now ?? (() => performance.now());
-  const interval = options.intervalMs ?? 250;
+  const tty = stream.isTTY === true;
+  const interval = tty ? (options.intervalMs ?? 250) : (options.logIntervalMs ?? LOG_PROGRESS_INTERVAL_MS);
   const start = now();
   let count = 0;
   let lastDraw = -Infinity;
   let finished = false;
-  const enabled = stream.isTTY === true;
 
   const line = (): string => {
     const elapsed = (now() - start) / 1000;
@@ -48,11 +52,12 @@ export function createProgress(
     return `${label} ${count}/${total} (${pct}%) ${rate.toFixed(1)}/s ETA ${eta}`;
   };
   const draw = (force: boolean): void => {
-    if (!enabled) return;
     const t = now();
+    // The first line of a log waits one interval, so short runs do not log at all.
+    if (!tty && lastDraw === -Infinity) lastDraw = start;
     if (!force && t - lastDraw < interval) return;
     lastDraw = t;
-    stream.write(`\r\x1b[2K${line()}`);
+    stream.write(tty ? `\r\x1b[2K${line()}` : `${line()}\n`);
   };
   return {
     tick(n = 1) {
@@ -64,7 +69,7 @@ export function createProgress(
       if (finished) return;
       finished = true;
       draw(true);
-      if (enabled) stream.write('\n');
+      if (tty) stream.write('\n');
     },
   };
 }

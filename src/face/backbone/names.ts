@@ -6,13 +6,17 @@
 import { PfeError } from '../../core/errors.js';
 
 /** Names of the shipped backbones. */
-export const BACKBONE_NAMES = ['faceres'] as const;
+export const BACKBONE_NAMES = ['dlib', 'faceres'] as const;
 
 /** A shipped backbone's name. */
 export type BackboneName = (typeof BACKBONE_NAMES)[number];
 
 /** The backbone used when none is named. */
-export const DEFAULT_BACKBONE: BackboneName = 'faceres';
+/**
+ * The backbone used when none is named: dlib ResNet-29, the most accurate shipped network
+ * with unrestricted weights (docs/RESULTS.md, "Backbones").
+ */
+export const DEFAULT_BACKBONE: BackboneName = 'dlib';
 
 /** What a user should know before choosing a backbone (shown by `pfe --help` and the README). */
 export interface BackboneDescription {
@@ -25,6 +29,11 @@ export interface BackboneDescription {
 
 /** One line per shipped backbone, in BACKBONE_NAMES order. */
 export const BACKBONE_DESCRIPTIONS: Readonly<Record<BackboneName, BackboneDescription>> = {
+  dlib: {
+    name: 'dlib',
+    dim: 128,
+    summary: "dlib ResNet-29, dlib's 150-px chip; weights in @vladmandic/face-api (MIT package, public-domain weights)",
+  },
   faceres: {
     name: 'faceres',
     dim: 1024,

@@ -7,6 +7,7 @@
 import type { Backbone } from '../models/backbone.js';
 import { loadFaceres } from '../models/faceres.js';
 import { bundledModelPath } from '../models/modelPaths.js';
+import { loadDlibResnet } from './dlib-resnet.js';
 import { type BackboneName, parseBackboneName } from './names.js';
 
 export * from './names.js';
@@ -29,6 +30,8 @@ export interface LoadBackboneOptions {
 export async function loadBackbone(name: BackboneName, options: LoadBackboneOptions = {}): Promise<Backbone> {
   const batch = options.batchSize === undefined ? {} : { batchSize: options.batchSize };
   switch (parseBackboneName(name)) {
+    case 'dlib':
+      return loadDlibResnet({ ...batch, ...(options.modelsDir === undefined ? {} : { modelDir: options.modelsDir }) });
     case 'faceres':
       return loadFaceres({ ...batch, ...(options.modelsDir === undefined ? {} : { modelPath: bundledModelPath('faceres', options.modelsDir) }) });
   }
