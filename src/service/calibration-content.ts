@@ -78,3 +78,8 @@ export function parseCalibration(json: unknown, label: string): LoadedCalibratio
   }
   return { content: c as CalibrationFileContent, cosine, mls };
 }
+
+/** File name of the cosine-only calibration used without an uncertainty head, per backbone. */
+export function noHeadCalibrationFileName(backbone: string): string {
+  return `calibration-${backbone}.json`;
+}

@@ -5,6 +5,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FusionRule } from '../core/fusion.js';
+import { type BackboneName, DEFAULT_BACKBONE } from '../face/backbone/names.js';
+import { noHeadCalibrationFileName } from './calibration-content.js';
 import type { BackendName } from '../face/models/runtime.js';
 import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from './decision-defaults.js';
 
@@ -18,6 +20,8 @@ export interface ServiceConfig {
   readonly dataDir: string;
   /** The API key, or undefined (allowed on loopback only). */
   readonly apiKey: string | undefined;
+  /** Face-recognition backbone; undefined = the head's, else DEFAULT_BACKBONE (resolveBackbone). */
+  readonly backbone: BackboneName | undefined;
   /** Calibration file (models/calibration-*.json). */
   readonly calibrationFile: string;
   /** Uncertainty head (.pfehead) or undefined for the documented no-head fallback. */
@@ -75,7 +79,8 @@ export function defaultConfig(): ServiceConfig {
     port: 8080,
     dataDir: 'pfe-data',
     apiKey: undefined,
-    calibrationFile: 'models/calibration-faceres.json',
+    backbone: undefined,
+    calibrationFile: path.join('models', noHeadCalibrationFileName(DEFAULT_BACKBONE)),
     headFile: undefined,
     targetFar: DEFAULT_TARGET_FAR,
     maxUncertainty: undefined,

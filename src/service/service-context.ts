@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PfeError } from '../core/errors.js';
-import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
+import { assertSameBackbone, type BackboneName, BACKBONE_DESCRIPTIONS, DEFAULT_BACKBONE, resolveBackbone } from '../face/backbone/names.js';
+import { headFileNameForBackbone } from '../head/model-file.js';
+import { noHeadCalibrationFileName } from './calibration-content.js';
 import { ApiKeyCheck } from './auth.js';
 import { calibrationFileForHead, type LoadedCalibration, loadCalibrationFile } from './calibration-file.js';
 import { isLoopbackHost, type ServiceConfig } from './config.js';
@@ -20,9 +22,6 @@ import { type HeadBinding, loadHeadBinding } from './head-binding.js';
 import { InferencePool } from './inference-pool.js';
 import type { QualityLimits } from './quality-gate.js';
 import { WorkerAnalyzerBackend } from './worker-analyzer.js';
-
-/** Embedding dimension of the faceres backbone (src/face/models/faceres.ts). */
-const BACKBONE_DIM = 1024;
 
 /** The repository's models/ folder (this file sits in <root>/<out>/service/). */
 export function modelsDir(): string {
@@ -39,11 +38,12 @@ export function resolveModelFiles(
   headOption: string | undefined | false,
   calibrationOption: string | undefined,
   models: string = modelsDir(),
+  backbone: BackboneName = DEFAULT_BACKBONE,
 ): { headFile: string | undefined; calibrationFile: string; note: string | undefined } {
-  const noHeadCalibration = path.join(models, 'calibration-faceres.json');
+  const noHeadCalibration = path.join(models, noHeadCalibrationFileName(backbone));
   if (headOption === false) return { headFile: undefined, calibrationFile: calibrationOption ?? noHeadCalibration, note: undefined };
   if (headOption !== undefined) return { headFile: headOption, calibrationFile: calibrationOption ?? calibrationFileForHead(headOption), note: undefined };
-  const shipped = path.join(models, DEFAULT_HEAD_FILE_NAME);
+  const shipped = path.join(models, headFileNameForBackbone(backbone));
   if (existsSync(shipped)) {
     const cal = calibrationOption ?? calibrationFileForHead(shipped);
     if (!existsSync(cal)) return { headFile: undefined, calibrationFile: noHeadCalibration, note: `the shipped head ${shipped} has no calibration (${cal}); running without uncertainty` };
@@ -118,7 +118,10 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
   }
   const quality: QualityLimits = { maxUncertainty, minDetectorScore: config.minDetectorScore, allowMultipleFaces: config.allowMultipleFaces };
 
-  const dim = head?.head.architecture.muDim ?? BACKBONE_DIM;
+  // The head decides the backbone (its σ² belongs to that network), and the calibration must be of the same one.
+  const backbone = resolveBackbone(config.backbone, head === undefined ? undefined : { backbone: head.head.backbone, what: `head ${config.headFile}` });
+  assertSameBackbone({ backbone, what: 'the service' }, { backbone: calibration.content.backbone, what: `calibration ${config.calibrationFile}` });
+  const dim = head?.head.architecture.muDim ?? BACKBONE_DESCRIPTIONS[backbone].dim;
   const store = GalleryStore.open(config.dataDir, { dim, head: head?.identity.sha256 ?? 'none' }, config.fusionRule);
   let pool: InferencePool | undefined;
   try {
@@ -127,7 +130,7 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
     for (const row of store.templates()) index.set(row.subjectId, row.template);
     const startWorker = (): Promise<AnalyzerBackend> =>
       WorkerAnalyzerBackend.start({
-        embedder: { backend: config.backend, maxPixels: config.maxPixels, batchSize: config.batchSize },
+        embedder: { backbone, backend: config.backend, maxPixels: config.maxPixels, batchSize: config.batchSize },
         ...(config.headFile === undefined ? {} : { headFile: config.headFile }),
       });
     const started = backends ?? (await Promise.all(Array.from({ length: config.workers }, startWorker)));

@@ -1,3 +1,4 @@
+import { backboneOptionHelp, parseBackboneName } from '../../face/backbone/names.js';
 import path from 'node:path';
 import { isFusionRule } from '../../core/fusion.js';
 import { loadApiKey } from '../../service/auth.js';
@@ -15,6 +16,7 @@ const OPTIONS = {
   'api-key-file': { type: 'string' },
   head: { type: 'string' },
   'no-head': { type: 'boolean' },
+  backbone: { type: 'string' },
   calibration: { type: 'string' },
   'target-far': { type: 'string' },
   'max-uncertainty': { type: 'string' },
@@ -55,10 +57,11 @@ Options:
       --port <n>                 port (default ${d.port}; 0 = any free port)
       --data <dir>               data folder (default ./${d.dataDir})
       --api-key-file <file>      file whose first line is the API key (else PFE_API_KEY)
-      --head <file.pfehead>      uncertainty head
+${backboneOptionHelp('      ', 27)}
+      --head <file.pfehead>      uncertainty head (default: the backbone's shipped head)
       --no-head                  run without uncertainty even when a head ships
       --calibration <file>       calibration JSON (default: the one belonging to the head,
-                                 models/calibration-<head>.json, or models/calibration-faceres.json)
+                                 models/calibration-<head>.json, or models/calibration-<backbone>.json)
       --target-far <f>           false-accept rate of decisions (default ${d.targetFar})
       --max-uncertainty <u>      quality gate limit (default: the calibration's ${d.gateQuantile}
                                  quantile of clean-image uncertainty)
@@ -83,7 +86,8 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   const fusion = values.fusion ?? 'min';
   if (!isFusionRule(fusion)) throw new UsageError(`--fusion must be min, product or mean; got '${fusion}'`);
   const workers = integerOption(values.workers, 'workers', { min: 1, max: 64 }, d.workers);
-  const models = resolveModelFiles(values['no-head'] === true ? false : values.head, values.calibration);
+  const backbone = values.backbone === undefined ? undefined : parseBackboneName(values.backbone);
+  const models = resolveModelFiles(values['no-head'] === true ? false : values.head, values.calibration, undefined, backbone);
   const maxUncertainty = values['max-uncertainty'] === undefined ? undefined : numberOption(values['max-uncertainty'], 'max-uncertainty', { min: 0 }, 0);
   const config: ServiceConfig = {
     ...d,
@@ -91,6 +95,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     port: integerOption(values.port, 'port', { min: 0, max: 65535 }, d.port),
     dataDir: values.data ?? d.dataDir,
     apiKey: loadApiKey(values['api-key-file'], env),
+    backbone,
     headFile: models.headFile,
     calibrationFile: models.calibrationFile,
     targetFar: numberOption(values['target-far'], 'target-far', { min: 0, max: 1 }, d.targetFar),
