@@ -10,7 +10,7 @@ import type { FiveLandmarks } from '../face/types.js';
 import { initBackend } from '../face/models/runtime.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { findDefaultHead, loadHeadFile } from '../head/model-file.js';
-import { assertSameBackbone, DEFAULT_BACKBONE, parseBackboneName, resolveBackbone } from '../face/backbone/names.js';
+import { assertSameBackbone, DEFAULT_BACKBONE, isBackboneName, parseBackboneName, resolveBackbone } from '../face/backbone/names.js';
 import { headGaussianSource, type HeadChoice } from './head-source.js';
 import { loadImageTable, type ImageTable } from './image-table.js';
 import type { PairList } from './pair-file.js';
@@ -114,7 +114,9 @@ export async function runVerificationJob(job: VerificationJob): Promise<Verifica
   const fars = job.fars ?? DEFAULT_FARS;
   const { paths, pairs } = indexPairs(job.pairList.pairs, job.pairList.foldCount);
   const heads = await loadHeads(job.heads, job.pairList.foldCount, job.backbone);
-  const backbone = resolveBackbone(job.backbone, heads?.backbone);
+  // A head of a backbone this package does not ship (trained on folders made elsewhere) can
+  // only score images from such folders; the run then keeps the named or default backbone.
+  const backbone = heads !== undefined && !isBackboneName(heads.backbone.backbone) ? resolveBackbone(job.backbone) : resolveBackbone(job.backbone, heads?.backbone);
   const files = paths.map((p) => path.join(job.root, p));
   job.log(`${pairs.labels.length} pairs over ${paths.length} images${job.pairList.foldCount > 0 ? `, ${job.pairList.foldCount} folds` : ''}`);
   const table = await loadImageTable(files, {

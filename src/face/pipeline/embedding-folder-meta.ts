@@ -4,7 +4,7 @@
  * and folders from before a pipeline change hold stale numbers, so readers check both.
  */
 import { PfeError } from '../../core/errors.js';
-import { assertSameBackbone } from '../backbone/names.js';
+import { assertSameBackbone, isBackboneName } from '../backbone/names.js';
 import { PIPELINE_VERSION } from './embed-cache.js';
 
 /** The fields of index.json this module reads (any other fields may be present). */
@@ -15,17 +15,26 @@ export interface EmbeddingFolderMeta {
   readonly pipelineVersion?: unknown;
 }
 
-/** The backbone a folder was made with ('faceres' for folders that predate the field). */
+/** Backbone recorded for folders made elsewhere (numpy files written by another program): unknown, so not checked. */
+export const FOREIGN_BACKBONE = 'unknown';
+
+/** The backbone a folder was made with, or FOREIGN_BACKBONE when index.json does not say. */
 export function folderBackbone(meta: EmbeddingFolderMeta): string {
-  return typeof meta.backbone === 'string' ? meta.backbone : 'faceres';
+  return typeof meta.backbone === 'string' ? meta.backbone : FOREIGN_BACKBONE;
 }
 
 /**
- * Checks that an embedding folder was made by the current pipeline with `backbone`.
+ * Checks that an embedding folder can join a run of `backbone`: a folder that records its
+ * backbone must name that one and, when `pfe embed` wrote it (a shipped backbone), come from
+ * the current pipeline. Folders made elsewhere (no backbone recorded) are taken as they are.
  * @throws PfeError BACKBONE_MISMATCH naming the folder; UNSUPPORTED_FORMAT for a folder of an older pipeline
  */
 export function assertFolderUsable(meta: EmbeddingFolderMeta, dir: string, backbone: string): void {
-  assertSameBackbone({ backbone, what: 'this run' }, { backbone: folderBackbone(meta), what: `embedding folder ${dir}` });
+  const recorded = folderBackbone(meta);
+  if (recorded === FOREIGN_BACKBONE) return;
+  assertSameBackbone({ backbone, what: 'this run' }, { backbone: recorded, what: `embedding folder ${dir}` });
+  if (!isBackboneName(recorded)) return;
+  // Folders of pfe embed before the version was recorded are version 1 (faceres with RGB input).
   const version = typeof meta.pipelineVersion === 'number' ? meta.pipelineVersion : 1;
   if (version !== PIPELINE_VERSION) {
     throw new PfeError(
