@@ -6,6 +6,7 @@ import { parseDegradeSpec } from '../face/degrade/spec.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../face/landmarks-file/lfw-landmarks.js';
 import { FaceEmbedder, type EmbeddedFace } from '../face/pipeline/face-embedder.js';
 import { fixturePath } from '../testing/paths.js';
+import { BACKBONE_DESCRIPTIONS, BACKBONE_NAMES, DEFAULT_BACKBONE } from '../face/backbone/names.js';
 import { applyHead } from './head-inference.js';
 import { defaultHeadPath, loadHeadFile } from './model-file.js';
 
@@ -19,11 +20,21 @@ describe('the shipped uncertainty head (models/)', () => {
   });
   after(() => embedder.dispose());
 
-  it('exists, loads from disk without network, and is a faceres head', async () => {
+  it('exists, loads from disk without network, and belongs to the default backbone', async () => {
     assert.ok(existsSync(defaultHeadPath()), `${defaultHeadPath()} must ship with the package`);
     const head = await loadHeadFile(defaultHeadPath());
-    assert.equal(head.backbone, 'faceres');
-    assert.equal(head.architecture.muDim, 1024);
+    assert.equal(head.backbone, DEFAULT_BACKBONE);
+    assert.equal(head.architecture.muDim, BACKBONE_DESCRIPTIONS[DEFAULT_BACKBONE].dim);
+  });
+
+  it('every head shipped in models/ is named after the backbone it was trained on', async () => {
+    for (const name of BACKBONE_NAMES) {
+      const file = defaultHeadPath(name);
+      if (!existsSync(file)) continue;
+      const head = await loadHeadFile(file);
+      assert.equal(head.backbone, name, file);
+      assert.equal(head.architecture.muDim, BACKBONE_DESCRIPTIONS[name].dim, file);
+    }
   });
 
   it('gives level-4 degraded copies a larger harmonic-mean σ² than the clean images, on average', async () => {

@@ -39,22 +39,26 @@ test('loopback hosts', () => {
 test('the shipped head is used only with a calibration made for that very file', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pfe-models-'));
   try {
-    assert.equal(resolveModelFiles(undefined, undefined, dir).headFile, undefined, 'no head file');
+    assert.equal(resolveModelFiles(undefined, undefined, dir, 'faceres').headFile, undefined, 'no head file');
     const head = path.join(dir, 'pfe-head-faceres.pfehead');
     writeFileSync(head, 'head bytes v1');
-    const missing = resolveModelFiles(undefined, undefined, dir);
+    const missing = resolveModelFiles(undefined, undefined, dir, 'faceres');
     assert.equal(missing.headFile, undefined);
     assert.match(missing.note!, /has no calibration/);
     const calibration = path.join(dir, 'calibration-pfe-head-faceres.json');
     const sha = createHash('sha256').update('head bytes v1').digest('hex');
     writeFileSync(calibration, JSON.stringify({ head: { file: 'pfe-head-faceres.pfehead', sha256: sha } }));
-    assert.deepEqual(resolveModelFiles(undefined, undefined, dir), { headFile: head, calibrationFile: calibration, note: undefined });
+    assert.deepEqual(resolveModelFiles(undefined, undefined, dir, 'faceres'), { headFile: head, calibrationFile: calibration, note: undefined });
     writeFileSync(head, 'head bytes v2');
-    const stale = resolveModelFiles(undefined, undefined, dir);
+    const stale = resolveModelFiles(undefined, undefined, dir, 'faceres');
     assert.equal(stale.headFile, undefined);
     assert.match(stale.note!, /another version/);
     assert.equal(stale.calibrationFile, path.join(dir, 'calibration-faceres.json'));
-    assert.equal(resolveModelFiles(false, undefined, dir).headFile, undefined, '--no-head');
+    assert.equal(resolveModelFiles(false, undefined, dir, 'faceres').headFile, undefined, '--no-head');
+    // Another backbone has its own shipped head and no-head calibration.
+    const dlib = resolveModelFiles(undefined, undefined, dir, 'dlib');
+    assert.equal(dlib.headFile, undefined);
+    assert.equal(dlib.calibrationFile, path.join(dir, 'calibration-dlib.json'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

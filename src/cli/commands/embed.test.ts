@@ -5,12 +5,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BACKBONE_DESCRIPTIONS, DEFAULT_BACKBONE } from '../../face/backbone/names.js';
+import { PIPELINE_VERSION } from '../../face/pipeline/embed-cache.js';
 import { readMatrixNpyFile } from '../../io/npy-file.js';
 import { fixturePath } from '../../testing/paths.js';
 
 const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
+/** Lowest same-person cosine expected of the default backbone on the Adrien_Brody fixtures (different people: below ~0.5 on these fixtures). */
+const SAME_PERSON_MIN_COSINE = 0.55;
 
 interface Index {
+  backbone: string;
+  pipelineVersion: number;
   count: number;
   dim: number;
   images: { path: string; status: string; row?: number; code?: string; landmarkSource?: string }[];
@@ -32,28 +38,38 @@ describe('pfe embed', () => {
       assert.match(r.stderr, /3\/4 images embedded \(3 with file landmarks\)/);
       assert.match(r.stderr, /IMAGE_DECODE_FAILED ×1/);
       const index = JSON.parse(await readFile(path.join(out, 'index.json'), 'utf8')) as Index;
+      assert.equal(index.backbone, DEFAULT_BACKBONE);
+      assert.equal(index.pipelineVersion, PIPELINE_VERSION);
       assert.equal(index.count, 3);
       assert.deepEqual(index.images.map((e) => e.status), ['ok', 'ok', 'ok', 'failed']);
       assert.deepEqual(index.images.map((e) => e.row), [0, 1, 2, undefined]);
       assert.equal(index.images[3]!.code, 'IMAGE_DECODE_FAILED');
       assert.ok(index.images.slice(0, 3).every((e) => e.landmarkSource === 'given'));
+      const d = BACKBONE_DESCRIPTIONS[DEFAULT_BACKBONE].dim;
       const mu = await readMatrixNpyFile(path.join(out, 'mu.npy'));
-      assert.deepEqual([mu.rows, mu.cols], [3, 1024]);
+      assert.deepEqual([mu.rows, mu.cols], [3, d]);
+      const pooled = await readMatrixNpyFile(path.join(out, 'pooled_global.npy'));
       const grid = await readMatrixNpyFile(path.join(out, 'pooled_grid2x2.npy'));
-      assert.deepEqual([grid.rows, grid.cols], [3, 4096]);
-      // Same person: cosines well above the different-person level (~0.3 on these fixtures).
+      assert.deepEqual([grid.rows, grid.cols], [3, 4 * pooled.cols]);
+      // Same person: cosines well above the different-person level of these fixtures.
       for (let a = 0; a < 3; a++) {
         for (let b = a + 1; b < 3; b++) {
           let s = 0;
-          for (let l = 0; l < 1024; l++) s += mu.data[a * 1024 + l]! * mu.data[b * 1024 + l]!;
-          assert.ok(s > 0.55, `cosine(${a}, ${b}) = ${s}`);
+          for (let l = 0; l < d; l++) s += mu.data[a * d + l]! * mu.data[b * d + l]!;
+          assert.ok(s > SAME_PERSON_MIN_COSINE, `cosine(${a}, ${b}) = ${s}`);
         }
       }
       const py = spawnSync('python3', ['-c', `import numpy as np; m = np.load(${JSON.stringify(path.join(out, 'mu.npy'))}); print(m.shape, m.dtype)`], { encoding: 'utf8' });
-      if (py.status === 0) assert.equal(py.stdout.trim(), '(3, 1024) float32');
+      if (py.status === 0) assert.equal(py.stdout.trim(), `(3, ${d}) float32`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('names the choices for an unknown --backbone', () => {
+    const r = spawnSync(process.execPath, [mainJs, 'embed', fixturePath('lfw', 'images'), '--out', path.join(tmpdir(), 'never'), '--backbone', 'resnet100'], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /unknown backbone 'resnet100' \(choose one of dlib, faceres/);
   });
 
   it('rejects a bad --degrade spec as a usage error', () => {
