@@ -58,7 +58,7 @@ export class DlibResnetBackbone implements Backbone {
   constructor(params: DlibResnetParams, batchSize = 8) {
     checkBatchSize(batchSize);
     this.params = params;
-    this.mean = tf.tensor1d(DLIB_MEAN_RGB as unknown as number[]);
+    this.mean = tf.tensor1d([...DLIB_MEAN_RGB]);
     this.defaultBatchSize = batchSize;
   }
 
