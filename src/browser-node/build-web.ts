@@ -7,12 +7,13 @@
  *
  * Usage: node dist/browser-node/build-web.js  (npm run build:web)
  */
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { defaultModelsDir } from '../face/models/modelPaths.js';
 import { wasmBinariesDir } from '../face/models/runtime.js';
+import { faceApiModelDir } from '../face/runtime/face-api-files.js';
 import { SAMPLE_IMAGES, sampleUrl } from '../demo/sample-images.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
 import { calibrationFileNameForHead } from '../service/calibration-content.js';
@@ -30,8 +31,10 @@ export const LIBRARY_BUNDLE_NAME = 'pfe-browser';
 export const WEB_DIST = path.join(REPO_ROOT, 'web', 'dist');
 
 
-/** The models the browser build loads (the detector pair and the backbone). */
-const MODEL_NAMES = ['blazeface', 'facemesh', 'faceres'] as const;
+/** The tfjs graph models of @vladmandic/human the browser build loads (the detector pair). */
+const MODEL_NAMES = ['blazeface', 'facemesh'] as const;
+/** The weights of @vladmandic/face-api the browser build loads (the dlib backbone): manifest + bin files. */
+const FACE_API_MODELS = ['face_recognition_model'] as const;
 
 /**
  * Source module (path relative to src/, .ts) → browser counterpart. Each counterpart
@@ -40,6 +43,7 @@ const MODEL_NAMES = ['blazeface', 'facemesh', 'faceres'] as const;
 export const BROWSER_SWAPS: Readonly<Record<string, string>> = {
   'face/models/localModel.ts': 'browser/local-model.ts',
   'face/models/modelPaths.ts': 'browser/model-paths.ts',
+  'face/runtime/face-api-files.ts': 'browser/face-api-files.ts',
   'face/models/runtime.ts': 'browser/runtime.ts',
   'face/image/decode.ts': 'browser/decode.ts',
   'face/degrade/jpeg.ts': 'browser/jpeg-degrade.ts',
@@ -66,6 +70,11 @@ async function copyModel(name: string, from: string, to: string): Promise<void> 
   for (const f of await readdir(from)) if (f === `${name}.json` || f.startsWith(`${name}.bin`)) await copyFile(path.join(from, f), path.join(to, f));
 }
 
+async function copyFaceApiModel(name: string, from: string, to: string): Promise<void> {
+  // A face-api net is its weights manifest plus the bin files it names (<name>.bin, <name>-shardN, ...).
+  for (const f of await readdir(from)) if (f === `${name}-weights_manifest.json` || f.startsWith(`${name}.bin`) || f.startsWith(`${name}-shard`)) await copyFile(path.join(from, f), path.join(to, f));
+}
+
 /** Bundles the page script and copies every asset; returns the output folder. */
 export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
   const srcDir = path.join(REPO_ROOT, 'src');
@@ -88,6 +97,7 @@ export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
   });
   await copyFile(path.join(REPO_ROOT, 'web', 'index.html'), path.join(outDir, 'index.html'));
   for (const name of MODEL_NAMES) await copyModel(name, defaultModelsDir(), path.join(outDir, 'models'));
+  for (const name of FACE_API_MODELS) await copyFaceApiModel(name, faceApiModelDir(), path.join(outDir, 'models'));
   for (const f of [DEFAULT_HEAD_FILE_NAME, HEAD_CALIBRATION_FILE_NAME]) await copyFile(path.join(REPO_ROOT, 'models', f), path.join(outDir, 'models', f));
   const wasmDir = wasmBinariesDir();
   for (const f of await readdir(wasmDir)) if (f.endsWith('.wasm')) await copyFile(path.join(wasmDir, f), path.join(outDir, 'wasm', f));
@@ -95,7 +105,26 @@ export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
   return outDir;
 }
 
+/** Bytes per top-level part of the built site (scripts without source maps, models, wasm, samples), for the build's report. */
+export async function siteSizes(outDir: string): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = { scripts: 0, models: 0, wasm: 0, samples: 0 };
+  const walk = async (dir: string, part: string | undefined): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full, part ?? (e.name === 'chunks' ? 'scripts' : e.name));
+      else if (!e.name.endsWith('.map')) {
+        const key = part ?? (e.name.endsWith('.js') ? 'scripts' : 'page');
+        sizes[key] = (sizes[key] ?? 0) + (await stat(full)).size;
+      }
+    }
+  };
+  await walk(outDir, undefined);
+  return sizes;
+}
+
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const out = await buildWeb();
-  process.stdout.write(`built ${path.relative(process.cwd(), out) || out}\n`);
+  const sizes = await siteSizes(out);
+  const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
+  process.stdout.write(`built ${path.relative(process.cwd(), out) || out}: ${Object.entries(sizes).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}\n`);
 }

@@ -13,7 +13,6 @@
  * pooledGlobal (N×256) is exactly the input of the fc layer and pooledGrid2x2 (N×1024) is
  * that map itself.
  */
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { PfeError } from '../../core/errors.js';
 import type { CropTemplate } from '../align/align.js';
@@ -21,7 +20,7 @@ import type { Backbone, BackboneOutput, ConvFeatureMap, EmbedOptions } from '../
 import { adaptiveAveragePool, l2NormalizeRows } from '../models/featurePooling.js';
 import { packImageBatch } from '../models/imageTensor.js';
 import type { RgbImage } from '../types.js';
-import { faceApiModelDir, loadWeightsManifest } from '../runtime/face-api-weights.js';
+import { faceApiFile, faceApiModelDir, loadWeightsManifest } from '../runtime/face-api-weights.js';
 import { DLIB_CHIP_SIZE, DLIB_CHIP_TEMPLATE } from './dlib-chip.js';
 import { type DlibResnetParams, DLIB_RESNET_CHANNELS, DLIB_RESNET_DIM, buildDlibResnetParams, disposeDlibResnetParams, dlibResnetForward } from './dlib-resnet-net.js';
 
@@ -134,7 +133,7 @@ export class DlibResnetBackbone implements Backbone {
  */
 export async function loadDlibResnet(options: DlibResnetOptions = {}): Promise<DlibResnetBackbone> {
   if (options.batchSize !== undefined) checkBatchSize(options.batchSize);
-  const manifest = path.join(options.modelDir ?? faceApiModelDir(), DLIB_RESNET_MANIFEST);
+  const manifest = faceApiFile(options.modelDir ?? faceApiModelDir(), DLIB_RESNET_MANIFEST);
   const weights = await loadWeightsManifest(manifest);
   return new DlibResnetBackbone(buildDlibResnetParams(weights, manifest), options.batchSize);
 }

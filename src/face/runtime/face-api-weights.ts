@@ -8,10 +8,10 @@
  * loaders read). The nets' forward passes are written by us, so only the named float
  * arrays are needed: this module knows nothing about any particular net.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PfeError } from '../../core/errors.js';
+import { readFaceApiFile, siblingOf } from './face-api-files.js';
+
+export { faceApiFile, faceApiModelDir } from './face-api-files.js';
 
 /** How a quantized tensor is stored (tfjs `quantization` entry). */
 export interface WeightQuantization {
@@ -130,31 +130,30 @@ export function decodeWeightGroup(bytes: Uint8Array, specs: readonly WeightSpec[
  * @throws PfeError MODEL_LOAD_FAILED naming the file for a missing or unreadable file or bad contents
  */
 export async function loadWeightsManifest(manifestPath: string): Promise<Map<string, NamedWeight>> {
-  let text: string;
-  try {
-    text = await readFile(manifestPath, 'utf8');
-  } catch (e) {
-    throw fail(manifestPath, `cannot read the weights manifest (${e instanceof Error ? e.message : String(e)})`);
-  }
+  const text = new TextDecoder().decode(await readFaceApiFile(manifestPath, 'weights manifest'));
   const groups = parseWeightsManifest(text, manifestPath);
   const all = new Map<string, NamedWeight>();
   for (const group of groups) {
     const parts: Uint8Array[] = [];
-    for (const p of group.paths) {
-      const file = path.resolve(path.dirname(manifestPath), p);
-      try {
-        parts.push(await readFile(file));
-      } catch (e) {
-        throw fail(file, `cannot read the weights file of ${manifestPath} (${e instanceof Error ? e.message : String(e)})`);
-      }
-    }
-    const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    for (const [name, w] of decodeWeightGroup(bytes, group.weights, manifestPath)) {
+    for (const p of group.paths) parts.push(await readFaceApiFile(siblingOf(manifestPath, p), `weights file of ${manifestPath}`));
+    for (const [name, w] of decodeWeightGroup(concatBytes(parts), group.weights, manifestPath)) {
       if (all.has(name)) throw fail(manifestPath, `weight ${name} appears twice`, { weight: name });
       all.set(name, w);
     }
   }
   return all;
+}
+
+/** The parts one after another (a group's tensors may span several bin files). */
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /**
@@ -168,13 +167,4 @@ export function requireWeight(weights: ReadonlyMap<string, NamedWeight>, name: s
     throw fail(source, `weight ${name} has shape [${w.shape.join(', ')}], expected [${shape.join(', ')}]`, { weight: name, shape: w.shape, expected: shape });
   }
   return w;
-}
-
-/**
- * The `model/` folder of the installed @vladmandic/face-api package (MIT), found by
- * module resolution (no network; the package is only resolved, never imported).
- */
-export function faceApiModelDir(): string {
-  const packageJson = fileURLToPath(import.meta.resolve('@vladmandic/face-api/package.json'));
-  return path.join(path.dirname(packageJson), 'model');
 }
