@@ -7,10 +7,11 @@
  * single-threaded): during the pass (batches of 8) and in a separate timing at batch 1 and 8.
  *
  *   npm run build && nice -n 5 node dist/experiments/lfw-mobilefacenet.js \
- *     [--lfw ../shared/data/lfw] [--model <mobilefacenet.json>] [--repair both|none|unfuse|negate] [--out out/lfw-mobilefacenet]
+ *     [--lfw ../shared/data/lfw] [--model <mobilefacenet.json>] [--repair both|none|unfuse|negate] [--folds 10] [--out out/lfw-mobilefacenet]
  *
  * `--repair` chooses which converter faults are repaired (src/face/backbone/mobilefacenet-repair.ts);
- * anything but `both` exists to measure what each fault costs. Needs `npm run models:mobilefacenet`.
+ * anything but `both` exists to measure what each fault costs; `--folds N` keeps the pairs of
+ * the first N folds (N ≥ 2), for a quicker comparison. Needs `npm run models:mobilefacenet`.
  * Progress (count, rate, ETA) goes to stderr; the summary to stdout and <out>/<repair>.json.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -61,13 +62,16 @@ async function main(): Promise<void> {
       lfw: { type: 'string', default: path.join('..', 'shared', 'data', 'lfw') },
       model: { type: 'string' },
       repair: { type: 'string', default: 'both' },
+      folds: { type: 'string', default: '10' },
       out: { type: 'string', default: path.join('out', 'lfw-mobilefacenet') },
     },
   });
   const repair = REPAIRS[values.repair];
   if (repair === undefined) throw new Error(`--repair must be one of ${Object.keys(REPAIRS).join(', ')}, got ${values.repair}`);
   const root = values.lfw;
-  const list = parseLfwPairs(await readFile(path.join(root, 'pairs.txt'), 'utf8'));
+  const foldCount = Number(values.folds);
+  if (!Number.isInteger(foldCount) || foldCount < 2) throw new Error(`--folds must be an integer ≥ 2, got ${values.folds}`);
+  const list = parseLfwPairs(await readFile(path.join(root, 'pairs.txt'), 'utf8')).filter((p) => p.fold < foldCount);
   const landmarks = await loadLfwLandmarks(path.join(root, 'ldmark_lfw_mtcnncaffe.txt'));
   const paths = [...new Set(list.flatMap((p) => [p.pathA, p.pathB]))];
   const rowOf = new Map(paths.map((p, i) => [p, i]));
@@ -121,6 +125,18 @@ async function main(): Promise<void> {
   const accuracy = kFoldAccuracy(scores, labels, folds);
   const tar = tarAtFar(scores, labels, FARS);
   const auc = rocCurve(scores, labels).auc;
+  const meanCosine = (genuine: number): number => {
+    let sum = 0;
+    let n = 0;
+    for (let k = 0; k < scores.length; k++) {
+      if (labels[k] !== genuine) continue;
+      sum += scores[k]!;
+      n++;
+    }
+    return sum / n;
+  };
+  const meanGenuine = meanCosine(1);
+  const meanImpostor = meanCosine(0);
 
   // Separate timing on the first aligned faces, so the figure does not depend on decode/align.
   const timingFaces: RgbImage[] = [];
@@ -134,6 +150,7 @@ async function main(): Promise<void> {
     backbone: 'mobilefacenet',
     repair: values.repair,
     backend: info.backend,
+    folds: foldCount,
     pairs: list.length,
     images: paths.length,
     accuracy: accuracy.mean,
@@ -141,19 +158,20 @@ async function main(): Promise<void> {
     foldAccuracies: Array.from(accuracy.foldAccuracies),
     tarAtFar: tar.map((t) => ({ far: t.far, tar: t.tar, achievedFar: t.achievedFar, threshold: t.threshold })),
     auc,
+    meanCosine: { genuine: meanGenuine, impostor: meanImpostor },
     passSeconds,
     passCnnMsPerImage: cnnMs / paths.length,
     timing: { faces: TIMING_FACES, repeats: TIMING_REPEATS, msPerImageBatch1: msBatch1, msPerImageBatch8: msBatch8 },
   };
   await mkdir(values.out, { recursive: true });
-  const file = path.join(values.out, `${values.repair}.json`);
+  const file = path.join(values.out, `${values.repair}${foldCount === 10 ? '' : `-folds${foldCount}`}.json`);
   await writeFile(file, JSON.stringify(summary, null, 2) + '\n');
   console.log(
     [
-      `MobileFaceNet (repair: ${values.repair}) on LFW View 2, raw cosine, MTCNN landmarks:`,
+      `MobileFaceNet (repair: ${values.repair}) on LFW View 2 (${foldCount} folds, ${list.length} pairs), raw cosine, MTCNN landmarks:`,
       `  10-fold accuracy ${(100 * accuracy.mean).toFixed(2)}% ± ${(100 * accuracy.std).toFixed(2)}`,
       ...tar.map((t) => `  TAR@FAR ${t.far}: ${(100 * t.tar).toFixed(2)}% (achieved FAR ${t.achievedFar.toFixed(5)})`),
-      `  AUC ${auc.toFixed(5)}`,
+      `  AUC ${auc.toFixed(5)}; mean cosine genuine ${meanGenuine.toFixed(4)}, impostor ${meanImpostor.toFixed(4)}`,
       `  CNN ms/image (one core, ${info.backend}): ${summary.passCnnMsPerImage.toFixed(1)} during the pass (batch ${PASS_BATCH}); ` +
         `timing best of ${TIMING_REPEATS} on ${TIMING_FACES} faces: ${msBatch1.toFixed(1)} at batch 1, ${msBatch8.toFixed(1)} at batch ${PASS_BATCH}`,
       `  whole pass (decode + align + CNN) ${formatDuration(passSeconds)}; written to ${file}`,

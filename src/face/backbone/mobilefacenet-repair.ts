@@ -22,7 +22,7 @@
  * Pure: works on the parsed model.json and returns a new one; the input is not modified.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { GraphNodeJson } from '../models/relu6Rewrite.js';
+import { type GraphNodeJson, nodesOf, producerName } from '../models/relu6Rewrite.js';
 
 /** 'Relu' as a fused op name appears in a tfjs model.json attr list: base64 of its bytes ('UmVsdQ=='). */
 const RELU_B64 = btoa('Relu');
@@ -56,18 +56,6 @@ interface PreluMatch {
   readonly positiveInput: number;
   readonly sub: GraphNodeJson;
   readonly abs: GraphNodeJson;
-}
-
-/** The graph's node list, or undefined when the topology has none. */
-function nodesOf(json: tf.io.ModelJSON): GraphNodeJson[] | undefined {
-  const topology = json.modelTopology as { node?: unknown };
-  return Array.isArray(topology.node) ? (topology.node as GraphNodeJson[]) : undefined;
-}
-
-/** Strips a `:0` output index (every op here has one output) and a `^` control prefix. */
-function producerName(input: string): string {
-  const bare = input.startsWith('^') ? input.slice(1) : input;
-  return bare.endsWith(':0') ? bare.slice(0, -2) : bare;
 }
 
 /** The fused_ops list of a fused conv node, as base64 strings (empty when absent). */
