@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
 import { alignFaceTo, arcfaceCropTemplate } from '../align/align.js';
 import { type FixtureFace, loadFixtureFaces } from '../models/fixtureFaces.js';
 import { initBackend } from '../models/runtime.js';
@@ -91,8 +92,10 @@ describe('MobileFaceNetBackbone on the LFW fixtures', () => {
 
   it('gives unit rows, features from the 7×7×512 map, and the same rows whatever the batch size', async (t) => {
     if (skip) return t.skip(skip);
+    const tensorsBefore = tf.memory().numTensors;
     const out = await backbone!.embed(aligned, { convMap: true, batchSize: 3 });
     const one = await backbone!.embed([aligned[4]!]);
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor left behind');
     const C = MOBILEFACENET_CONV_CHANNELS;
     for (let i = 0; i < out.count; i++) {
       let norm = 0;
