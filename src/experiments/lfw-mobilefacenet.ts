@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   console.log(
     [
       `MobileFaceNet (repair: ${values.repair}) on LFW View 2 (${foldCount} folds, ${list.length} pairs), raw cosine, MTCNN landmarks:`,
-      `  10-fold accuracy ${(100 * accuracy.mean).toFixed(2)}% ± ${(100 * accuracy.std).toFixed(2)}`,
+      `  ${foldCount}-fold accuracy ${(100 * accuracy.mean).toFixed(2)}% ± ${(100 * accuracy.std).toFixed(2)}`,
       ...tar.map((t) => `  TAR@FAR ${t.far}: ${(100 * t.tar).toFixed(2)}% (achieved FAR ${t.achievedFar.toFixed(5)})`),
       `  AUC ${auc.toFixed(5)}; mean cosine genuine ${meanGenuine.toFixed(4)}, impostor ${meanImpostor.toFixed(4)}`,
       `  CNN ms/image (one core, ${info.backend}): ${summary.passCnnMsPerImage.toFixed(1)} during the pass (batch ${PASS_BATCH}); ` +
