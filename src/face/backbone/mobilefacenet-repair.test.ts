@@ -101,6 +101,13 @@ describe('repairMobileFaceNetGraph on a synthetic graph', () => {
     assert.equal(names.indexOf('B/depthwise/prelu_positive_relu'), names.indexOf('B/depthwise') + 1);
   });
 
+  it('finds nothing to repair in an already repaired graph (the slopes are never negated twice)', () => {
+    const once = repairMobileFaceNetGraph(miniGraph()).json;
+    const twice = repairMobileFaceNetGraph(once);
+    assert.equal(twice.unfusedDepthwise.length + twice.insertedRelu.length + twice.negatedPrelus.length, 0);
+    assert.equal(twice.json, once);
+  });
+
   it('repairs one fault at a time when asked', () => {
     const unfuse = repairMobileFaceNetGraph(miniGraph(), { negatePreluSlopes: false });
     assert.equal(unfuse.unfusedDepthwise.length, 1);
@@ -157,5 +164,6 @@ describe('repairMobileFaceNetGraph on the fetched model', () => {
     assert.equal(ops.filter((o) => o === 'Relu').length, 17 + 16);
     const stillFused = nodesOf(r.json).filter((n) => n.op === 'FusedDepthwiseConv2dNative' && JSON.stringify(n.attr?.['fused_ops']).includes(btoa('Relu')));
     assert.equal(stillFused.length, 0);
+    assert.equal(repairMobileFaceNetGraph(r.json).negatedPrelus.length, 0, 'a second pass finds nothing');
   });
 });
