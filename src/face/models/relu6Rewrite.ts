@@ -25,13 +25,13 @@ export interface Relu6RewriteResult {
 }
 
 /** The graph's node list, or undefined when the topology has none. */
-function nodesOf(json: tf.io.ModelJSON): GraphNodeJson[] | undefined {
+export function nodesOf(json: tf.io.ModelJSON): GraphNodeJson[] | undefined {
   const topology = json.modelTopology as { node?: unknown };
   return Array.isArray(topology.node) ? (topology.node as GraphNodeJson[]) : undefined;
 }
 
 /** Strips a `:k` output index and a `^` control-dependency prefix from an input reference. */
-function producerName(input: string): string {
+export function producerName(input: string): string {
   const bare = input.startsWith('^') ? input.slice(1) : input;
   const colon = bare.lastIndexOf(':');
   return colon > 0 && /^\d+$/.test(bare.slice(colon + 1)) ? bare.slice(0, colon) : bare;
