@@ -152,6 +152,11 @@ export class MobileFaceNetBackbone implements Backbone {
   }
 }
 
+/** The model JSON inside a folder that holds every model file under its package file name. */
+export function mobileFaceNetModelInDir(dir: string): string {
+  return path.join(dir, 'mobilefacenet.json');
+}
+
 /** The model JSON path `loadMobileFaceNet` would read with these options. */
 export function mobileFaceNetModelPath(options: Pick<MobileFaceNetOptions, 'modelPath'> = {}): string {
   return options.modelPath ?? path.join(defaultMobileFaceNetDir(), 'mobilefacenet.json');

@@ -6,7 +6,7 @@
 import { PfeError } from '../../core/errors.js';
 
 /** Names of the shipped backbones. */
-export const BACKBONE_NAMES = ['dlib', 'faceres'] as const;
+export const BACKBONE_NAMES = ['dlib', 'faceres', 'mobilefacenet'] as const;
 
 /** A shipped backbone's name. */
 export type BackboneName = (typeof BACKBONE_NAMES)[number];
@@ -38,6 +38,12 @@ export const BACKBONE_DESCRIPTIONS: Readonly<Record<BackboneName, BackboneDescri
     name: 'faceres',
     dim: 1024,
     summary: 'HSE FaceRes (MobileNet v1), 224-px ArcFace crop; weights in @vladmandic/human (MIT package, Apache-2.0 weights)',
+  },
+  mobilefacenet: {
+    name: 'mobilefacenet',
+    dim: 192,
+    summary:
+      'MobileFaceNet (sirius-ai), 112-px ArcFace crop; OPT-IN, RESEARCH USE ONLY: weights trained on MS1M (non-commercial terms), install with npm run models:mobilefacenet',
   },
 };
 

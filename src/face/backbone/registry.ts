@@ -8,6 +8,7 @@ import type { Backbone } from '../models/backbone.js';
 import { loadFaceres } from '../models/faceres.js';
 import { bundledModelPath } from '../models/modelPaths.js';
 import { loadDlibResnet } from './dlib-resnet.js';
+import { loadMobileFaceNet, mobileFaceNetModelInDir } from './mobilefacenet.js';
 import { type BackboneName, parseBackboneName } from './names.js';
 
 export * from './names.js';
@@ -32,6 +33,8 @@ export async function loadBackbone(name: BackboneName, options: LoadBackboneOpti
   switch (parseBackboneName(name)) {
     case 'dlib':
       return loadDlibResnet({ ...batch, ...(options.modelsDir === undefined ? {} : { modelDir: options.modelsDir }) });
+    case 'mobilefacenet':
+      return loadMobileFaceNet({ ...batch, ...(options.modelsDir === undefined ? {} : { modelPath: mobileFaceNetModelInDir(options.modelsDir) }) });
     case 'faceres':
       return loadFaceres({ ...batch, ...(options.modelsDir === undefined ? {} : { modelPath: bundledModelPath('faceres', options.modelsDir) }) });
   }
