@@ -44,7 +44,7 @@ export const BROWSER_SWAPS: Readonly<Record<string, string>> = {
   'face/models/localModel.ts': 'browser/local-model.ts',
   'face/models/modelPaths.ts': 'browser/model-paths.ts',
   'face/runtime/face-api-files.ts': 'browser/face-api-files.ts',
-  'face/backbone/mobilefacenet.ts': 'browser/mobilefacenet-unavailable.ts',
+  'face/backbone/opt-in-backbones.ts': 'browser/opt-in-backbones.ts',
   'face/models/runtime.ts': 'browser/runtime.ts',
   'face/image/decode.ts': 'browser/decode.ts',
   'face/degrade/jpeg.ts': 'browser/jpeg-degrade.ts',

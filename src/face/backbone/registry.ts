@@ -8,7 +8,7 @@ import type { Backbone } from '../models/backbone.js';
 import { loadFaceres } from '../models/faceres.js';
 import { bundledModelPath } from '../models/modelPaths.js';
 import { loadDlibResnet } from './dlib-resnet.js';
-import { loadMobileFaceNet, mobileFaceNetModelInDir } from './mobilefacenet.js';
+import { loadOptInMobileFaceNet } from './opt-in-backbones.js';
 import { type BackboneName, parseBackboneName } from './names.js';
 
 export * from './names.js';
@@ -34,7 +34,7 @@ export async function loadBackbone(name: BackboneName, options: LoadBackboneOpti
     case 'dlib':
       return loadDlibResnet({ ...batch, ...(options.modelsDir === undefined ? {} : { modelDir: options.modelsDir }) });
     case 'mobilefacenet':
-      return loadMobileFaceNet({ ...batch, ...(options.modelsDir === undefined ? {} : { modelPath: mobileFaceNetModelInDir(options.modelsDir) }) });
+      return loadOptInMobileFaceNet(options.modelsDir, options.batchSize);
     case 'faceres':
       return loadFaceres({ ...batch, ...(options.modelsDir === undefined ? {} : { modelPath: bundledModelPath('faceres', options.modelsDir) }) });
   }

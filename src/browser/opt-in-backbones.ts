@@ -1,5 +1,5 @@
 /**
- * Browser counterpart of src/face/backbone/mobilefacenet.ts (swapped in at bundle time):
+ * Browser counterpart of src/face/backbone/opt-in-backbones.ts (swapped in at bundle time):
  * MobileFaceNet is opt-in and research-only (weights trained on MS1M), installed per
  * machine by `npm run models:mobilefacenet`, so the page never ships it. Choosing it in a
  * page is a clear error instead of a fetch of files that are not there.
@@ -8,11 +8,6 @@ import { PfeError } from '../core/errors.js';
 import type { Backbone } from '../face/models/backbone.js';
 
 /** Always fails: the browser build has no MobileFaceNet. */
-export async function loadMobileFaceNet(): Promise<Backbone> {
+export async function loadOptInMobileFaceNet(): Promise<Backbone> {
   throw new PfeError('MODEL_LOAD_FAILED', 'the mobilefacenet backbone is opt-in and research-only: it is not part of the browser build (use dlib or faceres)');
-}
-
-/** The folder argument is ignored: there is no model file to find. */
-export function mobileFaceNetModelInDir(dir: string): string {
-  return dir;
 }
