@@ -1,7 +1,6 @@
 import { PfeError } from '../../core/errors.js';
 import { FaceEmbedder, type EmbeddedFace } from '../../face/pipeline/face-embedder.js';
 import { compareFaces } from '../../head/compare-faces.js';
-import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { landmarkKey } from '../../face/pipeline/image-files.js';
 import { findDefaultHead } from '../../head/model-file.js';
 import { type VerdictPolicies, verdictPolicies } from '../../face-pfe/verdicts.js';
@@ -9,7 +8,8 @@ import { calibrationFileForHead, loadCalibrationFile } from '../../service/calib
 import { describeDecision } from '../../service/decision.js';
 import { loadHeadBinding } from '../../service/head-binding.js';
 import { existsSync } from 'node:fs';
-import { choiceOption, expectPositionals, numberOption, parseCommandArgs } from '../args.js';
+import { choiceOption, expectPositionals, parseCommandArgs } from '../args.js';
+import { LANDMARK_SCALE_HELP, landmarkScaleChoice, loadFittedLandmarks } from '../landmark-options.js';
 import { type CliCommand, UsageError } from '../command.js';
 
 const OPTIONS = {
@@ -35,7 +35,7 @@ on cosine: the estimated false-accept rate of the score and whether the pair is 
 Options:
   --head <file>          uncertainty head (.pfehead; default: the head shipped in models/)
   --landmarks <file>     5-point landmark file in the LFW MTCNN format (default: detect faces)
-  --landmark-scale <f>   factor for the file's coordinates (default ${LFW_LANDMARK_SCALE_150})
+    ${LANDMARK_SCALE_HELP}
   --backend <name>       wasm (default) or cpu
   --json                 print one JSON object instead of text`;
 
@@ -53,8 +53,11 @@ const compare: CliCommand = {
     const binding = await loadHeadBinding(headFile);
     const head = binding.head;
     const verdicts = await headVerdicts(headFile, binding.identity.sha256);
-    const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
-    const landmarks = values.landmarks === undefined ? undefined : await loadLfwLandmarks(values.landmarks, { scale });
+    const targets = [fileA, fileB].map((file) => ({ key: landmarkKey(file, undefined), file }));
+    const landmarks =
+      values.landmarks === undefined
+        ? undefined
+        : await loadFittedLandmarks(values.landmarks, targets, landmarkScaleChoice(values['landmark-scale']), (line) => process.stderr.write(`pfe compare: ${line}\n`));
     const backend = choiceOption(values.backend, 'backend', ['wasm', 'cpu'] as const, 'wasm');
     const embedder = await FaceEmbedder.load({ backend });
     let results;

@@ -5,7 +5,6 @@ import { deriveSeed } from '../../core/random.js';
 import { writeNpyFile } from '../../io/npy-file.js';
 import { parseDegradeSpec } from '../../face/degrade/spec.js';
 import type { DegradeStep } from '../../face/degrade/steps.js';
-import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { EmbedCache } from '../../face/pipeline/embed-cache.js';
 import { embedImages } from '../../face/pipeline/embed-images.js';
 import type { EmbeddedFace, EmbedRequest, EmbedResult } from '../../face/pipeline/face-embedder.js';
@@ -13,7 +12,8 @@ import { writeHeadOutputs } from '../../head/embed-head-outputs.js';
 import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
 import { fnv1a32, IMAGE_EXTENSIONS, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
 import type { FiveLandmarks } from '../../face/types.js';
-import { choiceOption, integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
+import { choiceOption, integerOption, parseCommandArgs, requireOption } from '../args.js';
+import { LANDMARK_SCALE_HELP, landmarkScaleChoice, loadFittedLandmarks } from '../landmark-options.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { createProgress } from '../progress.js';
 
@@ -57,8 +57,7 @@ Options:
   -o, --out <dir>          output folder (created)
       --landmarks <file>   5-point landmark file in the LFW MTCNN format
                            ('Person/Person_0001.jpg x1..x5 y1..y5'); images not in it use the detector
-      --landmark-scale <f> factor applied to the file's coordinates (default ${LFW_LANDMARK_SCALE_150}: the
-                           LFW file is in the 250×250 frame, the shared LFW images are 150×150)
+      ${LANDMARK_SCALE_HELP}
       --root <dir>         landmark keys are paths relative to this folder
                            (default: the last two path components, as in LFW)
       --degrade <spec>     degrade every image first, e.g. 'blur:2', 'scale:0.25+jpeg:30', 'level:3'
@@ -146,7 +145,7 @@ const embed: CliCommand = {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (positionals.length === 0) throw new UsageError('name at least one image file or folder');
     const outDir = requireOption(values.out, 'out');
-    const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
+    const scaleChoice = landmarkScaleChoice(values['landmark-scale']);
     const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 0);
     const workers = values.workers === undefined ? undefined : integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0);
     const batchSize = integerOption(values.batch, 'batch', { min: 1, max: 256 }, 8);
@@ -165,9 +164,10 @@ const embed: CliCommand = {
     const head = headFile === undefined ? undefined : { head: await loadHeadFile(headFile), file: headFile };
     const files = await listImageFiles(positionals);
     if (files.length === 0) throw new PfeError('EMPTY_INPUT', `no image files (${IMAGE_EXTENSIONS.join(' ')}) under ${positionals.join(' ')}`);
-    const landmarkMap = values.landmarks === undefined ? undefined : await loadLfwLandmarks(values.landmarks, { scale });
-    const requests: EmbedRequest[] = files.map((file) => {
-      const key = landmarkKey(file, values.root);
+    const targets = files.map((file) => ({ key: landmarkKey(file, values.root), file }));
+    const landmarkMap =
+      values.landmarks === undefined ? undefined : await loadFittedLandmarks(values.landmarks, targets, scaleChoice, (line) => process.stderr.write(`pfe embed: ${line}\n`));
+    const requests: EmbedRequest[] = targets.map(({ key, file }) => {
       const landmarks = landmarkMap?.get(key);
       return {
         path: file,
@@ -194,7 +194,7 @@ const embed: CliCommand = {
       head: headInfo,
       backbone: 'faceres',
       landmarksFile: values.landmarks ?? null,
-      landmarkScale: values.landmarks === undefined ? null : scale,
+      landmarkScale: values.landmarks === undefined ? null : scaleChoice.kind === 'auto' ? 'auto' : scaleChoice.scale,
       degrade: values.degrade ?? null,
       seed: degrade === undefined ? null : seed,
     });

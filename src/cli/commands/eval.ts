@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError, withSource } from '../../core/errors.js';
-import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { parseLfwPairs } from '../../eval/lfw-protocol.js';
 import { parsePairFile, type PairList } from '../../eval/pair-file.js';
 import { runVerificationJob, type HeadSelection, type VerificationJob } from '../../eval/run-verification.js';
@@ -17,6 +16,7 @@ import { findDefaultHead } from '../../head/model-file.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
+import { LANDMARK_SCALE_HELP, landmarkScaleChoice, loadFittedLandmarksUnder } from '../landmark-options.js';
 
 /** Default per-image cache folder, shared with `pfe embed`. */
 const DEFAULT_CACHE_DIR = path.join('.cache', 'embed');
@@ -59,7 +59,7 @@ const commonHelp = `      --embeddings <dir>   an embedding folder of \`pfe embe
                            images not in it are embedded now (per-image cache: ${DEFAULT_CACHE_DIR})
       --landmarks <file>   5-point landmarks ('Person/Person_0001.jpg x1..x5 y1..y5', keys relative
                            to the image root); images not in it go through the detector
-      --landmark-scale <f> factor on the file's coordinates (default ${LFW_LANDMARK_SCALE_150}, LFW's 250→150 px)
+      ${LANDMARK_SCALE_HELP}
       --head <file>        uncertainty head (.pfehead) for MLS; default: the shipped head if present
       --fold-heads <pat>   per-fold heads, '{fold}' = 0-based held-out fold, e.g. models/fold{fold}.pfehead
       --no-default-head    do not fall back to the shipped head
@@ -161,6 +161,11 @@ function landmarkFileOf(values: Values, lfw: string): string {
   return values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
 }
 
+/** The landmark file fitted to the images under `imageRoot` (--landmark-scale), warnings on stderr. */
+function landmarksUnder(values: Values, landmarkFile: string, imageRoot: string): ReturnType<typeof loadFittedLandmarksUnder> {
+  return loadFittedLandmarksUnder(landmarkFile, imageRoot, landmarkScaleChoice(values['landmark-scale']), (line) => process.stderr.write(`pfe eval: ${line}\n`));
+}
+
 /**
  * Where the clean and ladder-level images of an LFW protocol come from: the cached level
  * folders (they were made with seed 1, so only for that seed), the landmarks, the per-image
@@ -171,11 +176,11 @@ async function ladderImages(
   levels: readonly number[],
   seed: number,
   landmarkFile: string,
+  imageRoot: string,
 ): Promise<Pick<LfwSetup, 'folders' | 'landmarks' | 'seed' | 'cacheDir' | 'workers'>> {
-  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
   return {
     folders: seed === 1 ? lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels) : new Map(),
-    landmarks: await loadLfwLandmarks(landmarkFile, { scale }),
+    landmarks: await landmarksUnder(values, landmarkFile, imageRoot),
     seed,
     cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
     ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
@@ -185,7 +190,6 @@ async function ladderImages(
 async function jobFrom(values: Values, protocol: string, pairList: PairList, root: string, landmarkFile: string | undefined, folders: string[], outDefault?: string): Promise<VerificationJob> {
   const outDir = values.out ?? outDefault;
   if (outDir === undefined) throw new UsageError('--out is required');
-  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
   let progress: Progress | undefined;
   let last = 0;
   return {
@@ -193,7 +197,7 @@ async function jobFrom(values: Values, protocol: string, pairList: PairList, roo
     pairList,
     root,
     embeddingFolders: folders,
-    ...(landmarkFile === undefined ? {} : { landmarks: await loadLfwLandmarks(landmarkFile, { scale }) }),
+    ...(landmarkFile === undefined ? {} : { landmarks: await landmarksUnder(values, landmarkFile, root) }),
     ...(values.degrade === undefined ? {} : { degrade: values.degrade }),
     ...(values.seed === undefined ? {} : { seed: integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 0) }),
     cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
@@ -246,7 +250,7 @@ async function runDilemmaCommand(values: Values): Promise<number> {
       lfwRoot: lfw,
       ...(values['pairs-file'] === undefined ? {} : { pairsFile: values['pairs-file'] }),
       folds: integerOption(values.folds, 'folds', { min: 2, max: 10 }, 10),
-      ...(await ladderImages(values, levels, seed, landmarks)),
+      ...(await ladderImages(values, levels, seed, landmarks, path.join(lfw, 'images'))),
       onProgress: progressReporter('pfe eval dilemma'),
     },
     levels,
@@ -289,7 +293,7 @@ async function runRiskCommand(values: Values): Promise<number> {
     setup: {
       lfwRoot: lfw,
       folds: integerOption(values.folds, 'folds', { min: 2, max: 10 }, 10),
-      ...(await ladderImages(values, levels, seed, landmarks)),
+      ...(await ladderImages(values, levels, seed, landmarks, path.join(lfw, 'images'))),
       onProgress: progressReporter('pfe eval risk'),
     },
     levels,
@@ -327,7 +331,7 @@ async function runTemplatesCommand(values: Values): Promise<number> {
   const outcome = await runTemplates({
     setup: {
       lfwRoot: lfw,
-      ...(await ladderImages(values, levels, seed, landmarks)),
+      ...(await ladderImages(values, levels, seed, landmarks, path.join(lfw, 'images'))),
       onProgress: progressReporter('pfe eval templates'),
     },
     degradedLevels: levels,
@@ -376,7 +380,6 @@ async function runAblationCommand(values: Values): Promise<number> {
     return { name: v.slice(0, eq), heads: file.includes('{fold}') ? { foldHeadPattern: file } : { headFile: file } };
   });
   if (variants.length === 0) throw new UsageError('name at least one --variant NAME=HEAD');
-  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
   const landmarks = landmarkFileOf(values, lfw);
   const outDir = values.out ?? path.join('out', 'eval-ablation');
   const outcome = await runAblation({
@@ -384,7 +387,7 @@ async function runAblationCommand(values: Values): Promise<number> {
       lfwRoot: lfw,
       ...(values['pairs-file'] === undefined ? {} : { pairsFile: values['pairs-file'] }),
       folders: lfwFolders(values['lfw-cache'] ?? path.join('.cache', 'lfw'), levels),
-      landmarks: await loadLfwLandmarks(landmarks, { scale }),
+      landmarks: await landmarksUnder(values, landmarks, path.join(lfw, 'images')),
       seed: 1,
       cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
       onProgress: progressReporter('pfe eval ablation'),

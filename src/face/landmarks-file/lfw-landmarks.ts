@@ -26,7 +26,8 @@ const FIELDS_PER_LINE = 11;
  * Parses the MTCNN 5-point landmark file of the PFE repository (`ldmark_lfw_mtcnncaffe.txt`).
  * Each non-blank line is `Person/Person_NNNN.jpg x1 x2 x3 x4 x5 y1 y2 y3 y4 y5` (all x
  * first, then all y), points in FiveLandmarks order: left eye, right eye, nose, left mouth
- * corner, right mouth corner (image left/right). Blank lines are skipped; CRLF is accepted.
+ * corner, right mouth corner (image left/right). Blank lines and '#' comment lines are
+ * skipped; CRLF is accepted.
  *
  * @param text the file contents
  * @param options.scale multiplies every coordinate (default 0.6 for the 150×150 LFW images)
@@ -45,7 +46,8 @@ export function parseLfwLandmarks(text: string, options: LfwLandmarkOptions = {}
   for (let i = 0; i < lines.length; i++) {
     const lineNumber = i + 1;
     const line = lines[i]!.trim();
-    if (line === '') continue;
+    // '#' lines are comments; a '# frame: 250x250' line states the frame (see landmark-frame.ts).
+    if (line === '' || line.startsWith('#')) continue;
     const fields = line.split(/\s+/);
     if (fields.length !== FIELDS_PER_LINE) {
       throw new PfeError(
