@@ -6,6 +6,7 @@ import { parseLfwPairs } from '../../eval/lfw-protocol.js';
 import { parsePairFile, type PairList } from '../../eval/pair-file.js';
 import { runVerificationJob, type HeadSelection, type VerificationJob } from '../../eval/run-verification.js';
 import type { LfwSetup } from '../../eval/lfw-setup.js';
+import { checkLfwFolder, defaultLfwRoot, LFW_PARTS, type LfwPart } from '../../eval/lfw-folder.js';
 import { runDilemma } from '../../eval/run-dilemma.js';
 import { runRisk } from '../../eval/run-risk.js';
 import { runTemplates } from '../../eval/run-templates.js';
@@ -74,7 +75,7 @@ const usage = `Usage: pfe eval <protocol> [options]
 
 Protocols:
   pairs --pairs FILE --root DIR --out DIR   verification on any pair list
-  lfw [--root ../shared/data/lfw]           LFW View 2 (6,000 pairs, 10 folds)
+  lfw [--root DIR]                          LFW View 2 (6,000 pairs, 10 folds)
   dilemma [--levels 0,1,2,3,4,5]            the blurry-image dilemma on LFW View 2 pairs
   risk [--levels 0,2,4]                     mixed clean+degraded LFW View 2 and risk control (EDC)
   templates [--levels 2,4]                  template verification from LFW people (fusion)
@@ -89,6 +90,10 @@ pairs have folds; threshold from the other folds), TAR at FAR 1e-3 and 1e-2, AUC
 pfe eval pairs: pair-file format, one pair per line (TAB-separated, '#' comments):
   pathA<TAB>pathB<TAB>label[<TAB>fold]      label 1 = same person, 0 = different
   Paths are relative to --root. The fold column is optional (all lines or none).
+
+The LFW protocols read an LFW folder (README, "Data"): images/<Person>/<Person>_NNNN.jpg
+  (250x250 originals or 150x150 copies), pairs.txt, people.txt, ldmark_lfw_mtcnncaffe.txt.
+  It is --root, else $PFE_SHARED_DATA/lfw, else ../shared/data/lfw; it is checked first.
 
 pfe eval lfw: --root is the LFW folder (pairs.txt, images/, ldmark_lfw_mtcnncaffe.txt);
   by default the images come from ${DEFAULT_LFW_FOLDER} when it exists and are aligned with
@@ -137,7 +142,8 @@ Options:
       --folds <n>          (dilemma) use the pairs of the first n View 2 folds (default 10)
       --lfw-cache <dir>    (lfw, dilemma) folder of LFW embedding folders (default .cache/lfw)
       --pairs <file>       (pairs) the pair list
-      --root <dir>         (pairs) image root; (lfw) LFW folder, default ../shared/data/lfw
+      --root <dir>         (pairs) image root; (LFW protocols) the LFW folder, default
+                           $PFE_SHARED_DATA/lfw, else ../shared/data/lfw
 ${commonHelp}`;
 
 type Values = ReturnType<typeof parseCommandArgs<typeof COMMON_OPTIONS>>['values'];
@@ -154,6 +160,27 @@ function headSelectionOf(values: Values): HeadSelection {
 /** The investigation option --norm-sigma-power, when given. */
 function normSigmaOf(values: Values): { normSigmaPower?: number } {
   return values['norm-sigma-power'] === undefined ? {} : { normSigmaPower: numberOption(values['norm-sigma-power'], 'norm-sigma-power', {}, 0) };
+}
+
+/**
+ * The LFW folder (--root, else $PFE_SHARED_DATA/lfw, else ../shared/data/lfw), checked to hold
+ * `parts` before any work starts.
+ * @throws PfeError IO_ERROR saying what is missing and how to point at another folder
+ */
+function lfwRootOf(values: Values, parts: readonly LfwPart[]): string {
+  const root = values.root ?? defaultLfwRoot();
+  checkLfwFolder(root, parts, values.root !== undefined ? 'given with --root' : process.env['PFE_SHARED_DATA'] ? 'from PFE_SHARED_DATA' : 'the default; no --root given');
+  return root;
+}
+
+/** The pairs file a protocol reads: --pairs-file inside the LFW folder, default pairs.txt. */
+function pairsPart(values: Values): LfwPart {
+  return values['pairs-file'] === undefined ? LFW_PARTS.pairs : { name: values['pairs-file'], folder: false, what: 'the pairs file named by --pairs-file' };
+}
+
+/** The landmark file is needed in the LFW folder unless --landmarks names another. */
+function landmarkParts(values: Values): LfwPart[] {
+  return values.landmarks === undefined ? [LFW_PARTS.landmarks] : [];
 }
 
 /** The landmark file: --landmarks, or the reference code's MTCNN file inside the LFW folder. */
@@ -240,7 +267,7 @@ function parseLevels(text: string | undefined): number[] {
 }
 
 async function runDilemmaCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [pairsPart(values), LFW_PARTS.images, ...landmarkParts(values)]);
   const levels = parseLevels(values.levels);
   const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
   const landmarks = landmarkFileOf(values, lfw);
@@ -281,7 +308,7 @@ function progressReporter(prefix: string): (label: string, finished: number, tot
 }
 
 async function runRiskCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [LFW_PARTS.pairs, LFW_PARTS.images, ...landmarkParts(values)]);
   const levels = values.levels === undefined ? [0, 2, 4] : parseLevels(values.levels);
   const weights = (values.weights ?? '0.5,0.25,0.25').split(',').map((t) => numberOption(t.trim(), 'weights', { min: 0 }, 0));
   if (weights.length !== levels.length) throw new UsageError(`--weights has ${weights.length} values for ${levels.length} levels`);
@@ -315,7 +342,7 @@ async function runRiskCommand(values: Values): Promise<number> {
 }
 
 async function runTemplatesCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [LFW_PARTS.people, LFW_PARTS.images, ...landmarkParts(values)]);
   const levels = values.levels === undefined ? [2, 4] : parseLevels(values.levels).filter((l) => l > 0);
   const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
   const landmarks = landmarkFileOf(values, lfw);
@@ -348,7 +375,7 @@ async function runTemplatesCommand(values: Values): Promise<number> {
 }
 
 async function runSheetCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [LFW_PARTS.people, LFW_PARTS.images]);
   const outDir = values.out ?? path.join('out', 'eval-sheet');
   const clean = path.join(values['lfw-cache'] ?? path.join('.cache', 'lfw'), 'clean');
   const { stats } = await runSheet({
@@ -368,7 +395,7 @@ async function runSheetCommand(values: Values): Promise<number> {
 }
 
 async function runAblationCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [pairsPart(values), LFW_PARTS.images, ...landmarkParts(values)]);
   const levels = values.levels === undefined ? [0, 2, 4] : parseLevels(values.levels);
   const weights = (values.weights ?? '0.5,0.25,0.25').split(',').map((t) => numberOption(t.trim(), 'weights', { min: 0 }, 0));
   if (weights.length !== levels.length) throw new UsageError(`--weights has ${weights.length} values for ${levels.length} levels`);
@@ -431,9 +458,13 @@ const evalCommand: CliCommand = {
       const pairList: PairList = withSource(file, () => parsePairFile(text));
       job = await jobFrom(values, 'pairs', pairList, root, values.landmarks, values.embeddings ?? []);
     } else if (protocol === 'lfw') {
-      const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
-      const pairs = parseLfwPairs(await readFile(path.join(lfw, 'pairs.txt'), 'utf8'));
-      const pairList: PairList = { pairs, foldCount: 10, foldLabels: Array.from({ length: 10 }, (_, f) => f + 1) };
+      const lfw = lfwRootOf(values, [LFW_PARTS.pairs, LFW_PARTS.images, ...landmarkParts(values)]);
+      const pairsFile = path.join(lfw, 'pairs.txt');
+      const pairsText = await readFile(pairsFile, 'utf8');
+      const pairs = withSource(pairsFile, () => parseLfwPairs(pairsText));
+      // View 2 has 10 folds; a smaller pairs.txt in the same format (a test, a subset) has its own count.
+      const foldCount = 1 + Math.max(0, ...pairs.map((p) => p.fold));
+      const pairList: PairList = { pairs, foldCount, foldLabels: Array.from({ length: foldCount }, (_, f) => f + 1) };
       const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(DEFAULT_LFW_FOLDER, 'index.json')) ? [DEFAULT_LFW_FOLDER] : []);
       const landmarks = landmarkFileOf(values, lfw);
       job = await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw'));
