@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import { FaceEmbedder, type EmbeddedFace, type EmbedResult } from '../../face/pipeline/face-embedder.js';
 import { failureMessage } from '../../face/pipeline/failure-messages.js';
 import { compareFaces, type Comparison } from '../../head/compare-faces.js';
 import { landmarkKey } from '../../face/pipeline/image-files.js';
 import { findDefaultHead } from '../../head/model-file.js';
-import { type VerdictPolicies, verdictPolicies } from '../../face-pfe/verdicts.js';
+import type { VerdictPolicies } from '../../face-pfe/verdicts.js';
+import { headVerdicts } from '../head-verdicts.js';
 import { PfeError, type PfeErrorCode } from '../../core/errors.js';
-import { calibrationFileForHead, loadCalibrationFile } from '../../service/calibration-file.js';
 import { describeDecision } from '../../service/decision.js';
 import { loadHeadBinding } from '../../service/head-binding.js';
 import { choiceOption, parseCommandArgs } from '../args.js';
@@ -184,15 +183,6 @@ function pairTable(outcomes: readonly PairOutcome[], headFile: string, calibrate
     );
   }
   return lines.join('\n') + '\n';
-}
-
-/** The head's calibrated verdicts, or undefined when no calibration made with this head file sits beside it. */
-async function headVerdicts(headFile: string, headSha256: string): Promise<VerdictPolicies | undefined> {
-  const file = calibrationFileForHead(headFile);
-  if (!existsSync(file)) return undefined;
-  const loaded = await loadCalibrationFile(file);
-  if (loaded.content.head?.sha256 !== headSha256 || loaded.mls === undefined) return undefined;
-  return verdictPolicies(loaded, headSha256, file);
 }
 
 export default compare;
