@@ -206,6 +206,12 @@ const embed: CliCommand = {
       const reasons = new Map<string, number>();
       for (const r of results) if (r.status === 'failed') reasons.set(r.code, (reasons.get(r.code) ?? 0) + 1);
       process.stderr.write(`pfe embed: ${failed} failed: ${[...reasons].map(([c, n]) => `${c} ×${n}`).join(', ')} (details in index.json)\n`);
+      if (reasons.has('NO_FACE')) {
+        process.stderr.write(
+          'pfe embed: NO_FACE: the detector found no face; use photos where one face is clearly visible and roughly frontal, ' +
+            'or give its 5 landmarks with --landmarks\n',
+        );
+      }
       return 1;
     }
     return 0;
