@@ -40,13 +40,15 @@ export async function readLandmarkFile(filePath: string): Promise<LandmarkFile> 
  */
 const HEADER_BYTES = 256 * 1024;
 
-/** An image file's width and height from its header, or undefined when unreadable or not JPEG/PNG/WebP. */
-export async function imageFileSize(file: string): Promise<ImageDimensions | undefined> {
+/**
+ * An image file's width and height from its header, or undefined when unreadable or not JPEG/PNG/WebP.
+ * @param buffer scratch space for the header (reused across calls by a caller reading many files)
+ */
+export async function imageFileSize(file: string, buffer: Uint8Array = new Uint8Array(HEADER_BYTES)): Promise<ImageDimensions | undefined> {
   let handle;
   try {
     handle = await open(file, 'r');
-    const buffer = new Uint8Array(HEADER_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return headerDimensions(buffer.subarray(0, bytesRead));
   } catch {
     return undefined; // the embedder reports an unreadable file with its own reason
@@ -97,9 +99,10 @@ export async function fitLandmarkFile(
   // scale, reading it still finds points outside the image.
   let next = 0;
   const worker = async (): Promise<void> => {
+    const buffer = new Uint8Array(HEADER_BYTES);
     while (next < withPoints.length) {
       const t = withPoints[next++]!;
-      const size = await imageFileSize(t.file);
+      const size = await imageFileSize(t.file, buffer);
       const fit = fitLandmarks(file.points.get(t.key)!, file.frame?.frame, size, choice);
       landmarks.set(t.key, fit.landmarks);
       const rounded = Number(fit.scale.toPrecision(4));
