@@ -9,11 +9,21 @@ import { fitLandmarkFile, landmarkFitWarnings, readLandmarkFile, type LandmarkTa
 import type { FiveLandmarks } from '../face/types.js';
 import { numberOption } from './args.js';
 
-/** Help lines for --landmark-scale, indented to follow an option list. */
-export const LANDMARK_SCALE_HELP = `--landmark-scale <f> factor on the landmark file's coordinates (default auto: from each
-                           image's size when the file's frame is known, e.g. 250x250 for the
-                           LFW MTCNN file, so both the 250-px LFW and its 150-px copy work;
-                           else 1). A '# frame: WxH' line in the file states its frame`;
+/**
+ * Help lines for --landmark-scale in a command's option list.
+ * @param indent spaces before the option name
+ * @param column column where the descriptions of that list start
+ */
+export function landmarkScaleHelp(indent: number, column: number): string {
+  const text = [
+    "factor on the landmark file's coordinates (default auto: from each",
+    "image's size when the file's frame is known, e.g. 250x250 for the",
+    'LFW MTCNN file, so both the 250-px LFW and its 150-px copy work;',
+    "else 1). A '# frame: WxH' line in the file states its frame",
+  ];
+  const first = `${' '.repeat(indent)}--landmark-scale <f>`.padEnd(column - 1) + ' ';
+  return [first + text[0], ...text.slice(1).map((t) => ' '.repeat(column) + t)].join('\n');
+}
 
 /**
  * Parses --landmark-scale: 'auto' (the default) or a number > 0.

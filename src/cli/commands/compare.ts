@@ -11,7 +11,7 @@ import { loadHeadBinding } from '../../service/head-binding.js';
 import { choiceOption, parseCommandArgs } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { comparePairsFrom, type ImagePair } from '../compare-pairs.js';
-import { LANDMARK_SCALE_HELP, landmarkScaleChoice, loadFittedLandmarks } from '../landmark-options.js';
+import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarks } from '../landmark-options.js';
 
 const OPTIONS = {
   head: { type: 'string' },
@@ -47,7 +47,7 @@ Options:
   --root <dir>           folder the pair file's paths are relative to
   --head <file>          uncertainty head (.pfehead; default: the head shipped in models/)
   --landmarks <file>     5-point landmark file in the LFW MTCNN format (default: detect faces)
-  ${LANDMARK_SCALE_HELP}
+${landmarkScaleHelp(2, 25)}
   --backend <name>       wasm (default) or cpu
   --json                 print one JSON object per pair (one per line) instead of text`;
 

@@ -13,7 +13,7 @@ import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
 import { fnv1a32, IMAGE_EXTENSIONS, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
 import type { FiveLandmarks } from '../../face/types.js';
 import { choiceOption, integerOption, parseCommandArgs, requireOption } from '../args.js';
-import { LANDMARK_SCALE_HELP, landmarkScaleChoice, loadFittedLandmarks } from '../landmark-options.js';
+import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarks } from '../landmark-options.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { createProgress } from '../progress.js';
 
@@ -57,7 +57,7 @@ Options:
   -o, --out <dir>          output folder (created)
       --landmarks <file>   5-point landmark file in the LFW MTCNN format
                            ('Person/Person_0001.jpg x1..x5 y1..y5'); images not in it use the detector
-      ${LANDMARK_SCALE_HELP}
+${landmarkScaleHelp(6, 27)}
       --root <dir>         landmark keys are paths relative to this folder
                            (default: the last two path components, as in LFW)
       --degrade <spec>     degrade every image first, e.g. 'blur:2', 'scale:0.25+jpeg:30', 'level:3'

@@ -17,7 +17,7 @@ import { findDefaultHead } from '../../head/model-file.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
-import { LANDMARK_SCALE_HELP, landmarkScaleChoice, loadFittedLandmarksUnder } from '../landmark-options.js';
+import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarksUnder } from '../landmark-options.js';
 
 /** Default per-image cache folder, shared with `pfe embed`. */
 const DEFAULT_CACHE_DIR = path.join('.cache', 'embed');
@@ -60,7 +60,7 @@ const commonHelp = `      --embeddings <dir>   an embedding folder of \`pfe embe
                            images not in it are embedded now (per-image cache: ${DEFAULT_CACHE_DIR})
       --landmarks <file>   5-point landmarks ('Person/Person_0001.jpg x1..x5 y1..y5', keys relative
                            to the image root); images not in it go through the detector
-      ${LANDMARK_SCALE_HELP}
+${landmarkScaleHelp(6, 27)}
       --head <file>        uncertainty head (.pfehead) for MLS; default: the shipped head if present
       --fold-heads <pat>   per-fold heads, '{fold}' = 0-based held-out fold, e.g. models/fold{fold}.pfehead
       --no-default-head    do not fall back to the shipped head
