@@ -8,6 +8,9 @@ import type { FiveLandmarks, Point } from '../types.js';
  * Use 1 for the 250×250 originals. (The README of the shared data reports checking ×0.6
  * visually; with pixel centres at integers the exact map would be (x+0.5)·0.6−0.5, a
  * 0.2 px difference, well below the landmarks' own error.)
+ * This fixed default suits only the 150-px copies; code that may meet either size should use
+ * readLandmarkFile + fitLandmarkFile (landmark-file.ts), which scale by each image's size, as
+ * the CLI does.
  */
 export const LFW_LANDMARK_SCALE_150 = 0.6;
 
