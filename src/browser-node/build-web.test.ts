@@ -24,3 +24,12 @@ describe('browser swaps', () => {
     }
   });
 });
+
+describe('the demo page source', () => {
+  it('declares an empty favicon that its CSP allows, so the browser logs no /favicon.ico 404', async () => {
+    const html = await readFile(path.join(REPO_ROOT, 'web', 'index.html'), 'utf8');
+    assert.match(html, /<link rel="icon" href="data:,">/);
+    const { DEMO_CSP } = await import('../service/demo-routes.js');
+    assert.match(DEMO_CSP, /img-src [^;]*data:/, 'a data: icon must pass the page CSP, else it is a CSP console error instead');
+  });
+});

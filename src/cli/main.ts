@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { isPfeError } from '../core/errors.js';
 import { UsageError } from './command.js';
+import { cliErrorText } from './error-text.js';
 import { commands } from './registry.js';
 
 function mainHelp(): string {
@@ -42,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (isPfeError(e)) {
-      process.stderr.write(`pfe ${name}: error ${e.code}: ${e.message}\n`);
+      process.stderr.write(`pfe ${name}: error ${e.code}: ${cliErrorText(e.message)}\n`);
       return 1;
     }
     throw e;

@@ -91,6 +91,16 @@ after(async () => {
 });
 
 describe('demo page routes', () => {
+  test('GET / sends a browser to the page and tells a program where the page and the API are', async () => {
+    const browser = await send('GET', '/', { accept: 'text/html,application/xhtml+xml' });
+    assert.equal(browser.status, 302);
+    assert.equal(browser.headers['location'], '/demo/');
+    const program = await send('GET', '/');
+    assert.equal(program.status, 404);
+    assert.equal(errorOf(program).code, 'NOT_FOUND');
+    assert.match(errorOf(program).message, /the demo page is at \/demo\/, the API under \/v1\//);
+  });
+
   test('files come with their content type, the CSP, nosniff and no-cache', async () => {
     const cases: Array<[string, string, Buffer]> = [
       ['/demo/', 'text/html; charset=utf-8', Buffer.from(INDEX)],

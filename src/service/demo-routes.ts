@@ -16,6 +16,9 @@ export const DEMO_PREFIX = '/demo/';
 /** The command that builds the page into web/dist. */
 const BUILD_COMMAND = 'npm run build:web';
 
+/** What GET / answers a program: nothing lives at the root, and where to go instead. */
+export const ROOT_POINTER = `nothing here: the demo page is at ${'/demo/'}, the API under /v1/ (described at /v1/openapi.json)`;
+
 /** The message answered while the page has not been built. */
 export const DEMO_NOT_BUILT_HINT = `the demo page is not built: run \`${BUILD_COMMAND}\`, then reload`;
 
@@ -61,6 +64,11 @@ function etagOf(size: number, mtimeMs: number): string {
  */
 export function registerDemoRoutes(app: FastifyInstance, webDir: string): void {
   const root = path.resolve(webDir);
+  // The service's root: a browser is sent to the page; a program is told where things are.
+  app.get('/', async (request, reply) => {
+    if ((request.headers.accept ?? '').includes('text/html')) return reply.redirect(DEMO_PREFIX, 302);
+    return reply.code(404).send({ error: { code: 'NOT_FOUND', message: ROOT_POINTER }, page: DEMO_PREFIX, api: '/v1/', openapi: '/v1/openapi.json' });
+  });
   app.get(DEMO_PREFIX.slice(0, -1), async (request, reply) => {
     const q = request.url.indexOf('?');
     return reply.redirect(DEMO_PREFIX + (q >= 0 ? request.url.slice(q) : ''), 308);

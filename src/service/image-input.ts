@@ -24,6 +24,8 @@ export interface ImageFields {
 /** What was read. */
 export interface ImageInput {
   readonly images: Readonly<Record<string, Uint8Array>>;
+  /** The uploaded file's own name per image field, when the client sent one (multipart). */
+  readonly fileNames: Readonly<Record<string, string>>;
   readonly options: Readonly<Record<string, number>>;
 }
 
@@ -55,6 +57,7 @@ function checkComplete(fields: ImageFields, images: Record<string, Uint8Array>):
  */
 export async function readImageInput(request: FastifyRequest, fields: ImageFields, maxImageBytes: number): Promise<ImageInput> {
   const images: Record<string, Uint8Array> = {};
+  const fileNames: Record<string, string> = {};
   const options: Record<string, number> = {};
   if (request.isMultipart()) {
     for await (const part of request.parts()) {
@@ -65,6 +68,7 @@ export async function readImageInput(request: FastifyRequest, fields: ImageField
         }
         if (images[part.fieldname] !== undefined) throw new ApiError(400, 'INVALID_REQUEST', `image '${part.fieldname}' is given twice`);
         images[part.fieldname] = await part.toBuffer();
+        if (part.filename !== undefined && part.filename !== '') fileNames[part.fieldname] = part.filename;
       } else {
         const spec = fields.options[part.fieldname];
         if (spec === undefined) unknownField(part.fieldname);
@@ -72,7 +76,7 @@ export async function readImageInput(request: FastifyRequest, fields: ImageField
       }
     }
     checkComplete(fields, images);
-    return { images, options };
+    return { images, fileNames, options };
   }
   const body: unknown = request.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -91,5 +95,14 @@ export async function readImageInput(request: FastifyRequest, fields: ImageField
     }
   }
   checkComplete(fields, images);
-  return { images, options };
+  return { images, fileNames, options };
+}
+
+/**
+ * How messages name an image: its file name and field when the client sent a file name
+ * ("'face.jpg' (field 'image')"), else the field ("'image'").
+ */
+export function imageLabel(input: ImageInput, field: string): string {
+  const name = input.fileNames[field];
+  return name === undefined ? `'${field}'` : `'${name}' (field '${field}')`;
 }

@@ -178,8 +178,12 @@ describe('HTTP API', () => {
     const noFace = await sharp({ create: { width: 160, height: 160, channels: 3, background: { r: 120, g: 160, b: 200 } } }).jpeg().toBuffer();
     const r1 = await call('POST', '/v1/subjects/q/faces', { form: { image: noFace } });
     assert.deepEqual([r1.status, errorCode(r1)], [422, 'NO_FACE']);
+    // Messages name the uploaded file (the form sends it as image.jpg) and its field, in plain words.
+    const messageOf = (r: Reply): string => (r.body['error'] as { message: string }).message;
+    assert.match(messageOf(r1), /'image\.jpg' \(field 'image'\)/);
     const r2 = await call('POST', '/v1/subjects/q/faces', { form: { image: Buffer.from('this is not an image') } });
     assert.deepEqual([r2.status, errorCode(r2)], [422, 'IMAGE_DECODE_FAILED']);
+    assert.equal(messageOf(r2), "'image.jpg' (field 'image') is not an image: it is no JPEG, PNG or WebP file, or it is damaged");
     // Adrien_Brody_0002 shows a second person beside him.
     const r3 = await call('POST', '/v1/subjects/q/faces', { form: { image: image('Adrien_Brody', 2) } });
     assert.deepEqual([r3.status, errorCode(r3)], [422, 'MULTIPLE_FACES']);

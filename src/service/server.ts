@@ -10,7 +10,7 @@ import { ApiError, statusOfImageError } from './api-error.js';
 import { ROUTES, type RouteSpec } from './api-spec.js';
 import type { ServiceConfig } from './config.js';
 import type { AnalyzerBackend, FaceAnalysis } from './face-analysis.js';
-import { readImageInput } from './image-input.js';
+import { imageLabel, readImageInput } from './image-input.js';
 import { openApiDocument } from './openapi.js';
 import { falseMatchRisk } from './decision.js';
 import { checkQuality } from './quality-gate.js';
@@ -43,13 +43,13 @@ function faceQuality(ctx: ServiceContext, f: FaceAnalysis): Record<string, unkno
 async function analyzeImage(ctx: ServiceContext, image: Uint8Array, label: string, gate: boolean): Promise<FaceAnalysis> {
   const result = await ctx.pool.analyze(image);
   if (result.status === 'failed') {
-    // The pipeline's messages name an internal placeholder path; answer with the field name.
-    const message = result.reason.replace(/<upload \d+>|<buffer>/g, `'${label}'`);
+    // The pipeline's messages name an internal placeholder path; answer with the file (and field) name.
+    const message = result.reason.replace(/<upload \d+>|<buffer>/g, label);
     throw new ApiError(statusOfImageError(result.code), result.code, message);
   }
   if (gate) {
     const rejection = checkQuality(result.face, ctx.quality);
-    if (rejection !== null) throw new ApiError(422, rejection.code, `image '${label}': ${rejection.reason}`);
+    if (rejection !== null) throw new ApiError(422, rejection.code, `image ${label}: ${rejection.reason}`);
   }
   return result.face;
 }
@@ -91,7 +91,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 
   async embed(ctx, request) {
     const input = await readImageInput(request, imageFieldsOf('embed'), maxImageBytes(ctx));
-    const face = await analyzeImage(ctx, input.images['image']!, 'image', false);
+    const face = await analyzeImage(ctx, input.images['image']!, imageLabel(input, 'image'), false);
     const rejection = checkQuality(face, ctx.quality);
     return {
       face: { ...faceQuality(ctx, face), mu: Array.from(face.mu), sigmaSq: face.sigmaSq === null ? null : Array.from(face.sigmaSq) },
@@ -101,7 +101,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 
   async compare(ctx, request) {
     const input = await readImageInput(request, imageFieldsOf('compare'), maxImageBytes(ctx));
-    const [a, b] = await Promise.all([analyzeImage(ctx, input.images['a']!, 'a', true), analyzeImage(ctx, input.images['b']!, 'b', true)]);
+    const [a, b] = await Promise.all([analyzeImage(ctx, input.images['a']!, imageLabel(input, 'a'), true), analyzeImage(ctx, input.images['b']!, imageLabel(input, 'b'), true)]);
     return { a: faceQuality(ctx, a), b: faceQuality(ctx, b), comparison: ctx.policy.compare(a, b) };
   },
 
@@ -138,7 +138,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     const input = await readImageInput(request, imageFieldsOf('addFace'), maxImageBytes(ctx));
     const image = input.images['image']!;
-    const face = await analyzeImage(ctx, image, 'image', true);
+    const face = await analyzeImage(ctx, image, imageLabel(input, 'image'), true);
     // Commit first; the in-memory index follows only a committed change.
     const added = ctx.store.addFace(id, {
       mu: face.mu,
@@ -164,7 +164,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const id = param(request, 'subjectId');
     if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     const input = await readImageInput(request, imageFieldsOf('verify'), maxImageBytes(ctx));
-    const probe = await analyzeImage(ctx, input.images['image']!, 'image', true);
+    const probe = await analyzeImage(ctx, input.images['image']!, imageLabel(input, 'image'), true);
     // Read the template after inference: it may have changed (or gone) meanwhile.
     const template = ctx.index.get(id);
     if (template === undefined) {
@@ -176,7 +176,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 
   async identify(ctx, request) {
     const input = await readImageInput(request, imageFieldsOf('identify'), maxImageBytes(ctx));
-    const probe = await analyzeImage(ctx, input.images['image']!, 'image', true);
+    const probe = await analyzeImage(ctx, input.images['image']!, imageLabel(input, 'image'), true);
     const hits = ctx.index.topK(probe, input.options['topK'] ?? DEFAULT_TOP_K);
     const n = ctx.index.size;
     const candidates = hits.map((h) => {

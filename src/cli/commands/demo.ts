@@ -14,8 +14,9 @@ const OPTIONS = { seed: { type: 'string' }, dim: { type: 'string' }, 'synthetic-
 const usage = `Usage: pfe demo [--seed N] [--dim D] [--synthetic-only]
 
 First, real faces: a few LFW photos shipped with the package, clean and degraded, through
-detection, alignment, the faceres backbone and the shipped uncertainty head: cosine, MLS
-and each image's confidence.
+detection, alignment, the faceres backbone and the shipped uncertainty head: cosine and
+MLS with their calibrated verdicts at FAR 1e-3, each image's σ², what they mean, and where
+MLS and σ² help in this example and where they do not.
 
 Then an end-to-end run of the probabilistic scoring core on generated data with a known,
 perfectly calibrated uncertainty (see src/experiments/synthetic-faces.ts): images of

@@ -9,6 +9,7 @@ import { BACKBONE_DESCRIPTIONS, DEFAULT_BACKBONE } from '../../face/backbone/nam
 import { PIPELINE_VERSION } from '../../face/pipeline/embed-cache.js';
 import { readMatrixNpyFile } from '../../io/npy-file.js';
 import { fixturePath } from '../../testing/paths.js';
+import sharp from 'sharp';
 
 const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
 /** Lowest same-person cosine expected of the default backbone on the Adrien_Brody fixtures (different people: below ~0.5 on these fixtures). */
@@ -70,6 +71,26 @@ describe('pfe embed', () => {
     const r = spawnSync(process.execPath, [mainJs, 'embed', fixturePath('lfw', 'images'), '--out', path.join(tmpdir(), 'never'), '--backbone', 'resnet100'], { encoding: 'utf8' });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /unknown backbone 'resnet100' \(choose one of dlib, faceres/);
+  });
+
+  it('gives a hint when the detector finds no face, and warns about landmarks that miss the photo', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pfe-embed-noface-'));
+    try {
+      // A plain sky-blue picture: no face for the detector.
+      const blank = path.join(dir, 'sky.png');
+      await sharp({ create: { width: 160, height: 160, channels: 3, background: { r: 120, g: 160, b: 200 } } }).png().toFile(blank);
+      // A landmark file of our own without a frame line, in the 250-px frame, for a 150-px photo.
+      const photo = fixturePath('lfw', 'images', 'AJ_Cook', 'AJ_Cook_0001.jpg');
+      const raw = (await readFile(fixturePath('lfw', 'ldmark_lfw_mtcnncaffe.txt'), 'utf8')).split('\n').find((l) => l.startsWith('AJ_Cook/'))!;
+      const mine = path.join(dir, 'mine.txt');
+      await writeFile(mine, raw + '\n');
+      const r = spawnSync(process.execPath, [mainJs, 'embed', blank, photo, '--out', path.join(dir, 'out'), '--landmarks', mine, '--workers', '0', '--no-cache'], { encoding: 'utf8' });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /NO_FACE: the detector found no face; use photos where one face is clearly visible and roughly frontal, or give its 5 landmarks with --landmarks/);
+      assert.match(r.stderr, /warning: 1 of 1 images have landmarks outside the image after scaling by 1 \(AJ_Cook\/AJ_Cook_0001\.jpg\); .*mine\.txt does not state its frame: add a line '# frame: WxH'/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a bad --degrade spec as a usage error', () => {

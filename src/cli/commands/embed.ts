@@ -5,7 +5,6 @@ import { deriveSeed } from '../../core/random.js';
 import { writeNpyFile } from '../../io/npy-file.js';
 import { parseDegradeSpec } from '../../face/degrade/spec.js';
 import type { DegradeStep } from '../../face/degrade/steps.js';
-import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { EmbedCache, PIPELINE_VERSION } from '../../face/pipeline/embed-cache.js';
 import { embedImages } from '../../face/pipeline/embed-images.js';
 import type { EmbeddedFace, EmbedRequest, EmbedResult } from '../../face/pipeline/face-embedder.js';
@@ -14,7 +13,8 @@ import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
 import { backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.js';
 import { fnv1a32, IMAGE_EXTENSIONS, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
 import type { FiveLandmarks } from '../../face/types.js';
-import { choiceOption, integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
+import { choiceOption, integerOption, parseCommandArgs, requireOption } from '../args.js';
+import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarks } from '../landmark-options.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { createProgress } from '../progress.js';
 
@@ -61,8 +61,7 @@ Options:
 ${backboneOptionHelp('      ', 21)}
       --landmarks <file>   5-point landmark file in the LFW MTCNN format
                            ('Person/Person_0001.jpg x1..x5 y1..y5'); images not in it use the detector
-      --landmark-scale <f> factor applied to the file's coordinates (default ${LFW_LANDMARK_SCALE_150}: the
-                           LFW file is in the 250×250 frame, the shared LFW images are 150×150)
+${landmarkScaleHelp(6, 27)}
       --root <dir>         landmark keys are paths relative to this folder
                            (default: the last two path components, as in LFW)
       --degrade <spec>     degrade every image first, e.g. 'blur:2', 'scale:0.25+jpeg:30', 'level:3'
@@ -150,7 +149,7 @@ const embed: CliCommand = {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (positionals.length === 0) throw new UsageError('name at least one image file or folder');
     const outDir = requireOption(values.out, 'out');
-    const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
+    const scaleChoice = landmarkScaleChoice(values['landmark-scale']);
     const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 0);
     const workers = values.workers === undefined ? undefined : integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0);
     const batchSize = integerOption(values.batch, 'batch', { min: 1, max: 256 }, 8);
@@ -172,9 +171,10 @@ const embed: CliCommand = {
     const head = givenHead ?? (shippedHead === undefined ? undefined : { head: await loadHeadFile(shippedHead), file: shippedHead });
     const files = await listImageFiles(positionals);
     if (files.length === 0) throw new PfeError('EMPTY_INPUT', `no image files (${IMAGE_EXTENSIONS.join(' ')}) under ${positionals.join(' ')}`);
-    const landmarkMap = values.landmarks === undefined ? undefined : await loadLfwLandmarks(values.landmarks, { scale });
-    const requests: EmbedRequest[] = files.map((file) => {
-      const key = landmarkKey(file, values.root);
+    const targets = files.map((file) => ({ key: landmarkKey(file, values.root), file }));
+    const landmarkMap =
+      values.landmarks === undefined ? undefined : await loadFittedLandmarks(values.landmarks, targets, scaleChoice, (line) => process.stderr.write(`pfe embed: ${line}\n`));
+    const requests: EmbedRequest[] = targets.map(({ key, file }) => {
       const landmarks = landmarkMap?.get(key);
       return {
         path: file,
@@ -203,7 +203,7 @@ const embed: CliCommand = {
       backbone,
       pipelineVersion: PIPELINE_VERSION,
       landmarksFile: values.landmarks ?? null,
-      landmarkScale: values.landmarks === undefined ? null : scale,
+      landmarkScale: values.landmarks === undefined ? null : scaleChoice.kind === 'auto' ? 'auto' : scaleChoice.scale,
       degrade: values.degrade ?? null,
       seed: degrade === undefined ? null : seed,
     });
@@ -215,6 +215,12 @@ const embed: CliCommand = {
       const reasons = new Map<string, number>();
       for (const r of results) if (r.status === 'failed') reasons.set(r.code, (reasons.get(r.code) ?? 0) + 1);
       process.stderr.write(`pfe embed: ${failed} failed: ${[...reasons].map(([c, n]) => `${c} ×${n}`).join(', ')} (details in index.json)\n`);
+      if (reasons.has('NO_FACE')) {
+        process.stderr.write(
+          'pfe embed: NO_FACE: the detector found no face; use photos where one face is clearly visible and roughly frontal, ' +
+            'or give its 5 landmarks with --landmarks\n',
+        );
+      }
       return 1;
     }
     return 0;

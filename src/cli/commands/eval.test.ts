@@ -1,7 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { fixturePath } from '../../testing/paths.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,5 +110,55 @@ describe('pfe eval pairs (compiled CLI, synthetic embedding folder)', () => {
     const r = runCli(['eval', 'nonsense'], dir);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown protocol 'nonsense'/);
+  });
+});
+
+describe('pfe eval lfw: the LFW folder', () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pfe-eval-lfw-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('without the data says where it looked and what to do, not a stack trace (exit 1)', () => {
+    const r = spawnSync(process.execPath, [mainJs, 'eval', 'lfw'], { encoding: 'utf8', cwd: dir, env: { ...process.env, PFE_SHARED_DATA: '' } });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /error IO_ERROR: there is no LFW folder at \.\.\/shared\/data\/lfw \(the default; no --root given\)\. Get LFW as the README's "Data" section says/);
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+    const viaEnv = spawnSync(process.execPath, [mainJs, 'eval', 'lfw'], { encoding: 'utf8', cwd: dir, env: { ...process.env, PFE_SHARED_DATA: path.join(dir, 'data') } });
+    assert.match(viaEnv.stderr, new RegExp(`no LFW folder at ${path.join(dir, 'data', 'lfw').replace(/[/.]/g, '\\$&')} \\(from PFE_SHARED_DATA\\)`));
+  });
+
+  it('lists every missing part, and spots the download folder that should be images/', () => {
+    const lfw = path.join(dir, 'partial');
+    mkdirSync(path.join(lfw, 'lfw'), { recursive: true });
+    writeFileSync(path.join(lfw, 'pairs.txt'), '1 1\n');
+    const r = runCli(['eval', 'lfw', '--root', lfw], dir);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /lacks images\/ — .*; ldmark_lfw_mtcnncaffe\.txt — .* \(.*partial\/lfw looks like the photos: rename it to .*partial\/images\)/);
+    assert.doesNotMatch(r.stderr, /lacks[^.]*pairs\.txt/);
+  });
+
+  it('runs on an LFW folder laid out as the README says, with 250-px originals (here: fixtures enlarged)', async () => {
+    const lfw = path.join(dir, 'lfw250');
+    const photos: [string, number][] = [['Abdullah_Gul', 1], ['Abdullah_Gul', 2], ['Abdullah_Gul', 3], ['Adrien_Brody', 1], ['Adrien_Brody', 2], ['Adrien_Brody', 3], ['AJ_Cook', 1], ['Aaron_Eckhart', 1]];
+    for (const [p, n] of photos) {
+      mkdirSync(path.join(lfw, 'images', p), { recursive: true });
+      await sharp(fixturePath('lfw', 'images', p, `${p}_000${n}.jpg`)).resize(250, 250, { kernel: 'lanczos3' }).jpeg({ quality: 95 }).toFile(path.join(lfw, 'images', p, `${p}_000${n}.jpg`));
+    }
+    copyFileSync(fixturePath('lfw', 'ldmark_lfw_mtcnncaffe.txt'), path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt'));
+    // pairs.txt in LFW's format: 2 folds of 2 matched + 2 mismatched pairs.
+    writeFileSync(
+      path.join(lfw, 'pairs.txt'),
+      ['2\t2', 'Abdullah_Gul\t1\t2', 'Adrien_Brody\t1\t2', 'Abdullah_Gul\t1\tAdrien_Brody\t1', 'AJ_Cook\t1\tAaron_Eckhart\t1',
+        'Abdullah_Gul\t2\t3', 'Adrien_Brody\t2\t3', 'Abdullah_Gul\t3\tAJ_Cook\t1', 'Adrien_Brody\t3\tAaron_Eckhart\t1', ''].join('\n'),
+    );
+    const r = runCli(['eval', 'lfw', '--root', lfw, '--cache', path.join(dir, 'cache'), '--workers', '0', '--out', 'out-lfw'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /warning: .*landmark/);
+    assert.match(r.stdout, /^8 pairs \(4 genuine\), 0 failed images/);
+    const report = JSON.parse(readFileSync(path.join(dir, 'out-lfw', 'results.json'), 'utf8')) as { methods: { method: string; auc: number }[] };
+    const mls = report.methods.find((m) => m.method === 'MLS');
+    assert.equal(mls?.auc, 1, 'every genuine pair above every impostor pair');
   });
 });

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError, withSource } from '../../core/errors.js';
-import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import { parseLfwPairs } from '../../eval/lfw-protocol.js';
 import { parsePairFile, type PairList } from '../../eval/pair-file.js';
 import { type BackboneName, backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.js';
 import { runVerificationJob, type HeadSelection, type VerificationJob } from '../../eval/run-verification.js';
 import type { LfwSetup } from '../../eval/lfw-setup.js';
+import { checkLfwFolder, defaultLfwRoot, LFW_PARTS, type LfwPart } from '../../eval/lfw-folder.js';
 import { runDilemma } from '../../eval/run-dilemma.js';
 import { runRisk } from '../../eval/run-risk.js';
 import { runTemplates } from '../../eval/run-templates.js';
@@ -18,6 +18,7 @@ import { findDefaultHead } from '../../head/model-file.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
+import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarksUnder } from '../landmark-options.js';
 
 /** Default per-image cache folder, shared with `pfe embed`. */
 const DEFAULT_CACHE_DIR = path.join('.cache', 'embed');
@@ -62,7 +63,7 @@ const commonHelp = `${backboneOptionHelp('      ', 21)}
                            images not in it are embedded now (per-image cache: ${DEFAULT_CACHE_DIR})
       --landmarks <file>   5-point landmarks ('Person/Person_0001.jpg x1..x5 y1..y5', keys relative
                            to the image root); images not in it go through the detector
-      --landmark-scale <f> factor on the file's coordinates (default ${LFW_LANDMARK_SCALE_150}, LFW's 250→150 px)
+${landmarkScaleHelp(6, 27)}
       --head <file>        uncertainty head (.pfehead) for MLS; default: the shipped head if present
       --fold-heads <pat>   per-fold heads, '{fold}' = 0-based held-out fold, e.g. models/fold{fold}.pfehead
       --no-default-head    do not fall back to the shipped head
@@ -77,7 +78,7 @@ const usage = `Usage: pfe eval <protocol> [options]
 
 Protocols:
   pairs --pairs FILE --root DIR --out DIR   verification on any pair list
-  lfw [--root ../shared/data/lfw]           LFW View 2 (6,000 pairs, 10 folds)
+  lfw [--root DIR]                          LFW View 2 (6,000 pairs, 10 folds)
   dilemma [--levels 0,1,2,3,4,5]            the blurry-image dilemma on LFW View 2 pairs
   risk [--levels 0,2,4]                     mixed clean+degraded LFW View 2 and risk control (EDC)
   templates [--levels 2,4]                  template verification from LFW people (fusion)
@@ -92,6 +93,10 @@ pairs have folds; threshold from the other folds), TAR at FAR 1e-3 and 1e-2, AUC
 pfe eval pairs: pair-file format, one pair per line (TAB-separated, '#' comments):
   pathA<TAB>pathB<TAB>label[<TAB>fold]      label 1 = same person, 0 = different
   Paths are relative to --root. The fold column is optional (all lines or none).
+
+The LFW protocols read an LFW folder (README, "Data"): images/<Person>/<Person>_NNNN.jpg
+  (250x250 originals or 150x150 copies), pairs.txt, people.txt, ldmark_lfw_mtcnncaffe.txt.
+  It is --root, else $PFE_SHARED_DATA/lfw, else ../shared/data/lfw; it is checked first.
 
 pfe eval lfw: --root is the LFW folder (pairs.txt, images/, ldmark_lfw_mtcnncaffe.txt);
   by default the images come from ${DEFAULT_LFW_CACHE}/<backbone>/clean when it exists and are aligned with
@@ -140,7 +145,8 @@ Options:
       --folds <n>          (dilemma) use the pairs of the first n View 2 folds (default 10)
       --lfw-cache <dir>    (lfw, dilemma) folder of LFW embedding folders (default ${DEFAULT_LFW_CACHE}/<backbone>)
       --pairs <file>       (pairs) the pair list
-      --root <dir>         (pairs) image root; (lfw) LFW folder, default ../shared/data/lfw
+      --root <dir>         (pairs) image root; (LFW protocols) the LFW folder, default
+                           $PFE_SHARED_DATA/lfw, else ../shared/data/lfw
 ${commonHelp}`;
 
 type Values = ReturnType<typeof parseCommandArgs<typeof COMMON_OPTIONS>>['values'];
@@ -169,9 +175,35 @@ function lfwCacheOf(values: Values): string {
   return values['lfw-cache'] ?? path.join(DEFAULT_LFW_CACHE, backboneOf(values));
 }
 
+/**
+ * The LFW folder (--root, else $PFE_SHARED_DATA/lfw, else ../shared/data/lfw), checked to hold
+ * `parts` before any work starts.
+ * @throws PfeError IO_ERROR saying what is missing and how to point at another folder
+ */
+function lfwRootOf(values: Values, parts: readonly LfwPart[]): string {
+  const root = values.root ?? defaultLfwRoot();
+  checkLfwFolder(root, parts, values.root !== undefined ? 'given with --root' : process.env['PFE_SHARED_DATA'] ? 'from PFE_SHARED_DATA' : 'the default; no --root given');
+  return root;
+}
+
+/** The pairs file a protocol reads: --pairs-file inside the LFW folder, default pairs.txt. */
+function pairsPart(values: Values): LfwPart {
+  return values['pairs-file'] === undefined ? LFW_PARTS.pairs : { name: values['pairs-file'], folder: false, what: 'the pairs file named by --pairs-file' };
+}
+
+/** The landmark file is needed in the LFW folder unless --landmarks names another. */
+function landmarkParts(values: Values): LfwPart[] {
+  return values.landmarks === undefined ? [LFW_PARTS.landmarks] : [];
+}
+
 /** The landmark file: --landmarks, or the reference code's MTCNN file inside the LFW folder. */
 function landmarkFileOf(values: Values, lfw: string): string {
   return values.landmarks ?? path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt');
+}
+
+/** The landmark file fitted to the images under `imageRoot` (--landmark-scale), warnings on stderr. */
+function landmarksUnder(values: Values, landmarkFile: string, imageRoot: string): ReturnType<typeof loadFittedLandmarksUnder> {
+  return loadFittedLandmarksUnder(landmarkFile, imageRoot, landmarkScaleChoice(values['landmark-scale']), (line) => process.stderr.write(`pfe eval: ${line}\n`));
 }
 
 /**
@@ -184,12 +216,12 @@ async function ladderImages(
   levels: readonly number[],
   seed: number,
   landmarkFile: string,
+  imageRoot: string,
 ): Promise<Pick<LfwSetup, 'folders' | 'landmarks' | 'seed' | 'cacheDir' | 'workers' | 'backbone'>> {
-  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
   return {
     folders: seed === 1 ? lfwFolders(lfwCacheOf(values), levels) : new Map(),
     backbone: backboneOf(values),
-    landmarks: await loadLfwLandmarks(landmarkFile, { scale }),
+    landmarks: await landmarksUnder(values, landmarkFile, imageRoot),
     seed,
     cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
     ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
@@ -199,7 +231,6 @@ async function ladderImages(
 async function jobFrom(values: Values, protocol: string, pairList: PairList, root: string, landmarkFile: string | undefined, folders: string[], outDefault?: string): Promise<VerificationJob> {
   const outDir = values.out ?? outDefault;
   if (outDir === undefined) throw new UsageError('--out is required');
-  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
   let progress: Progress | undefined;
   let last = 0;
   return {
@@ -208,7 +239,7 @@ async function jobFrom(values: Values, protocol: string, pairList: PairList, roo
     pairList,
     root,
     embeddingFolders: folders,
-    ...(landmarkFile === undefined ? {} : { landmarks: await loadLfwLandmarks(landmarkFile, { scale }) }),
+    ...(landmarkFile === undefined ? {} : { landmarks: await landmarksUnder(values, landmarkFile, root) }),
     ...(values.degrade === undefined ? {} : { degrade: values.degrade }),
     ...(values.seed === undefined ? {} : { seed: integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 0) }),
     cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
@@ -251,7 +282,7 @@ function parseLevels(text: string | undefined): number[] {
 }
 
 async function runDilemmaCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [pairsPart(values), LFW_PARTS.images, ...landmarkParts(values)]);
   const levels = parseLevels(values.levels);
   const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
   const landmarks = landmarkFileOf(values, lfw);
@@ -261,7 +292,7 @@ async function runDilemmaCommand(values: Values): Promise<number> {
       lfwRoot: lfw,
       ...(values['pairs-file'] === undefined ? {} : { pairsFile: values['pairs-file'] }),
       folds: integerOption(values.folds, 'folds', { min: 2, max: 10 }, 10),
-      ...(await ladderImages(values, levels, seed, landmarks)),
+      ...(await ladderImages(values, levels, seed, landmarks, path.join(lfw, 'images'))),
       onProgress: progressReporter('pfe eval dilemma'),
     },
     levels,
@@ -292,7 +323,7 @@ function progressReporter(prefix: string): (label: string, finished: number, tot
 }
 
 async function runRiskCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [LFW_PARTS.pairs, LFW_PARTS.images, ...landmarkParts(values)]);
   const levels = values.levels === undefined ? [0, 2, 4] : parseLevels(values.levels);
   const weights = (values.weights ?? '0.5,0.25,0.25').split(',').map((t) => numberOption(t.trim(), 'weights', { min: 0 }, 0));
   if (weights.length !== levels.length) throw new UsageError(`--weights has ${weights.length} values for ${levels.length} levels`);
@@ -304,7 +335,7 @@ async function runRiskCommand(values: Values): Promise<number> {
     setup: {
       lfwRoot: lfw,
       folds: integerOption(values.folds, 'folds', { min: 2, max: 10 }, 10),
-      ...(await ladderImages(values, levels, seed, landmarks)),
+      ...(await ladderImages(values, levels, seed, landmarks, path.join(lfw, 'images'))),
       onProgress: progressReporter('pfe eval risk'),
     },
     levels,
@@ -326,7 +357,7 @@ async function runRiskCommand(values: Values): Promise<number> {
 }
 
 async function runTemplatesCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [LFW_PARTS.people, LFW_PARTS.images, ...landmarkParts(values)]);
   const levels = values.levels === undefined ? [2, 4] : parseLevels(values.levels).filter((l) => l > 0);
   const seed = integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 1);
   const landmarks = landmarkFileOf(values, lfw);
@@ -342,7 +373,7 @@ async function runTemplatesCommand(values: Values): Promise<number> {
   const outcome = await runTemplates({
     setup: {
       lfwRoot: lfw,
-      ...(await ladderImages(values, levels, seed, landmarks)),
+      ...(await ladderImages(values, levels, seed, landmarks, path.join(lfw, 'images'))),
       onProgress: progressReporter('pfe eval templates'),
     },
     degradedLevels: levels,
@@ -359,7 +390,7 @@ async function runTemplatesCommand(values: Values): Promise<number> {
 }
 
 async function runSheetCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [LFW_PARTS.people, LFW_PARTS.images]);
   const outDir = values.out ?? path.join('out', 'eval-sheet');
   const clean = path.join(lfwCacheOf(values), 'clean');
   const { stats } = await runSheet({
@@ -380,7 +411,7 @@ async function runSheetCommand(values: Values): Promise<number> {
 }
 
 async function runAblationCommand(values: Values): Promise<number> {
-  const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
+  const lfw = lfwRootOf(values, [pairsPart(values), LFW_PARTS.images, ...landmarkParts(values)]);
   const levels = values.levels === undefined ? [0, 2, 4] : parseLevels(values.levels);
   const weights = (values.weights ?? '0.5,0.25,0.25').split(',').map((t) => numberOption(t.trim(), 'weights', { min: 0 }, 0));
   if (weights.length !== levels.length) throw new UsageError(`--weights has ${weights.length} values for ${levels.length} levels`);
@@ -392,7 +423,6 @@ async function runAblationCommand(values: Values): Promise<number> {
     return { name: v.slice(0, eq), heads: file.includes('{fold}') ? { foldHeadPattern: file } : { headFile: file } };
   });
   if (variants.length === 0) throw new UsageError('name at least one --variant NAME=HEAD');
-  const scale = numberOption(values['landmark-scale'], 'landmark-scale', { min: Number.MIN_VALUE }, LFW_LANDMARK_SCALE_150);
   const landmarks = landmarkFileOf(values, lfw);
   const outDir = values.out ?? path.join('out', 'eval-ablation');
   const outcome = await runAblation({
@@ -400,7 +430,7 @@ async function runAblationCommand(values: Values): Promise<number> {
       lfwRoot: lfw,
       ...(values['pairs-file'] === undefined ? {} : { pairsFile: values['pairs-file'] }),
       folders: lfwFolders(lfwCacheOf(values), levels),
-      landmarks: await loadLfwLandmarks(landmarks, { scale }),
+      landmarks: await landmarksUnder(values, landmarks, path.join(lfw, 'images')),
       seed: 1,
       cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
       backbone: backboneOf(values),
@@ -445,9 +475,13 @@ const evalCommand: CliCommand = {
       const pairList: PairList = withSource(file, () => parsePairFile(text));
       job = await jobFrom(values, 'pairs', pairList, root, values.landmarks, values.embeddings ?? []);
     } else if (protocol === 'lfw') {
-      const lfw = values.root ?? path.join('..', 'shared', 'data', 'lfw');
-      const pairs = parseLfwPairs(await readFile(path.join(lfw, 'pairs.txt'), 'utf8'));
-      const pairList: PairList = { pairs, foldCount: 10, foldLabels: Array.from({ length: 10 }, (_, f) => f + 1) };
+      const lfw = lfwRootOf(values, [LFW_PARTS.pairs, LFW_PARTS.images, ...landmarkParts(values)]);
+      const pairsFile = path.join(lfw, 'pairs.txt');
+      const pairsText = await readFile(pairsFile, 'utf8');
+      const pairs = withSource(pairsFile, () => parseLfwPairs(pairsText));
+      // View 2 has 10 folds; a smaller pairs.txt in the same format (a test, a subset) has its own count.
+      const foldCount = 1 + Math.max(0, ...pairs.map((p) => p.fold));
+      const pairList: PairList = { pairs, foldCount, foldLabels: Array.from({ length: foldCount }, (_, f) => f + 1) };
       const cleanFolder = path.join(lfwCacheOf(values), 'clean');
       const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(cleanFolder, 'index.json')) ? [cleanFolder] : []);
       const landmarks = landmarkFileOf(values, lfw);

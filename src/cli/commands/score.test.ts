@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,54 @@ describe('pfe score (end to end, compiled CLI)', () => {
     assert.notDeepEqual(Array.from(mls.data), Array.from(cos.data));
     // With these variances MLS prefers B[0] for A[0] by a wide margin, as cosine does.
     assert.ok(mls.data[0]! > mls.data[1]! + 1);
+  });
+
+  it('writes csv and json labelled with the image paths of index.json, and notes images that have no row', async () => {
+    // A as pfe embed writes it: index.json maps rows to images; one image failed (no row).
+    const images = [
+      { path: 'photos/x,1.jpg', status: 'ok', row: 1 },
+      { path: 'photos/broken.jpg', status: 'failed', code: 'IMAGE_DECODE_FAILED', reason: 'not an image' },
+      { path: 'photos/y.jpg', status: 'ok', row: 0 },
+      { path: 'photos/z.jpg', status: 'ok', row: 2 },
+    ];
+    writeFileSync(path.join(dir, 'A', 'index.json'), JSON.stringify({ count: 3, images }));
+    try {
+      const csvOut = path.join(dir, 'scores.csv');
+      const r = runCli(['score', path.join(dir, 'A'), path.join(dir, 'B'), '--out', csvOut, '--metric', 'cosine']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /-> .*scores\.csv \(3×2 csv, labelled with image paths\)/);
+      assert.match(r.stderr, /1 image of .*A failed in pfe embed and have no row:\n  photos\/broken\.jpg: IMAGE_DECODE_FAILED \(not an image\)/);
+      const lines = readFileSync(csvOut, 'utf8').trimEnd().split('\n');
+      assert.equal(lines.length, 4);
+      const b = path.join(dir, 'B');
+      assert.equal(lines[0], `,${b}#0,${b}#1`, 'B has no index.json: folder#row labels');
+      const rowOf = (label: string, i: number): void => {
+        // the label may hold a quoted comma; the two scores after it do not
+        const parts = lines[i + 1]!.split(',');
+        const cells = [parts.slice(0, -2).join(','), ...parts.slice(-2)];
+        assert.equal(cells[0], label);
+        for (let j = 0; j < 2; j++) assert.ok(Math.abs(Number(cells[j + 1]) - expectedCosine(muA, i, muB, j)) < 1e-6, `${label} ${j}`);
+      };
+      rowOf('photos/y.jpg', 0);
+      rowOf('"photos/x,1.jpg"', 1);
+      rowOf('photos/z.jpg', 2);
+      // --format wins over the file name
+      const jsonOut = path.join(dir, 'scores.txt');
+      assert.equal(runCli(['score', path.join(dir, 'A'), path.join(dir, 'B'), '--out', jsonOut, '--format', 'json']).status, 0);
+      const j = JSON.parse(readFileSync(jsonOut, 'utf8')) as { metric: string; rows: string[]; columns: string[]; scores: number[][]; failed: { rows: { path: string; code: string }[] } };
+      assert.equal(j.metric, 'mls');
+      assert.deepEqual(j.rows, ['photos/y.jpg', 'photos/x,1.jpg', 'photos/z.jpg']);
+      assert.equal(j.columns.length, 2);
+      assert.ok(Math.abs(j.scores[2]![1]! - expectedMls(muA, sA, 2, muB, sB, 1)) <= 1e-6 * Math.abs(j.scores[2]![1]!));
+      assert.deepEqual(j.failed.rows.map((f) => [f.path, f.code]), [['photos/broken.jpg', 'IMAGE_DECODE_FAILED']]);
+      // an index that does not fit the .npy files is refused
+      writeFileSync(path.join(dir, 'A', 'index.json'), JSON.stringify({ images: images.slice(0, 2) }));
+      const bad = runCli(['score', path.join(dir, 'A'), path.join(dir, 'B'), '--out', jsonOut]);
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /INVALID_FORMAT: .*index\.json: no image for row 0 of the 3 rows/);
+    } finally {
+      rmSync(path.join(dir, 'A', 'index.json'), { force: true });
+    }
   });
 
   describe('bad input', () => {

@@ -1,6 +1,9 @@
 import { PfeError, SCORE_METRICS, scoreMatrix, type ScoreMetric } from '../../core/index.js';
 import { loadEmbeddingFolder } from '../../io/embedding-folder.js';
+import { writeFile } from 'node:fs/promises';
 import { writeNpyFile } from '../../io/npy-file.js';
+import { loadEmbeddingLabels, type EmbeddingLabels } from '../../io/embedding-labels.js';
+import { scoresToCsv, scoresToJson } from '../../io/score-table.js';
 import { choiceOption, expectPositionals, parseCommandArgs, requireOption } from '../args.js';
 import type { CliCommand } from '../command.js';
 
@@ -10,13 +13,30 @@ const DEFAULT_METRIC: ScoreMetric = 'mls';
 const OPTIONS = {
   out: { type: 'string', short: 'o' },
   metric: { type: 'string', short: 'm' },
+  format: { type: 'string', short: 'f' },
 } as const;
 
-const usage = `Usage: pfe score <A> <B> --out <scores.npy> [--metric <name>]
+/** Output formats: the bare matrix for numpy, or labelled tables for everyone else. */
+const FORMATS = ['npy', 'csv', 'json'] as const;
+type ScoreFormat = (typeof FORMATS)[number];
+
+/** --format, else from the --out file's ending (.csv, .json), else npy. */
+function formatOf(value: string | undefined, outPath: string): ScoreFormat {
+  const fromName = outPath.toLowerCase().endsWith('.csv') ? 'csv' : outPath.toLowerCase().endsWith('.json') ? 'json' : 'npy';
+  return choiceOption(value, 'format', FORMATS, fromName);
+}
+
+const usage = `Usage: pfe score <A> <B> --out <scores.npy|.csv|.json> [--metric <name>] [--format npy|csv|json]
 
 Scores every embedding in folder A against every embedding in folder B and writes the
-M×N float32 matrix as a .npy file: entry (i, j) scores A[i] against B[j]. Higher means
-more likely the same identity.
+M×N matrix: entry (i, j) scores A[i] against B[j]. Higher means more likely the same
+identity.
+
+Formats: npy = the bare float32 matrix (row i = row i of A's .npy files; the image of each
+row is in A's index.json); csv = a table labelled with the image paths (header row: B's
+images; first column: A's images); json = {metric, rows, columns, scores, failed}. Images
+that pfe embed could not embed have no row or column: they are listed on stderr (and under
+"failed" in json). Labels come from index.json; a folder without one is labelled <folder>#<row>.
 
 Each folder holds mu.npy (N×D float32 means) and sigma_sq.npy (N×D float32 variances,
 or N×1 for one isotropic variance per row); A and B must have the same D. When a folder
@@ -24,7 +44,8 @@ also holds mu_centred.npy (pfe embed with an uncertainty head writes it: the mea
 by the head's training mean, which its variances go with), those means are used.
 
 Options:
-  -o, --out <file>     where to write the M×N score matrix (.npy, float32)
+  -o, --out <file>     where to write the M×N score matrix
+  -f, --format <name>  npy, csv or json (default: from the --out file's ending, else npy)
   -m, --metric <name>  one of: ${SCORE_METRICS.join(', ')} (default ${DEFAULT_METRIC})
                          mls            mutual likelihood score, paper form (nats):
                                         -1/2 sum[(mu1-mu2)^2/(s1+s2) + log(s1+s2)] - (D/2) log 2pi
@@ -50,6 +71,26 @@ function allocateScores(rows: number, cols: number): Float32Array {
   }
 }
 
+/** Writes text output, naming the file on failure. */
+async function writeOutput(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (e) {
+    throw new PfeError('IO_ERROR', `cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`, { path: file }, { cause: e });
+  }
+}
+
+/** Examples of failed images listed on stderr before "and N more". */
+const FAILED_SHOWN = 5;
+
+/** A stderr note for the images of a folder that have no row/column, or '' when none failed. */
+function failedNote(dir: string, labels: EmbeddingLabels, what: 'row' | 'column'): string {
+  if (labels.failed.length === 0) return '';
+  const shown = labels.failed.slice(0, FAILED_SHOWN).map((f) => `  ${f.path}: ${f.code}${f.reason === '' ? '' : ` (${f.reason})`}`);
+  const more = labels.failed.length > FAILED_SHOWN ? [`  ... and ${labels.failed.length - FAILED_SHOWN} more (${dir}/index.json)`] : [];
+  return [`pfe score: ${labels.failed.length} image${labels.failed.length === 1 ? '' : 's'} of ${dir} failed in pfe embed and have no ${what}:`, ...shown, ...more].join('\n') + '\n';
+}
+
 /** `pfe score A B --out S.npy [--metric ...]`: all-pairs score matrix between two embedding folders. */
 const score: CliCommand = {
   summary: 'score two embedding folders against each other into an M×N .npy matrix (MLS or cosine)',
@@ -59,6 +100,7 @@ const score: CliCommand = {
     const [dirA, dirB] = expectPositionals(positionals, ['A', 'B']) as [string, string];
     const outPath = requireOption(values.out, 'out');
     const metric = choiceOption(values.metric, 'metric', SCORE_METRICS, DEFAULT_METRIC);
+    const format = formatOf(values.format, outPath);
 
     const [a, b] = await Promise.all([loadEmbeddingFolder(dirA), loadEmbeddingFolder(dirB)]);
     if (a.dim !== b.dim) {
@@ -70,11 +112,14 @@ const score: CliCommand = {
     }
     const scores = allocateScores(a.count, b.count);
     scoreMatrix(metric, a, b, scores);
-    await writeNpyFile(outPath, [a.count, b.count], scores);
+    const [labelsA, labelsB] = await Promise.all([loadEmbeddingLabels(dirA, a.count), loadEmbeddingLabels(dirB, b.count)]);
+    if (format === 'npy') await writeNpyFile(outPath, [a.count, b.count], scores);
+    else await writeOutput(outPath, format === 'csv' ? scoresToCsv(scores, labelsA, labelsB) : JSON.stringify(scoresToJson(scores, labelsA, labelsB, metric)) + '\n');
     process.stderr.write(
       `pfe score: ${dirA} (${shapeText(a.count, a.dim)}) vs ${dirB} (${shapeText(b.count, b.dim)}), metric ${metric} -> ` +
-        `${outPath} (${shapeText(a.count, b.count)} float32)\n`,
+        `${outPath} (${shapeText(a.count, b.count)} ${format === 'npy' ? 'float32); rows and columns are the rows of A and B (their images: index.json, or --format csv|json)' : `${format}, labelled with image paths)`}\n`,
     );
+    for (const [dir, labels, what] of [[dirA, labelsA, 'row'], [dirB, labelsB, 'column']] as const) process.stderr.write(failedNote(dir, labels, what));
     return 0;
   },
 };

@@ -36,14 +36,17 @@ describe('decodeImage', () => {
     const bytes = await readFile(LFW_JPEG);
     const file = path.join(dir, 'truncated.jpg');
     await writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const e = await assertRejectsPfe(decodeImage(file), 'IMAGE_DECODE_FAILED', /truncated\.jpg/);
+    const e = await assertRejectsPfe(decodeImage(file), 'IMAGE_DECODE_FAILED', /truncated\.jpg is damaged: its JPEG data is cut short or corrupt/);
     assert.ok(typeof e.details['reason'] === 'string' && e.details['reason'].length > 0);
   });
 
   it('rejects a text file and empty data with IMAGE_DECODE_FAILED', async () => {
     const file = path.join(dir, 'notes.jpg');
     await writeFile(file, 'this is not an image\n');
-    await assertRejectsPfe(decodeImage(file), 'IMAGE_DECODE_FAILED', /notes\.jpg.*unsupported image format/);
+    const e = await assertRejectsPfe(decodeImage(file), 'IMAGE_DECODE_FAILED', /^.*notes\.jpg is not an image: it is no JPEG, PNG or WebP file, or it is damaged$/);
+    // the decoder's own wording is kept for programs, not shown to people
+    assert.match(String(e.details['reason']), /unsupported image format/);
+    assert.doesNotMatch(e.message, /unsupported image format|Input buffer/);
     await assertRejectsPfe(decodeImage(new Uint8Array(0)), 'IMAGE_DECODE_FAILED', /empty/);
   });
 

@@ -56,7 +56,7 @@ async function readInput(input: Uint8Array | string): Promise<{ bytes: Uint8Arra
  * @param options.maxPixels largest accepted width×height (default DEFAULT_MAX_PIXELS = 40 MP)
  * @returns the image as interleaved RGB, row-major, width×height×3 bytes
  * @throws PfeError IO_ERROR (unreadable path), IMAGE_DECODE_FAILED (empty, corrupt or
- *   non-image data; message has the path and sharp's reason), UNSUPPORTED_FORMAT (an image
+ *   non-image data; the message names the path in plain words, details.reason has the decoder's), UNSUPPORTED_FORMAT (an image
  *   sharp reads but we do not accept, e.g. GIF, SVG, TIFF), IMAGE_TOO_LARGE (over maxPixels),
  *   INVALID_ARGUMENT (bad maxPixels)
  */
@@ -67,14 +67,15 @@ export async function decodeImage(input: Uint8Array | string, options: DecodeOpt
   }
   const { bytes, label } = await readInput(input);
   if (bytes.length === 0) {
-    throw new PfeError('IMAGE_DECODE_FAILED', `cannot decode image ${label}: the data is empty (0 bytes)`, { path: label });
+    throw new PfeError('IMAGE_DECODE_FAILED', `${label} is empty (0 bytes), not an image`, { path: label });
   }
 
   let meta: Metadata;
   try {
     meta = await sharp(bytes).metadata();
   } catch (e) {
-    throw new PfeError('IMAGE_DECODE_FAILED', `cannot decode image ${label}: ${reasonOf(e)}`, { path: label, reason: reasonOf(e) }, { cause: e });
+    // The decoder's own wording ("Input buffer contains unsupported image format") stays in details.reason.
+    throw new PfeError('IMAGE_DECODE_FAILED', `${label} is not an image: it is no JPEG, PNG or WebP file, or it is damaged`, { path: label, reason: reasonOf(e) }, { cause: e });
   }
   const format = meta.format;
   if (!SUPPORTED_IMAGE_FORMATS.includes(format)) {
@@ -107,6 +108,6 @@ export async function decodeImage(input: Uint8Array | string, options: DecodeOpt
     }
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (e) {
-    throw new PfeError('IMAGE_DECODE_FAILED', `cannot decode image ${label}: ${reasonOf(e)}`, { path: label, reason: reasonOf(e) }, { cause: e });
+    throw new PfeError('IMAGE_DECODE_FAILED', `${label} is damaged: its ${format.toUpperCase()} data is cut short or corrupt and cannot be decoded`, { path: label, reason: reasonOf(e) }, { cause: e });
   }
 }

@@ -8,6 +8,9 @@ import type { FiveLandmarks, Point } from '../types.js';
  * Use 1 for the 250×250 originals. (The README of the shared data reports checking ×0.6
  * visually; with pixel centres at integers the exact map would be (x+0.5)·0.6−0.5, a
  * 0.2 px difference, well below the landmarks' own error.)
+ * This fixed default suits only the 150-px copies; code that may meet either size should use
+ * readLandmarkFile + fitLandmarkFile (landmark-file.ts), which scale by each image's size, as
+ * the CLI does.
  */
 export const LFW_LANDMARK_SCALE_150 = 0.6;
 
@@ -26,7 +29,8 @@ const FIELDS_PER_LINE = 11;
  * Parses the MTCNN 5-point landmark file of the PFE repository (`ldmark_lfw_mtcnncaffe.txt`).
  * Each non-blank line is `Person/Person_NNNN.jpg x1 x2 x3 x4 x5 y1 y2 y3 y4 y5` (all x
  * first, then all y), points in FiveLandmarks order: left eye, right eye, nose, left mouth
- * corner, right mouth corner (image left/right). Blank lines are skipped; CRLF is accepted.
+ * corner, right mouth corner (image left/right). Blank lines and '#' comment lines are
+ * skipped; CRLF is accepted.
  *
  * @param text the file contents
  * @param options.scale multiplies every coordinate (default 0.6 for the 150×150 LFW images)
@@ -45,7 +49,8 @@ export function parseLfwLandmarks(text: string, options: LfwLandmarkOptions = {}
   for (let i = 0; i < lines.length; i++) {
     const lineNumber = i + 1;
     const line = lines[i]!.trim();
-    if (line === '') continue;
+    // '#' lines are comments; a '# frame: 250x250' line states the frame (see landmark-frame.ts).
+    if (line === '' || line.startsWith('#')) continue;
     const fields = line.split(/\s+/);
     if (fields.length !== FIELDS_PER_LINE) {
       throw new PfeError(
