@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isPfeError } from '../core/errors.js';
+import { backboneOptionHelp } from '../face/backbone/names.js';
 import { UsageError } from './command.js';
 import { cliErrorText } from './error-text.js';
 import { commands } from './registry.js';
@@ -14,6 +15,9 @@ function mainHelp(): string {
     '',
     'Commands:',
     ...lines,
+    '',
+    'Backbones (--backbone; embeddings, heads and calibrations of two backbones never mix):',
+    backboneOptionHelp('  ', 0).split('\n').slice(1).map((l) => `  ${l.trim()}`).join('\n'),
     '',
     'Run `pfe <command> --help` for the options of one command.',
   ].join('\n');
