@@ -56,7 +56,7 @@ const comparison: JsonSchema = {
     mls: { type: ['number', 'null'], description: 'mutual likelihood score (nats, paper form); null without σ²' },
     cosine: { type: 'number' },
     decisionMetric: { type: 'string', enum: ['mls', 'cosine'] },
-    estimatedFar: { type: 'number', description: 'fraction of calibration impostor pairs scoring at least as high' },
+    estimatedFar: { type: 'number', description: 'fraction of calibration impostor pairs scoring at least as high; an upper bound (= farResolution) when farBeyondData' },
     farBeyondData: { type: 'boolean', description: 'score above every calibration impostor: FAR < farResolution' },
     farResolution: { type: 'number' },
     targetFar: { type: 'number' },
