@@ -89,7 +89,12 @@ const face: JsonSchema = {
 
 const error: JsonSchema = {
   type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string', description: 'quote it when reporting a 500: the service log has the details under it' } },
+    },
+  },
 };
 
 const imageErrors = {
@@ -159,7 +164,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: {
       type: 'object',
       additionalProperties: false,
-      properties: { id: subjectIdParam, name: { type: 'string', maxLength: 256 } },
+      properties: { id: subjectIdParam, name: { type: 'string', maxLength: 256, description: 'well-formed Unicode (no lone surrogates)' } },
     },
     responses: { 201: ['the subject', subject], 400: ['bad request', error], 401: ['unauthorized', error], 409: ['SUBJECT_EXISTS', error] },
   },

@@ -110,3 +110,24 @@ test('without σ² faces fuse to the normalised mean and the template has no σ�
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("deleting one face leaves no copy of its embedding in the WAL or the database file", () => {
+  const dir = tempDir();
+  try {
+    const rng = new SeededRandom(21);
+    const store = GalleryStore.open(dir, { dim: DIM, head: 'abc' });
+    store.createSubject('w', null);
+    const kept = face(rng);
+    const gone = face(rng);
+    store.addFace('w', kept);
+    const added = store.addFace('w', gone);
+    const needle = Buffer.from(gone.mu.buffer, gone.mu.byteOffset, gone.mu.byteLength);
+    const files = (): Buffer => Buffer.concat(['', '-wal'].map((s) => path.join(dir, GALLERY_FILE_NAME + s)).filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+    assert.ok(files().includes(needle), 'the test can see the embedding while it is stored');
+    store.deleteFace('w', added.face.id);
+    assert.ok(!files().includes(needle), 'fragments of the deleted embedding remain on disk');
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -115,9 +115,14 @@ function summary(r: SubjectRow): SubjectSummary {
   return { id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at, faceCount: r.face_count };
 }
 
-/** Subject ids: 1–128 characters of letters, digits, '_', '-', '.' (safe in URLs and logs). */
-export const SUBJECT_ID_PATTERN = '^[A-Za-z0-9_.-]{1,128}$';
+/**
+ * Subject ids: 1–128 characters of letters, digits, '_', '-', '.' (safe in URLs and logs),
+ * except '.' and '..', which URL normalisation turns into another path (unreachable).
+ */
+export const SUBJECT_ID_PATTERN = '^(?!\\.\\.?$)[A-Za-z0-9_.-]{1,128}$';
 const SUBJECT_ID_RE = new RegExp(SUBJECT_ID_PATTERN);
+/** In a /u regex a surrogate pair is one code point, so this matches only unpaired halves. */
+const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
 
 /** The SQLite gallery. All methods are synchronous and transactional. */
 export class GalleryStore {
@@ -170,6 +175,8 @@ export class GalleryStore {
   createSubject(id: string | undefined, name: string | null): SubjectSummary {
     const subjectId = id ?? randomUUID();
     if (!SUBJECT_ID_RE.test(subjectId)) throw new ApiError(400, 'INVALID_REQUEST', `subject id must match ${SUBJECT_ID_PATTERN}`);
+    // A lone UTF-16 surrogate cannot be stored as UTF-8: it would come back as U+FFFD.
+    if (name !== null && LONE_SURROGATE_RE.test(name)) throw new ApiError(400, 'INVALID_REQUEST', 'name is not well-formed Unicode (it has a lone surrogate)');
     const now = new Date().toISOString();
     try {
       this.db.prepare('INSERT INTO subjects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(subjectId, name, now, now);
@@ -210,7 +217,7 @@ export class GalleryStore {
    */
   deleteSubject(id: string): boolean {
     const changes = this.db.prepare('DELETE FROM subjects WHERE id = ?').run(id).changes;
-    if (changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (changes > 0) this.scrubJournal();
     return changes > 0;
   }
 
@@ -241,12 +248,23 @@ export class GalleryStore {
    */
   deleteFace(subjectId: string, faceId: string): { template: SubjectTemplate | null; faceCount: number } {
     const now = new Date().toISOString();
-    return this.db.transaction(() => {
+    const result = this.db.transaction(() => {
       if (!this.exists(subjectId)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${subjectId}'`);
       const changes = this.db.prepare('DELETE FROM faces WHERE id = ? AND subject_id = ?').run(faceId, subjectId).changes;
       if (changes === 0) throw new ApiError(404, 'FACE_NOT_FOUND', `subject '${subjectId}' has no face '${faceId}'`);
       return this.refreshTemplate(subjectId, now);
     })();
+    this.scrubJournal();
+    return result;
+  }
+
+  /**
+   * Checkpoints the WAL into the database file and truncates it: the WAL holds old copies
+   * of changed pages (a deleted embedding's bytes among them) until a checkpoint, and
+   * secure_delete only overwrites the database file.
+   */
+  private scrubJournal(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** A subject's template, undefined without subject, null without faces. */
