@@ -113,9 +113,20 @@ export const ROUTES: readonly RouteSpec[] = [
     id: 'health',
     method: 'GET',
     url: '/v1/health',
-    summary: 'Liveness and load: gallery size, inference queue, whether uncertainty is available',
+    summary: 'Liveness (no database call) and load: templates in memory, inference queue, whether uncertainty is available',
     auth: false,
     responses: { 200: ['service status', { type: 'object' }] },
+  },
+  {
+    id: 'ready',
+    method: 'GET',
+    url: '/v1/ready',
+    summary: 'Readiness: models loaded, database reachable, in-memory index in sync with the database (503 NOT_READY otherwise)',
+    auth: false,
+    responses: {
+      200: ['ready', { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object' } } }],
+      503: ['not ready: which check failed', { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object' }, error: (error['properties'] as Record<string, JsonSchema>)['error']! } }],
+    },
   },
   {
     id: 'openapi',

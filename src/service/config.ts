@@ -44,6 +44,8 @@ export interface ServiceConfig {
   /** Images per backbone call. */
   readonly batchSize: number;
   readonly backend: BackendName;
+  /** Folder of the face models (detector, backbone); undefined = the bundled ones. */
+  readonly modelsDir?: string;
   /** Folder of the built browser demo page, served under /demo/ (see demo-routes.ts). */
   readonly webDir: string;
 }

@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FusionRule } from '../core/fusion.js';
+import { PfeError } from '../core/errors.js';
 import { ApiError } from './api-error.js';
 import { type FaceEmbeddingRow, fuseTemplate, type SubjectTemplate } from './template.js';
 
@@ -145,8 +146,13 @@ export class GalleryStore {
     // Biometric data: a new data folder is readable by the service's user only.
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const file = path.join(dataDir, GALLERY_FILE_NAME);
-    const db = new Database(file);
+    // No busy wait: the only other holder of the lock can be another process (see below).
+    const db = new Database(file, { timeout: 0 });
     try {
+      // One process per data folder: the in-memory index of a second one would not see the
+      // first one's changes. The exclusive lock, taken by the first write below and held
+      // until close (the OS drops it when the process dies), refuses a second opener.
+      db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
@@ -163,9 +169,16 @@ export class GalleryStore {
             throw new Error(`the gallery in ${file} was made with ${key} = ${stored}, but the service runs with ${key} = ${value}; use another data directory`);
           }
         }
-      })();
+      }).immediate();
     } catch (e) {
       db.close();
+      if ((e as { code?: unknown }).code === 'SQLITE_BUSY') {
+        throw new PfeError(
+          'IO_ERROR',
+          `the data folder ${dataDir} is in use by another process (SQLite holds an exclusive lock on ${file}); run one pfe serve per data folder, or several replicas on a PostgreSQL gallery (--database postgres://...)`,
+          { path: file },
+        );
+      }
       throw e;
     }
     return new GalleryStore(db, file, fusionRule);
@@ -298,6 +311,16 @@ export class GalleryStore {
         this.addFace(s.id, s.face);
       }
     })();
+  }
+
+  /** Reads from the database (readiness): throws when it cannot. */
+  ping(): void {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  /** Number of subjects with a template (what the in-memory index must hold). */
+  countTemplates(): number {
+    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM subjects WHERE template_mu IS NOT NULL').get()!.n;
   }
 
   /** `PRAGMA integrity_check`: 'ok' for a sound database. */

@@ -60,6 +60,34 @@ async function analyzeImage(ctx: ServiceContext, image: Uint8Array, label: strin
   return result.face;
 }
 
+/** One readiness check: ok, and what was seen. */
+interface ReadinessCheck {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/**
+ * Readiness: the models are loaded (at least one live inference worker), the database
+ * answers, and the in-memory index holds what the database holds.
+ */
+async function readiness(ctx: ServiceContext): Promise<Record<'models' | 'database' | 'index', ReadinessCheck>> {
+  const pool = ctx.pool.stats();
+  const models = { ok: pool.liveWorkers > 0, detail: `${pool.liveWorkers} of ${pool.workers} inference workers live` };
+  let database: ReadinessCheck;
+  let index: ReadinessCheck;
+  try {
+    ctx.store.ping();
+    database = { ok: true, detail: 'reachable' };
+    const stored = ctx.store.countTemplates();
+    index = { ok: stored === ctx.index.size, detail: `${ctx.index.size} templates in memory, ${stored} in the database` };
+  } catch (e) {
+    process.stderr.write(`${new Date().toISOString()} readiness: the database check failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    database = { ok: false, detail: 'unreachable' };
+    index = { ok: false, detail: 'unknown (database unreachable)' };
+  }
+  return { models, database, index };
+}
+
 type Handler = (ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 function param(request: FastifyRequest, name: string): string {
@@ -86,8 +114,20 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       targetFar: ctx.policy.targetFar,
       threshold: ctx.policy.threshold,
       quality: ctx.quality,
-      gallery: { subjects: ctx.store.countSubjects(), templates: ctx.index.size },
+      // Liveness only: no database call here (see ready).
+      gallery: { templates: ctx.index.size },
       inference: ctx.pool.stats(),
+    };
+  },
+
+  async ready(ctx, _request, reply) {
+    const checks = await readiness(ctx);
+    const ready = Object.values(checks).every((c) => c.ok);
+    if (!ready) void reply.code(503).header('retry-after', '1');
+    return {
+      status: ready ? 'ready' : 'not ready',
+      checks,
+      ...(ready ? {} : { error: { code: 'NOT_READY', message: Object.entries(checks).filter(([, c]) => !c.ok).map(([k, c]) => `${k}: ${c.detail}`).join('; ') } }),
     };
   },
 

@@ -70,6 +70,21 @@ function calibratedHeadSha(file: string): string | undefined {
   }
 }
 
+/**
+ * Starts the inference workers, each with every model loaded; a model that cannot be
+ * loaded is a failed start with the reason, not a 500 on every request later.
+ * @throws PfeError MODEL_LOAD_FAILED
+ */
+async function startWorkers(count: number, start: () => Promise<AnalyzerBackend>): Promise<AnalyzerBackend[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, start));
+  const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed === undefined) return ok;
+  await Promise.all(ok.map((b) => b.close()));
+  const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+  throw new PfeError('MODEL_LOAD_FAILED', `the face models could not be loaded, so the service does not start: ${reason}`);
+}
+
 /** The live objects of a service. */
 export interface ServiceContext {
   readonly config: ServiceConfig;
@@ -127,10 +142,10 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
     for (const row of store.templates()) index.set(row.subjectId, row.template);
     const startWorker = (): Promise<AnalyzerBackend> =>
       WorkerAnalyzerBackend.start({
-        embedder: { backend: config.backend, maxPixels: config.maxPixels, batchSize: config.batchSize },
+        embedder: { backend: config.backend, maxPixels: config.maxPixels, batchSize: config.batchSize, ...(config.modelsDir === undefined ? {} : { modelsDir: config.modelsDir }) },
         ...(config.headFile === undefined ? {} : { headFile: config.headFile }),
       });
-    const started = backends ?? (await Promise.all(Array.from({ length: config.workers }, startWorker)));
+    const started = backends ?? (await startWorkers(config.workers, startWorker));
     pool = new InferencePool(started, { maxQueue: config.maxQueue, batchSize: config.batchSize, ...(backends === undefined ? { replace: startWorker } : {}) });
     const livePool = pool;
     return {
