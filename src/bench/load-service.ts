@@ -22,7 +22,8 @@ import { parseArgs } from 'node:util';
 import { SeededRandom } from '../core/random.js';
 import { loadCalibrationFile } from '../service/calibration-file.js';
 import { GalleryIndex } from '../service/gallery-index.js';
-import { GalleryStore, type NewFace } from '../service/gallery-store.js';
+import type { NewFace } from '../service/gallery-store.js';
+import { SqliteGalleryStore } from '../service/sqlite-gallery-store.js';
 import { loadHeadBinding } from '../service/head-binding.js';
 import { resolveModelFiles } from '../service/service-context.js';
 import { fixturePath } from '../testing/paths.js';
@@ -157,15 +158,15 @@ async function main(): Promise<number> {
     const rng = new SeededRandom(SEED);
     const dim = head?.head.architecture.muDim ?? DIM;
     const t0 = performance.now();
-    const store = GalleryStore.open(dataDir, { dim, head: head?.identity.sha256 ?? 'none' });
+    const store = SqliteGalleryStore.open(dataDir, { dim, head: head?.identity.sha256 ?? 'none' });
     const rows: { id: string; name: string | null; face: NewFace }[] = [];
     for (let i = 0; i < subjects; i++) {
       // With a head: σ² between the clean-image median and 99th-percentile uncertainty.
       const s = head === undefined || q === undefined ? null : q['0.5']! + rng.nextFloat() * (q['0.99']! - q['0.5']!);
       rows.push({ id: `synthetic-${i}`, name: null, face: { mu: unitVector(rng, dim), sigmaSq: s === null ? null : new Float32Array(dim).fill(s), uncertainty: s, detectorScore: null } });
     }
-    store.insertSubjectsWithFace(rows);
-    store.close();
+    await store.insertSubjectsWithFace(rows);
+    await store.close();
     process.stdout.write(`inserted ${subjects} synthetic subjects in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
     // The identification scan alone, in this process, on the same kind of rows.

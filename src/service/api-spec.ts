@@ -102,7 +102,7 @@ const imageErrors = {
   401: ['missing or wrong API key (UNAUTHORIZED)', error],
   413: ['request or image too large (PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE)', error],
   422: ['unusable image (IMAGE_DECODE_FAILED, UNSUPPORTED_FORMAT, NO_FACE, MULTIPLE_FACES, LOW_QUALITY)', error],
-  503: ['inference queue full (SERVICE_BUSY); see Retry-After', error],
+  503: ['inference queue full (SERVICE_BUSY) or gallery database unreachable (DATABASE_UNAVAILABLE); see Retry-After', error],
 } as const;
 
 const topK = { minimum: 1, maximum: 100, description: 'number of candidates (default 5)' };

@@ -14,8 +14,13 @@ export interface ServiceConfig {
   readonly host: string;
   /** TCP port (0 = any free port). */
   readonly port: number;
-  /** Folder of the SQLite gallery. */
+  /** Folder of the SQLite gallery (used when `database` is undefined). */
   readonly dataDir: string;
+  /**
+   * PostgreSQL connection URL (postgres://user:password@host:port/db) of a gallery shared
+   * by several replicas; undefined = the embedded SQLite gallery in dataDir.
+   */
+  readonly database?: string;
   /** The API key, or undefined (allowed on loopback only). */
   readonly apiKey: string | undefined;
   /** Calibration file (models/calibration-*.json). */

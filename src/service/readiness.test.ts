@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { isPfeError } from '../core/errors.js';
 import { defaultConfig, type ServiceConfig } from './config.js';
-import { GalleryStore } from './gallery-store.js';
+import { isGalleryError } from './gallery-errors.js';
+import { SqliteGalleryStore } from './sqlite-gallery-store.js';
 import { startService } from './server.js';
 import { resolveModelFiles } from './service-context.js';
 
@@ -50,7 +51,7 @@ test('/v1/health is liveness; /v1/ready checks models, database and index', asyn
     assert.equal(ready.status, 200, JSON.stringify(body));
     assert.deepEqual(Object.fromEntries(Object.entries(body.checks).map(([k, c]) => [k, c.ok])), { models: true, database: true, index: true });
     // The database goes away under the service: still alive, no longer ready.
-    service.context.store.close();
+    await service.context.store.close();
     assert.equal((await fetch(`${service.url}/v1/health`)).status, 200);
     const notReady = await fetch(`${service.url}/v1/ready`);
     const nb = (await notReady.json()) as { checks: { database: { ok: boolean } }; error: { code: string } };
@@ -65,18 +66,18 @@ test('/v1/health is liveness; /v1/ready checks models, database and index', asyn
 
 test('a second process on the same SQLite data folder is refused with a clear message', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pfe-lock-'));
-  const first = GalleryStore.open(dataDir, { dim: 1024, head: 'none' });
+  const first = SqliteGalleryStore.open(dataDir, { dim: 1024, head: 'none' });
   try {
     // In this process too: a second open of the folder is refused.
-    assert.throws(() => GalleryStore.open(dataDir, { dim: 1024, head: 'none' }), (e) => isPfeError(e, 'IO_ERROR') && /in use by another process/.test(e.message));
+    assert.throws(() => SqliteGalleryStore.open(dataDir, { dim: 1024, head: 'none' }), (e) => isGalleryError(e, 'STORE_REFUSED') && /in use by another process/.test(e.message));
     const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--no-head', '--workers', '1', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.notEqual(code, 0);
-    assert.match(err, /data folder .* is in use by another process/);
+    assert.match(err, /error IO_ERROR: the data folder .* is in use by another process/);
   } finally {
-    first.close();
+    await first.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { ApiError, InternalFault, statusOfImageError } from './api-error.js';
+import { GalleryError } from './gallery-errors.js';
 import { type JsonSchema, ROUTES, type RouteSpec } from './api-spec.js';
 import type { ServiceConfig } from './config.js';
 import type { AnalyzerBackend, FaceAnalysis } from './face-analysis.js';
@@ -76,10 +77,9 @@ async function readiness(ctx: ServiceContext): Promise<Record<'models' | 'databa
   let database: ReadinessCheck;
   let index: ReadinessCheck;
   try {
-    ctx.store.ping();
-    database = { ok: true, detail: 'reachable' };
-    const stored = ctx.store.countTemplates();
-    index = { ok: stored === ctx.index.size, detail: `${ctx.index.size} templates in memory, ${stored} in the database` };
+    await ctx.store.ping();
+    database = { ok: true, detail: `reachable (${ctx.store.kind})` };
+    index = await ctx.indexInSync();
   } catch (e) {
     process.stderr.write(`${new Date().toISOString()} readiness: the database check failed: ${e instanceof Error ? e.message : String(e)}\n`);
     database = { ok: false, detail: 'unreachable' };
@@ -153,68 +153,69 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 
   async createSubject(ctx, request, reply) {
     const body = (request.body ?? {}) as { id?: string; name?: string };
-    const subject = ctx.store.createSubject(body.id, body.name ?? null);
+    const subject = await ctx.store.createSubject(body.id, body.name ?? null);
     void reply.code(201);
     return subject;
   },
 
   async listSubjects(ctx, request) {
     const q = request.query as { limit: number; after?: string };
-    const subjects = ctx.store.listSubjects(q.limit, q.after);
+    const subjects = await ctx.store.listSubjects(q.limit, q.after);
     return { subjects, next: subjects.length === q.limit ? subjects[subjects.length - 1]!.id : null };
   },
 
   async getSubject(ctx, request) {
     const id = param(request, 'subjectId');
-    const found = ctx.store.getSubject(id);
+    const found = await ctx.store.getSubject(id);
     if (found === undefined) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     return found;
   },
 
   async deleteSubject(ctx, request, reply) {
     const id = param(request, 'subjectId');
-    if (!ctx.store.deleteSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
-    ctx.index.remove(id);
+    const change = await ctx.store.deleteSubject(id);
+    // Commit first; the in-memory index follows only a committed change.
+    ctx.index.set(change.subjectId, change.template);
     void reply.code(204);
     return null;
   },
 
   async addFace(ctx, request, reply) {
     const id = param(request, 'subjectId');
-    if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    if (!(await ctx.store.hasSubject(id))) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     const input = await readImageInput(request, imageFieldsOf('addFace'), maxImageBytes(ctx));
     const image = input.images['image']!;
     const face = await analyzeImage(ctx, image, 'image', true);
     // Commit first; the in-memory index follows only a committed change.
-    const added = ctx.store.addFace(id, {
+    const added = await ctx.store.addFace(id, {
       mu: face.mu,
       sigmaSq: face.sigmaSq,
       uncertainty: face.uncertainty,
       detectorScore: face.detectorScore,
       ...(ctx.config.storeImages ? { image } : {}),
     });
-    ctx.index.set(id, added.template);
+    ctx.index.set(id, added.change.template);
     void reply.code(201);
-    return { face: added.face, subject: ctx.store.getSubject(id)!.subject, quality: faceQuality(ctx, face) };
+    return { face: added.face, subject: added.subject, quality: faceQuality(ctx, face) };
   },
 
   async deleteFace(ctx, request, reply) {
     const id = param(request, 'subjectId');
-    const result = ctx.store.deleteFace(id, param(request, 'faceId'));
-    ctx.index.set(id, result.template);
+    const change = await ctx.store.deleteFace(id, param(request, 'faceId'));
+    ctx.index.set(id, change.template);
     void reply.code(204);
     return null;
   },
 
   async verify(ctx, request) {
     const id = param(request, 'subjectId');
-    if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    if (!(await ctx.store.hasSubject(id))) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     const input = await readImageInput(request, imageFieldsOf('verify'), maxImageBytes(ctx));
     const probe = await analyzeImage(ctx, input.images['image']!, 'image', true);
     // Read the template after inference: it may have changed (or gone) meanwhile.
     const template = ctx.index.get(id);
     if (template === undefined) {
-      if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+      if (!(await ctx.store.hasSubject(id))) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
       throw new ApiError(409, 'SUBJECT_HAS_NO_FACES', `subject '${id}' has no enrolled face yet`);
     }
     return { subjectId: id, probe: faceQuality(ctx, probe), comparison: ctx.policy.compare(probe, template) };
@@ -256,6 +257,10 @@ interface ErrorAnswer {
  */
 function errorResponse(error: unknown, requestId: string): ErrorAnswer {
   if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  if (error instanceof GalleryError) {
+    const mapped = answerOfGalleryError(error);
+    if (mapped !== undefined) return mapped;
+  }
   const e = error as Partial<FastifyError>;
   if (!(error instanceof InternalFault)) {
     if (e.validation !== undefined) {
@@ -271,6 +276,27 @@ function errorResponse(error: unknown, requestId: string): ErrorAnswer {
     if (status !== undefined && status >= 400 && status < 500) return { status, code: 'INVALID_REQUEST', message: e.message ?? 'invalid request', headers: {} };
   }
   return { status: 500, code: 'INTERNAL_ERROR', message: `internal error; the service log has the details under request id ${requestId}`, headers: {} };
+}
+
+/**
+ * The HTTP answer of a gallery error: the stores speak of subjects and connections, the
+ * API of statuses. STORE_REFUSED is a server fault (undefined: a 500).
+ */
+function answerOfGalleryError(e: GalleryError): ErrorAnswer | undefined {
+  switch (e.kind) {
+    case 'SUBJECT_NOT_FOUND':
+    case 'FACE_NOT_FOUND':
+      return { status: 404, code: e.kind, message: e.message, headers: {} };
+    case 'SUBJECT_EXISTS':
+      return { status: 409, code: e.kind, message: e.message, headers: {} };
+    case 'INVALID_SUBJECT':
+      return { status: 400, code: 'INVALID_REQUEST', message: e.message, headers: {} };
+    case 'STORE_UNAVAILABLE':
+      // The message may name the database host: clients get the fact, the log the detail.
+      return { status: 503, code: 'DATABASE_UNAVAILABLE', message: 'the gallery database is unreachable; retry shortly', headers: { 'Retry-After': '1' } };
+    default:
+      return undefined;
+  }
 }
 
 /** One log line per server fault: time, request id, request, and the full detail. */
@@ -341,7 +367,7 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => {
     const r = errorResponse(error, request.id);
-    if (r.code === 'INTERNAL_ERROR') logFault(request, error);
+    if (r.code === 'INTERNAL_ERROR' || r.code === 'DATABASE_UNAVAILABLE') logFault(request, error);
     void reply
       .code(r.status)
       .headers({ ...r.headers, 'x-request-id': request.id })
