@@ -166,8 +166,9 @@ export function galleryStoreSuite(name: string, fresh: () => Promise<StoreLocati
       for (const id of ['.', '..', '', 'x'.repeat(129), 'é']) await rejectsWith(store.createSubject(id, null), 'INVALID_SUBJECT');
       await rejectsWith(store.createSubject('s1', 'a\uD800b'), 'INVALID_SUBJECT', /lone surrogate/);
       await rejectsWith(store.createSubject('s2', 'x'.repeat(257)), 'INVALID_SUBJECT');
-      await store.createSubject('s3', 'Zoë 😀 \u0000');
-      assert.equal((await store.getSubject('s3'))!.subject.name, 'Zoë 😀 \u0000');
+      await rejectsWith(store.createSubject('s4', 'a\u0000b'), 'INVALID_SUBJECT', /U\+0000/);
+      await store.createSubject('s3', 'Zoë 😀 \u0001');
+      assert.equal((await store.getSubject('s3'))!.subject.name, 'Zoë 😀 \u0001');
     } finally {
       await store.close();
     }

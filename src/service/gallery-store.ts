@@ -107,6 +107,8 @@ export function checkSubject(id: string, name: string | null): void {
   if (name.length > MAX_NAME_LENGTH) throw new GalleryError('INVALID_SUBJECT', `name is longer than ${MAX_NAME_LENGTH} characters`);
   // A lone UTF-16 surrogate cannot be stored as UTF-8: it would come back as U+FFFD.
   if (LONE_SURROGATE_RE.test(name)) throw new GalleryError('INVALID_SUBJECT', 'name is not well-formed Unicode (it has a lone surrogate)');
+  // PostgreSQL text cannot hold U+0000; refused in both stores so they behave alike.
+  if (name.includes('\u0000')) throw new GalleryError('INVALID_SUBJECT', 'name contains the character U+0000');
 }
 
 /** Float32 copy of stored bytes (copied: database buffers are not 4-byte aligned). */
