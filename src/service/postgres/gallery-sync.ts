@@ -75,7 +75,7 @@ export class GallerySync {
     const latest = await this.store.latestSeq();
     await this.catchUp();
     const ok = this.appliedSeq >= latest;
-    return { ok, detail: `applied up to change ${this.appliedSeq} of ${latest}; ${this.index.size} templates in memory` };
+    return { ok, detail: `applied up to change ${this.appliedSeq} of ${latest}; ${this.index.size} templates in memory; full loads ${this.reloads}` };
   }
 
   /** Applies every committed change not applied yet (coalesces concurrent calls). */

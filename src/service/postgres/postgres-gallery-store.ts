@@ -124,6 +124,10 @@ export class PostgresGalleryStore implements GalleryStore {
     const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection that breaks (server restart) is dropped from the pool, not a crash.
     pool.on('error', () => undefined);
+    // Nor one that breaks while checked out between two queries of a transaction: pg emits
+    // 'error' on the client then, and an unheard 'error' would end the process. The
+    // transaction's next query fails and transaction() discards the connection.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const store = new PostgresGalleryStore(pool, url, fusionRule);
     try {
       const client = await pool.connect();
