@@ -117,11 +117,11 @@ describe('replicas on one PostgreSQL gallery', { skip, timeout: SUITE_TIMEOUT_MS
     await cluster?.dispose();
   });
 
-  test('an enrolment acknowledged by A is visible to identify on B within one second', async () => {
+  test('an enrolment acknowledged by A is visible to identify on B within one second', async (t) => {
     const before = await templatesOn(b.url);
     await enrol(a.url, 'gul', photo('Abdullah_Gul', 1));
     const ms = await waitForTemplates(b.url, before + 1, VISIBLE_WITHIN_MS);
-    process.stdout.write(`# visible on the other replica after ${ms.toFixed(0)} ms\n`);
+    t.diagnostic(`visible on the other replica after ${ms.toFixed(0)} ms`);
     const found = await call(b.url, 'POST', '/v1/identify', form(photo('Abdullah_Gul', 3)));
     assert.equal(found.status, 200, JSON.stringify(found.json));
     assert.equal(found.json['identified'], 'gul');
