@@ -24,6 +24,7 @@ import { SeededRandom } from '../core/random.js';
 import { loadCalibrationFile } from '../service/calibration-file.js';
 import { GalleryIndex } from '../service/gallery-index.js';
 import type { GalleryStore, NewFace } from '../service/gallery-store.js';
+import pg from 'pg';
 import { PostgresGalleryStore } from '../service/postgres/postgres-gallery-store.js';
 import { startPostgresCluster } from '../testing/postgres-cluster.js';
 import { SqliteGalleryStore } from '../service/sqlite-gallery-store.js';
@@ -178,6 +179,14 @@ async function main(): Promise<number> {
     await store.insertSubjectsWithFace(rows);
     await store.close();
     process.stdout.write(`inserted ${subjects} synthetic subjects into ${store.kind} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    if (databaseUrl !== undefined) {
+      // What the database holds per subject (one face + the template), for docs/SCALING.md.
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      const bytes = Number((await admin.query<{ b: string }>("SELECT pg_total_relation_size('subjects') + pg_total_relation_size('faces') + pg_total_relation_size('gallery_changes') AS b")).rows[0]!.b);
+      await admin.end();
+      process.stdout.write(`PostgreSQL tables with indexes and TOAST: ${(bytes / 1e6).toFixed(1)} MB, ${(bytes / subjects).toFixed(0)} bytes per subject with one face (D = ${dim})\n`);
+    }
 
     // The identification scan alone, in this process, on the same kind of rows.
     const layout = head === undefined ? 'none' : head.head.architecture.sigmaMode === 'scalar' ? 'isotropic' : 'diagonal';
