@@ -113,7 +113,7 @@ export class GallerySync {
       const before = this.appliedSeq;
       const batch = await this.store.changesSince(before, CATCH_UP_BATCH);
       if (batch.gap) {
-        this.log(`gallery sync: changes after ${before} were pruned from the log; reloading every template`);
+        this.log(`gallery sync: cannot catch up from change ${before} (pruned from the log, or the database is behind this replica); reloading every template`);
         await this.reload();
         continue;
       }

@@ -78,6 +78,8 @@ test('PostgreSQL: every template change is logged in commit order with the templ
     assert.deepEqual(await store.changesSince(4, 100), { seq: 4, gap: false, changes: [] });
     const paged = await store.changesSince(0, 1);
     assert.equal(paged.seq, 1);
+    // A replica ahead of the database (restored from a backup) must reload, not wait.
+    assert.deepEqual(await store.changesSince(9, 100), { seq: 4, gap: true, changes: [] });
     assert.ok(fa.face.id.length > 0);
   } finally {
     await store.close();

@@ -97,7 +97,10 @@ function templateFromRow(mu: Buffer | null, sigmaSq: Buffer | null): SubjectTemp
 export interface ChangeBatch {
   /** The last sequence number covered. */
   readonly seq: number;
-  /** True when changes after the asked sequence number were already pruned: reload everything. */
+  /**
+   * True when the asked sequence number cannot be caught up from: the changes after it were
+   * pruned, or the database is behind it (restored or failed over). Reload everything.
+   */
   readonly gap: boolean;
   /** One entry per changed subject: its template now (null: gone or no faces). */
   readonly changes: readonly TemplateChange[];
@@ -268,6 +271,9 @@ export class PostgresGalleryStore implements GalleryStore {
       const oldest = (await c.query<{ seq: string | null }>('SELECT min(seq) AS seq FROM gallery_changes')).rows[0]!.seq;
       const latest = Number((await c.query<{ seq: string }>('SELECT seq FROM gallery_sequence')).rows[0]!.seq);
       if (latest > seq && (oldest === null || Number(oldest) > seq + 1)) return { seq: latest, gap: true, changes: [] };
+      // The database is behind the replica (restored from a backup, a lagging standby
+      // promoted): the replica's index may hold changes the database lost.
+      if (latest < seq) return { seq: latest, gap: true, changes: [] };
       const rows = (
         await c.query<{ seq: string; subject_id: string; template_mu: Buffer | null; template_sigma_sq: Buffer | null }>(
           `SELECT c.seq, c.subject_id, s.template_mu, s.template_sigma_sq
