@@ -9,6 +9,7 @@
  *   npx tsc -p tsconfig.json --outDir build-<you> && node build-<you>/bench/load-service.js \
  *     [--subjects 10000] [--duration 15] [--connections 8] [--overload-connections 32] [--workers 2]
  *     [--head file.pfehead [--calibration file.json]]   (default: as `pfe serve` chooses)
+ *     [--store sqlite|postgres]   (postgres: a throwaway loopback cluster, as in the tests)
  *
  * Traffic goes only to 127.0.0.1.
  */
@@ -22,7 +23,11 @@ import { parseArgs } from 'node:util';
 import { SeededRandom } from '../core/random.js';
 import { loadCalibrationFile } from '../service/calibration-file.js';
 import { GalleryIndex } from '../service/gallery-index.js';
-import { GalleryStore, type NewFace } from '../service/gallery-store.js';
+import type { GalleryStore, NewFace } from '../service/gallery-store.js';
+import pg from 'pg';
+import { PostgresGalleryStore } from '../service/postgres/postgres-gallery-store.js';
+import { startPostgresCluster } from '../testing/postgres-cluster.js';
+import { SqliteGalleryStore } from '../service/sqlite-gallery-store.js';
 import { loadHeadBinding } from '../service/head-binding.js';
 import { resolveModelFiles } from '../service/service-context.js';
 import { fixturePath } from '../testing/paths.js';
@@ -63,9 +68,9 @@ function multipartBody(boundary: string, image: Buffer, fields: Record<string, s
   return Buffer.concat(parts);
 }
 
-function startServer(dataDir: string, workers: number, queue: number, models: { headFile: string | undefined; calibrationFile: string }): Promise<{ child: ChildProcess; url: string }> {
+function startServer(galleryArgs: readonly string[], workers: number, queue: number, models: { headFile: string | undefined; calibrationFile: string }): Promise<{ child: ChildProcess; url: string }> {
   const modelArgs = [...(models.headFile === undefined ? ['--no-head'] : ['--head', models.headFile]), '--calibration', models.calibrationFile];
-  const child = spawn(process.execPath, [MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--workers', String(workers), '--queue', String(queue), ...modelArgs], {
+  const child = spawn(process.execPath, [MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...galleryArgs, '--workers', String(workers), '--queue', String(queue), ...modelArgs], {
     env: { ...process.env, PFE_API_KEY: KEY },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -136,6 +141,7 @@ async function main(): Promise<number> {
       workers: { type: 'string' },
       head: { type: 'string' },
       calibration: { type: 'string' },
+      store: { type: 'string' },
     },
     strict: true,
   });
@@ -150,23 +156,37 @@ async function main(): Promise<number> {
   const head = models.headFile === undefined ? undefined : await loadHeadBinding(models.headFile);
   const calibration = await loadCalibrationFile(models.calibrationFile);
   const q = calibration.content.uncertaintyQuantiles;
+  const storeKind = values.store ?? 'sqlite';
+  if (storeKind !== 'sqlite' && storeKind !== 'postgres') throw new Error('--store must be sqlite or postgres');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pfe-load-'));
+  // PostgreSQL: a throwaway loopback cluster, like the tests' (src/testing/postgres-cluster.ts).
+  const cluster = storeKind === 'postgres' ? await startPostgresCluster() : undefined;
   let server: ChildProcess | undefined;
   try {
+    const databaseUrl = cluster === undefined ? undefined : await cluster.createDatabase('load');
     // Synthetic gallery straight into the store (same embedding space as the server's).
     const rng = new SeededRandom(SEED);
     const dim = head?.head.architecture.muDim ?? DIM;
     const t0 = performance.now();
-    const store = GalleryStore.open(dataDir, { dim, head: head?.identity.sha256 ?? 'none' });
+    const space = { dim, head: head?.identity.sha256 ?? 'none' };
+    const store: GalleryStore = databaseUrl === undefined ? SqliteGalleryStore.open(dataDir, space) : await PostgresGalleryStore.connect(databaseUrl, space);
     const rows: { id: string; name: string | null; face: NewFace }[] = [];
     for (let i = 0; i < subjects; i++) {
       // With a head: σ² between the clean-image median and 99th-percentile uncertainty.
       const s = head === undefined || q === undefined ? null : q['0.5']! + rng.nextFloat() * (q['0.99']! - q['0.5']!);
       rows.push({ id: `synthetic-${i}`, name: null, face: { mu: unitVector(rng, dim), sigmaSq: s === null ? null : new Float32Array(dim).fill(s), uncertainty: s, detectorScore: null } });
     }
-    store.insertSubjectsWithFace(rows);
-    store.close();
-    process.stdout.write(`inserted ${subjects} synthetic subjects in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    await store.insertSubjectsWithFace(rows);
+    await store.close();
+    process.stdout.write(`inserted ${subjects} synthetic subjects into ${store.kind} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    if (databaseUrl !== undefined) {
+      // What the database holds per subject (one face + the template), for docs/SCALING.md.
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      const bytes = Number((await admin.query<{ b: string }>("SELECT pg_total_relation_size('subjects') + pg_total_relation_size('faces') + pg_total_relation_size('gallery_changes') AS b")).rows[0]!.b);
+      await admin.end();
+      process.stdout.write(`PostgreSQL tables with indexes and TOAST: ${(bytes / 1e6).toFixed(1)} MB, ${(bytes / subjects).toFixed(0)} bytes per subject with one face (D = ${dim})\n`);
+    }
 
     // The identification scan alone, in this process, on the same kind of rows.
     const layout = head === undefined ? 'none' : head.head.architecture.sigmaMode === 'scalar' ? 'isotropic' : 'diagonal';
@@ -183,7 +203,7 @@ async function main(): Promise<number> {
     const scanMs = scanTimes[10]!;
     process.stdout.write(`in-memory top-5 scan over ${subjects} templates (${head ? `${layout} MLS + cosine` : 'cosine'}): median ${scanMs.toFixed(1)} ms of 21\n`);
 
-    const started = await startServer(dataDir, workers, 4 * workers, models);
+    const started = await startServer(databaseUrl === undefined ? ['--data', dataDir] : ['--database', databaseUrl], workers, 4 * workers, models);
     server = started.child;
     const url = started.url;
     const auth = { authorization: `Bearer ${KEY}` };
@@ -235,6 +255,7 @@ async function main(): Promise<number> {
       await gone;
     }
     rmSync(dataDir, { recursive: true, force: true });
+    await cluster?.dispose();
   }
 }
 

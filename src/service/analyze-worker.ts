@@ -43,6 +43,8 @@ async function analyze(embedder: FaceEmbedder, binding: HeadBinding | undefined,
 try {
   const data = workerData as AnalyzerWorkerData;
   const embedder = await FaceEmbedder.load(data.embedder);
+  // Every model now, not on the first request: a missing model fails the start, not each request.
+  await embedder.loadDetector();
   const binding = data.headFile === undefined ? undefined : await loadHeadBinding(data.headFile);
   port.on('message', (msg: { id: number; images: Uint8Array[] }) => {
     analyze(embedder, binding, msg.images).then(

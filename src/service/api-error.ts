@@ -18,6 +18,10 @@ export type ApiErrorCode =
   | 'MULTIPLE_FACES'
   | 'SUBJECT_HAS_NO_FACES'
   | 'SERVICE_BUSY'
+  | 'NOT_READY'
+  | 'DATABASE_UNAVAILABLE'
+  | 'REQUEST_HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'INTERNAL_ERROR'
   | PfeErrorCode;
 
@@ -36,11 +40,23 @@ export class ApiError extends Error {
 }
 
 /**
- * HTTP status of a library error about an uploaded image: 413 for images over the pixel
- * limit, 422 for content that is well-formed as a request but unusable (corrupt, no face),
- * 500 for anything that is the server's fault (models, I/O).
+ * A fault of the server (a model that cannot load, a dead worker, I/O): answered as 500
+ * INTERNAL_ERROR with a generic message and the request id; `detail` (which may name
+ * files and paths) goes to the log only.
  */
-export function statusOfImageError(code: PfeErrorCode): number {
+export class InternalFault extends Error {
+  override readonly name = 'InternalFault';
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
+/**
+ * HTTP status of a library error about an uploaded image: 413 for images over the pixel
+ * limit, 422 for content that is well-formed as a request but unusable (corrupt, no face);
+ * undefined for any other code, which is the server's fault (models, I/O), not the image's.
+ */
+export function statusOfImageError(code: PfeErrorCode): number | undefined {
   switch (code) {
     case 'IMAGE_TOO_LARGE':
       return 413;
@@ -49,6 +65,6 @@ export function statusOfImageError(code: PfeErrorCode): number {
     case 'NO_FACE':
       return 422;
     default:
-      return 500;
+      return undefined;
   }
 }

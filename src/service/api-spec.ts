@@ -56,7 +56,7 @@ const comparison: JsonSchema = {
     mls: { type: ['number', 'null'], description: 'mutual likelihood score (nats, paper form); null without σ²' },
     cosine: { type: 'number' },
     decisionMetric: { type: 'string', enum: ['mls', 'cosine'] },
-    estimatedFar: { type: 'number', description: 'fraction of calibration impostor pairs scoring at least as high' },
+    estimatedFar: { type: 'number', description: 'fraction of calibration impostor pairs scoring at least as high; an upper bound (= farResolution) when farBeyondData' },
     farBeyondData: { type: 'boolean', description: 'score above every calibration impostor: FAR < farResolution' },
     farResolution: { type: 'number' },
     targetFar: { type: 'number' },
@@ -89,7 +89,12 @@ const face: JsonSchema = {
 
 const error: JsonSchema = {
   type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string', description: 'quote it when reporting a 500: the service log has the details under it' } },
+    },
+  },
 };
 
 const imageErrors = {
@@ -97,7 +102,7 @@ const imageErrors = {
   401: ['missing or wrong API key (UNAUTHORIZED)', error],
   413: ['request or image too large (PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE)', error],
   422: ['unusable image (IMAGE_DECODE_FAILED, UNSUPPORTED_FORMAT, NO_FACE, MULTIPLE_FACES, LOW_QUALITY)', error],
-  503: ['inference queue full (SERVICE_BUSY); see Retry-After', error],
+  503: ['inference queue full (SERVICE_BUSY) or gallery database unreachable (DATABASE_UNAVAILABLE); see Retry-After', error],
 } as const;
 
 const topK = { minimum: 1, maximum: 100, description: 'number of candidates (default 5)' };
@@ -108,9 +113,20 @@ export const ROUTES: readonly RouteSpec[] = [
     id: 'health',
     method: 'GET',
     url: '/v1/health',
-    summary: 'Liveness and load: gallery size, inference queue, whether uncertainty is available',
+    summary: 'Liveness (no database call) and load: templates in memory, inference queue, whether uncertainty is available',
     auth: false,
     responses: { 200: ['service status', { type: 'object' }] },
+  },
+  {
+    id: 'ready',
+    method: 'GET',
+    url: '/v1/ready',
+    summary: 'Readiness: models loaded, database reachable, in-memory index in sync with the database (503 NOT_READY otherwise)',
+    auth: false,
+    responses: {
+      200: ['ready', { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object' } } }],
+      503: ['not ready: which check failed', { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object' }, error: (error['properties'] as Record<string, JsonSchema>)['error']! } }],
+    },
   },
   {
     id: 'openapi',
@@ -159,7 +175,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: {
       type: 'object',
       additionalProperties: false,
-      properties: { id: subjectIdParam, name: { type: 'string', maxLength: 256 } },
+      properties: { id: subjectIdParam, name: { type: 'string', maxLength: 256, description: 'well-formed Unicode (no lone surrogates)' } },
     },
     responses: { 201: ['the subject', subject], 400: ['bad request', error], 401: ['unauthorized', error], 409: ['SUBJECT_EXISTS', error] },
   },

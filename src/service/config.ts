@@ -16,8 +16,13 @@ export interface ServiceConfig {
   readonly host: string;
   /** TCP port (0 = any free port). */
   readonly port: number;
-  /** Folder of the SQLite gallery. */
+  /** Folder of the SQLite gallery (used when `database` is undefined). */
   readonly dataDir: string;
+  /**
+   * PostgreSQL connection URL (postgres://user:password@host:port/db) of a gallery shared
+   * by several replicas; undefined = the embedded SQLite gallery in dataDir.
+   */
+  readonly database?: string;
   /** The API key, or undefined (allowed on loopback only). */
   readonly apiKey: string | undefined;
   /** Face-recognition backbone; undefined = the head's, else DEFAULT_BACKBONE (resolveBackbone). */
@@ -48,6 +53,8 @@ export interface ServiceConfig {
   /** Images per backbone call. */
   readonly batchSize: number;
   readonly backend: BackendName;
+  /** Folder of the face models (detector, backbone); undefined = the bundled ones. */
+  readonly modelsDir?: string;
   /** Folder of the built browser demo page, served under /demo/ (see demo-routes.ts). */
   readonly webDir: string;
 }

@@ -25,7 +25,7 @@ test('decisions at a target FAR use the calibrated FAR of the decision score', (
   assert.equal(reject.match, false);
   assert.ok(Math.abs(reject.estimatedFar - 0.2) < 1e-9);
   const beyond = policy.decide(0.9, null);
-  assert.deepEqual([beyond.match, beyond.farBeyondData, beyond.estimatedFar, beyond.farResolution], [true, true, 0, 0.001]);
+  assert.deepEqual([beyond.match, beyond.farBeyondData, beyond.estimatedFar, beyond.farResolution], [true, true, 0.001, 0.001], 'beyond the data: the FAR is reported as its bound, not 0');
 });
 
 test('with an MLS calibration the decision is on MLS, and cosine is still reported', () => {

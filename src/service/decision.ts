@@ -17,7 +17,10 @@ export interface Comparison {
   readonly cosine: number;
   /** Which score the FAR and the decision are about. */
   readonly decisionMetric: CalibratedMetric;
-  /** Fraction of training impostor pairs scoring at least as high. */
+  /**
+   * Fraction of calibration impostor pairs scoring at least as high; when `farBeyondData`
+   * no impostor did, and this is the bound `farResolution` (the FAR is below it, not 0).
+   */
   readonly estimatedFar: number;
   /** True when the score is above every calibration impostor: the FAR is only known to be < farResolution. */
   readonly farBeyondData: boolean;
@@ -76,16 +79,18 @@ export class DecisionPolicy {
     const score = this.metric === 'mls' ? mls : cosine;
     if (score === null) throw new Error('an MLS decision needs σ² on both sides');
     const far = this.calibration.far(score);
+    // "No impostor scored this high" is not "FAR 0": report the bound the data supports.
     return {
       mls,
       cosine,
       decisionMetric: this.metric,
-      estimatedFar: far.far,
+      estimatedFar: far.beyondData ? far.resolution : far.far,
       farBeyondData: far.beyondData,
       farResolution: far.resolution,
       targetFar: this.targetFar,
       threshold: this.threshold,
-      match: far.far <= this.targetFar,
+      // The constructor refuses target FARs below the resolution, so a score beyond the data matches.
+      match: far.beyondData || far.far <= this.targetFar,
     };
   }
 

@@ -57,8 +57,10 @@ function send(method: string, urlPath: string, headers: Record<string, string> =
   });
 }
 
+/** The error's code and message (the request id every error also carries differs per request). */
 function errorOf(r: RawReply): { code: string; message: string } {
-  return (JSON.parse(r.body.toString('utf8')) as { error: { code: string; message: string } }).error;
+  const { code, message } = (JSON.parse(r.body.toString('utf8')) as { error: { code: string; message: string } }).error;
+  return { code, message };
 }
 
 before(async () => {

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { fixturePath } from '../testing/paths.js';
 import { type ServeProcess, startServeProcess } from '../testing/pfe-serve-process.js';
-import { GALLERY_FILE_NAME } from './gallery-store.js';
+import { GALLERY_FILE_NAME } from './sqlite-gallery-store.js';
 
 const KEY = 'durability-key-0123456789';
 /** Enrolments acknowledged before the kill: enough to span many transactions and WAL frames. */

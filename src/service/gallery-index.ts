@@ -67,6 +67,11 @@ export class GalleryIndex {
     return this.ids.length;
   }
 
+  /** The ids of the subjects in the index (a copy, in row order). */
+  subjectIds(): string[] {
+    return [...this.ids];
+  }
+
   /** A copy of a subject's template, or undefined when it has none. */
   get(subjectId: string): SubjectTemplate | undefined {
     const row = this.rowOf.get(subjectId);

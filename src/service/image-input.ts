@@ -50,6 +50,49 @@ function checkComplete(fields: ImageFields, images: Record<string, Uint8Array>):
   }
 }
 
+/** Multipart limit errors of @fastify/multipart that are the request's shape, not its size. */
+const MULTIPART_COUNT_LIMITS = new Set(['FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
+
+/**
+ * The API error for anything that went wrong reading a multipart body: a file over the
+ * size limit is 413; too many parts, and a body busboy cannot parse (no or wrong
+ * boundary, truncated), are the client's fault: 400, never 500.
+ */
+function multipartError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  const err = e as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (err.statusCode === 413 && !MULTIPART_COUNT_LIMITS.has(String(err.code))) {
+    return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'the request is larger than the service accepts');
+  }
+  if (MULTIPART_COUNT_LIMITS.has(String(err.code))) return new ApiError(400, 'INVALID_REQUEST', 'too many parts in the multipart body for this endpoint');
+  const why = typeof err.message === 'string' ? err.message.replace(/^Multipart: /, '') : 'unreadable';
+  return new ApiError(400, 'INVALID_REQUEST', `malformed multipart body: ${why}`);
+}
+
+async function readMultipart(
+  request: FastifyRequest,
+  fields: ImageFields,
+  images: Record<string, Uint8Array>,
+  fileNames: Record<string, string>,
+  options: Record<string, number>,
+): Promise<void> {
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (!fields.images.includes(part.fieldname)) {
+        part.file.resume();
+        unknownField(part.fieldname);
+      }
+      if (images[part.fieldname] !== undefined) throw new ApiError(400, 'INVALID_REQUEST', `image '${part.fieldname}' is given twice`);
+      images[part.fieldname] = await part.toBuffer();
+      if (part.filename !== undefined && part.filename !== '') fileNames[part.fieldname] = part.filename;
+    } else {
+      const spec = fields.options[part.fieldname];
+      if (spec === undefined) unknownField(part.fieldname);
+      options[part.fieldname] = integerOption(part.fieldname, part.value, spec!);
+    }
+  }
+}
+
 /**
  * Reads an image endpoint's input.
  * @param maxImageBytes largest decoded image (the base64 path; multipart is limited by the plugin)
@@ -60,20 +103,10 @@ export async function readImageInput(request: FastifyRequest, fields: ImageField
   const fileNames: Record<string, string> = {};
   const options: Record<string, number> = {};
   if (request.isMultipart()) {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (!fields.images.includes(part.fieldname)) {
-          part.file.resume();
-          unknownField(part.fieldname);
-        }
-        if (images[part.fieldname] !== undefined) throw new ApiError(400, 'INVALID_REQUEST', `image '${part.fieldname}' is given twice`);
-        images[part.fieldname] = await part.toBuffer();
-        if (part.filename !== undefined && part.filename !== '') fileNames[part.fieldname] = part.filename;
-      } else {
-        const spec = fields.options[part.fieldname];
-        if (spec === undefined) unknownField(part.fieldname);
-        options[part.fieldname] = integerOption(part.fieldname, part.value, spec!);
-      }
+    try {
+      await readMultipart(request, fields, images, fileNames, options);
+    } catch (e) {
+      throw multipartError(e);
     }
     checkComplete(fields, images);
     return { images, fileNames, options };

@@ -33,6 +33,8 @@ const SERVICE_TIME_SMOOTHING = 0.2;
 /** Load counters for /health. */
 export interface PoolStats {
   readonly workers: number;
+  /** Backends that can work (not died and waiting for a replacement). */
+  readonly liveWorkers: number;
   readonly busy: number;
   readonly queued: number;
   readonly maxQueue: number;
@@ -78,7 +80,7 @@ export class InferencePool {
 
   /** Current load. */
   stats(): PoolStats {
-    return { workers: this.all.length, busy: this.busyCount, queued: this.queue.length, maxQueue: this.options.maxQueue, msPerImage: this.msPerImage, rejected: this.rejected };
+    return { workers: this.all.length, liveWorkers: this.all.filter((b) => b.broken !== true).length, busy: this.busyCount, queued: this.queue.length, maxQueue: this.options.maxQueue, msPerImage: this.msPerImage, rejected: this.rejected };
   }
 
   /** Seconds until the queue has probably drained (at least 1). */

@@ -4,10 +4,14 @@
  * and one error shape `{ "error": { "code", "message" } }` without stack traces. Also serves
  * the browser demo page under /demo/ (demo-routes.ts).
  */
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
-import { ApiError, statusOfImageError } from './api-error.js';
-import { ROUTES, type RouteSpec } from './api-spec.js';
+import { ApiError, InternalFault, statusOfImageError } from './api-error.js';
+import { GalleryError } from './gallery-errors.js';
+import { type JsonSchema, ROUTES, type RouteSpec } from './api-spec.js';
 import type { ServiceConfig } from './config.js';
 import type { AnalyzerBackend, FaceAnalysis } from './face-analysis.js';
 import { imageLabel, readImageInput } from './image-input.js';
@@ -43,15 +47,45 @@ function faceQuality(ctx: ServiceContext, f: FaceAnalysis): Record<string, unkno
 async function analyzeImage(ctx: ServiceContext, image: Uint8Array, label: string, gate: boolean): Promise<FaceAnalysis> {
   const result = await ctx.pool.analyze(image);
   if (result.status === 'failed') {
+    const status = statusOfImageError(result.code);
+    // Not the image's fault (a model that cannot load, I/O): its message may name server paths.
+    if (status === undefined) throw new InternalFault(`image ${label}: ${result.code}: ${result.reason}`);
     // The pipeline's messages name an internal placeholder path; answer with the file (and field) name.
     const message = result.reason.replace(/<upload \d+>|<buffer>/g, label);
-    throw new ApiError(statusOfImageError(result.code), result.code, message);
+    throw new ApiError(status, result.code, message);
   }
   if (gate) {
     const rejection = checkQuality(result.face, ctx.quality);
     if (rejection !== null) throw new ApiError(422, rejection.code, `image ${label}: ${rejection.reason}`);
   }
   return result.face;
+}
+
+/** One readiness check: ok, and what was seen. */
+interface ReadinessCheck {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/**
+ * Readiness: the models are loaded (at least one live inference worker), the database
+ * answers, and the in-memory index holds what the database holds.
+ */
+async function readiness(ctx: ServiceContext): Promise<Record<'models' | 'database' | 'index', ReadinessCheck>> {
+  const pool = ctx.pool.stats();
+  const models = { ok: pool.liveWorkers > 0, detail: `${pool.liveWorkers} of ${pool.workers} inference workers live` };
+  let database: ReadinessCheck;
+  let index: ReadinessCheck;
+  try {
+    await ctx.store.ping();
+    database = { ok: true, detail: `reachable (${ctx.store.kind})` };
+    index = await ctx.indexInSync();
+  } catch (e) {
+    process.stderr.write(`${new Date().toISOString()} readiness: the database check failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    database = { ok: false, detail: 'unreachable' };
+    index = { ok: false, detail: 'unknown (database unreachable)' };
+  }
+  return { models, database, index };
 }
 
 type Handler = (ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -80,8 +114,20 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       targetFar: ctx.policy.targetFar,
       threshold: ctx.policy.threshold,
       quality: ctx.quality,
-      gallery: { subjects: ctx.store.countSubjects(), templates: ctx.index.size },
+      // Liveness only: no database call here (see ready).
+      gallery: { templates: ctx.index.size },
       inference: ctx.pool.stats(),
+    };
+  },
+
+  async ready(ctx, _request, reply) {
+    const checks = await readiness(ctx);
+    const ready = Object.values(checks).every((c) => c.ok);
+    if (!ready) void reply.code(503).header('retry-after', '1');
+    return {
+      status: ready ? 'ready' : 'not ready',
+      checks,
+      ...(ready ? {} : { error: { code: 'NOT_READY', message: Object.entries(checks).filter(([, c]) => !c.ok).map(([k, c]) => `${k}: ${c.detail}`).join('; ') } }),
     };
   },
 
@@ -107,68 +153,69 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 
   async createSubject(ctx, request, reply) {
     const body = (request.body ?? {}) as { id?: string; name?: string };
-    const subject = ctx.store.createSubject(body.id, body.name ?? null);
+    const subject = await ctx.store.createSubject(body.id, body.name ?? null);
     void reply.code(201);
     return subject;
   },
 
   async listSubjects(ctx, request) {
     const q = request.query as { limit: number; after?: string };
-    const subjects = ctx.store.listSubjects(q.limit, q.after);
+    const subjects = await ctx.store.listSubjects(q.limit, q.after);
     return { subjects, next: subjects.length === q.limit ? subjects[subjects.length - 1]!.id : null };
   },
 
   async getSubject(ctx, request) {
     const id = param(request, 'subjectId');
-    const found = ctx.store.getSubject(id);
+    const found = await ctx.store.getSubject(id);
     if (found === undefined) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     return found;
   },
 
   async deleteSubject(ctx, request, reply) {
     const id = param(request, 'subjectId');
-    if (!ctx.store.deleteSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
-    ctx.index.remove(id);
+    const change = await ctx.store.deleteSubject(id);
+    // Commit first; the in-memory index follows only a committed change.
+    ctx.index.set(change.subjectId, change.template);
     void reply.code(204);
     return null;
   },
 
   async addFace(ctx, request, reply) {
     const id = param(request, 'subjectId');
-    if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    if (!(await ctx.store.hasSubject(id))) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     const input = await readImageInput(request, imageFieldsOf('addFace'), maxImageBytes(ctx));
     const image = input.images['image']!;
     const face = await analyzeImage(ctx, image, imageLabel(input, 'image'), true);
     // Commit first; the in-memory index follows only a committed change.
-    const added = ctx.store.addFace(id, {
+    const added = await ctx.store.addFace(id, {
       mu: face.mu,
       sigmaSq: face.sigmaSq,
       uncertainty: face.uncertainty,
       detectorScore: face.detectorScore,
       ...(ctx.config.storeImages ? { image } : {}),
     });
-    ctx.index.set(id, added.template);
+    ctx.index.set(id, added.change.template);
     void reply.code(201);
-    return { face: added.face, subject: ctx.store.getSubject(id)!.subject, quality: faceQuality(ctx, face) };
+    return { face: added.face, subject: added.subject, quality: faceQuality(ctx, face) };
   },
 
   async deleteFace(ctx, request, reply) {
     const id = param(request, 'subjectId');
-    const result = ctx.store.deleteFace(id, param(request, 'faceId'));
-    ctx.index.set(id, result.template);
+    const change = await ctx.store.deleteFace(id, param(request, 'faceId'));
+    ctx.index.set(id, change.template);
     void reply.code(204);
     return null;
   },
 
   async verify(ctx, request) {
     const id = param(request, 'subjectId');
-    if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+    if (!(await ctx.store.hasSubject(id))) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
     const input = await readImageInput(request, imageFieldsOf('verify'), maxImageBytes(ctx));
     const probe = await analyzeImage(ctx, input.images['image']!, imageLabel(input, 'image'), true);
     // Read the template after inference: it may have changed (or gone) meanwhile.
     const template = ctx.index.get(id);
     if (template === undefined) {
-      if (!ctx.store.hasSubject(id)) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
+      if (!(await ctx.store.hasSubject(id))) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `no subject '${id}'`);
       throw new ApiError(409, 'SUBJECT_HAS_NO_FACES', `subject '${id}' has no enrolled face yet`);
     }
     return { subjectId: id, probe: faceQuality(ctx, probe), comparison: ctx.policy.compare(probe, template) };
@@ -195,33 +242,120 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   },
 };
 
-/** Maps any thrown error to status, code, message and headers; never exposes a stack. */
-function errorResponse(error: unknown): { status: number; code: string; message: string; headers: Readonly<Record<string, string>> } {
+/** What an error is answered with. */
+interface ErrorAnswer {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * Maps any thrown error to status, code, message and headers; never exposes a stack, and
+ * for server faults never the fault's own message (it may name files): only the request
+ * id, under which the details are logged.
+ */
+function errorResponse(error: unknown, requestId: string): ErrorAnswer {
   if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
-  const e = error as Partial<FastifyError>;
-  if (e.validation !== undefined) {
-    const extra = e.validation.find((v) => v.keyword === 'additionalProperties');
-    if (extra !== undefined) {
-      const name = (extra.params as { additionalProperty?: string }).additionalProperty ?? '?';
-      return { status: 400, code: 'UNKNOWN_FIELD', message: `unknown field '${name}' in ${e.validationContext ?? 'request'}`, headers: {} };
-    }
-    return { status: 400, code: 'INVALID_REQUEST', message: e.message ?? 'invalid request', headers: {} };
+  if (error instanceof GalleryError) {
+    const mapped = answerOfGalleryError(error);
+    if (mapped !== undefined) return mapped;
   }
-  const status = e.statusCode;
-  if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: 'the request is larger than the service accepts', headers: {} };
-  if (status !== undefined && status >= 400 && status < 500) return { status, code: 'INVALID_REQUEST', message: e.message ?? 'invalid request', headers: {} };
-  return { status: 500, code: 'INTERNAL_ERROR', message: 'internal error', headers: {} };
+  const e = error as Partial<FastifyError>;
+  if (!(error instanceof InternalFault)) {
+    if (e.validation !== undefined) {
+      const extra = e.validation.find((v) => v.keyword === 'additionalProperties');
+      if (extra !== undefined) {
+        const name = (extra.params as { additionalProperty?: string }).additionalProperty ?? '?';
+        return { status: 400, code: 'UNKNOWN_FIELD', message: `unknown field '${name}' in ${e.validationContext ?? 'request'}`, headers: {} };
+      }
+      return { status: 400, code: 'INVALID_REQUEST', message: e.message ?? 'invalid request', headers: {} };
+    }
+    const status = e.statusCode;
+    if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: 'the request is larger than the service accepts', headers: {} };
+    if (status !== undefined && status >= 400 && status < 500) return { status, code: 'INVALID_REQUEST', message: e.message ?? 'invalid request', headers: {} };
+  }
+  return { status: 500, code: 'INTERNAL_ERROR', message: `internal error; the service log has the details under request id ${requestId}`, headers: {} };
+}
+
+/**
+ * The HTTP answer of a gallery error: the stores speak of subjects and connections, the
+ * API of statuses. STORE_REFUSED is a server fault (undefined: a 500).
+ */
+function answerOfGalleryError(e: GalleryError): ErrorAnswer | undefined {
+  switch (e.kind) {
+    case 'SUBJECT_NOT_FOUND':
+    case 'FACE_NOT_FOUND':
+      return { status: 404, code: e.kind, message: e.message, headers: {} };
+    case 'SUBJECT_EXISTS':
+      return { status: 409, code: e.kind, message: e.message, headers: {} };
+    case 'INVALID_SUBJECT':
+      return { status: 400, code: 'INVALID_REQUEST', message: e.message, headers: {} };
+    case 'STORE_UNAVAILABLE':
+      // The message may name the database host: clients get the fact, the log the detail.
+      return { status: 503, code: 'DATABASE_UNAVAILABLE', message: 'the gallery database is unreachable; retry shortly', headers: { 'Retry-After': '1' } };
+    default:
+      return undefined;
+  }
+}
+
+/** One log line per server fault: time, request id, request, and the full detail. */
+function logFault(request: FastifyRequest, error: unknown): void {
+  const detail = error instanceof InternalFault ? error.detail : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`${new Date().toISOString()} request ${request.id} ${request.method} ${request.url.split('?')[0]}: ${detail}\n`);
+}
+
+/**
+ * Answers errors Node's HTTP parser raises before Fastify sees a request (headers over
+ * the limit, a malformed request line, a client too slow to send its headers) in the
+ * API's error shape, instead of Fastify's default body without a `code`.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message]: [number, string, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'REQUEST_HEADERS_TOO_LARGE', 'the request headers are larger than the service accepts']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'the request was not received in time']
+        : [400, 'INVALID_REQUEST', 'malformed HTTP request'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * Query strings are text: turns the values of integer query parameters that are written
+ * as decimal integers into numbers before validation. Bodies get no such help: the JSON
+ * schemas are checked without type coercion (`{"name": null}` is not a name).
+ */
+function coerceIntegerQuery(schema: JsonSchema | undefined): ((request: FastifyRequest) => Promise<void>) | undefined {
+  const properties = (schema?.['properties'] ?? {}) as Record<string, { type?: unknown }>;
+  const integers = Object.keys(properties).filter((k) => properties[k]!.type === 'integer');
+  if (integers.length === 0) return undefined;
+  return async (request) => {
+    const query = request.query as Record<string, unknown>;
+    for (const k of integers) {
+      const v = query[k];
+      if (typeof v === 'string' && /^[-+]?\d{1,15}$/.test(v)) query[k] = Number(v);
+    }
+  };
 }
 
 /** Builds the Fastify app on a service context (not listening yet). */
 export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
+    // A request id that is unique across replicas and restarts (it is quoted to clients in 500s).
+    genReqId: () => randomUUID(),
     bodyLimit: ctx.config.maxBodyBytes,
     // A client gets 60 s to send a request (slow-upload protection); inference time is not counted against it.
     requestTimeout: 60_000,
-    // Strict schemas: report unknown fields instead of removing them; do not coerce types in bodies.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Strict schemas: report unknown fields instead of removing them; no type coercion
+    // (integer query parameters are converted explicitly: coerceIntegerQuery).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    clientErrorHandler: answerClientError,
     // A URL the router cannot decode (e.g. '/demo/%zz') gets the API's error shape, not Fastify's.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       void reply.code(400).send({ error: { code: 'INVALID_REQUEST', message: error.message } });
@@ -232,9 +366,12 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const r = errorResponse(error);
-    if (r.status >= 500 && r.code === 'INTERNAL_ERROR') process.stderr.write(`${new Date().toISOString()} ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    void reply.code(r.status).headers(r.headers).send({ error: { code: r.code, message: r.message } });
+    const r = errorResponse(error, request.id);
+    if (r.code === 'INTERNAL_ERROR' || r.code === 'DATABASE_UNAVAILABLE') logFault(request, error);
+    void reply
+      .code(r.status)
+      .headers({ ...r.headers, 'x-request-id': request.id })
+      .send({ error: { code: r.code, message: r.message, requestId: request.id } });
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
@@ -243,6 +380,7 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
   for (const route of ROUTES) {
     const handler = HANDLERS[route.id];
     if (handler === undefined) throw new Error(`no handler for route ${route.id}`);
+    const coerceQuery = coerceIntegerQuery(route.query);
     app.route({
       method: route.method,
       url: route.url,
@@ -251,6 +389,7 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
         ...(route.query === undefined ? {} : { querystring: route.query }),
         ...(route.body === undefined ? {} : { body: route.body }),
       },
+      ...(coerceQuery === undefined ? {} : { preValidation: coerceQuery }),
       // Authenticate before the body is read, so an unauthenticated upload is not parsed.
       onRequest: async (request) => {
         if (route.auth && ctx.apiKey !== undefined) ctx.apiKey.check(request.headers);

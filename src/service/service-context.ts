@@ -16,8 +16,12 @@ import { calibrationFileForHead, type LoadedCalibration, loadCalibrationFile } f
 import { isLoopbackHost, type ServiceConfig } from './config.js';
 import { DecisionPolicy } from './decision.js';
 import type { AnalyzerBackend } from './face-analysis.js';
-import { GalleryIndex } from './gallery-index.js';
-import { GalleryStore } from './gallery-store.js';
+import { GalleryIndex, type SigmaLayout } from './gallery-index.js';
+import { isGalleryError } from './gallery-errors.js';
+import type { EmbeddingSpace, GalleryStore } from './gallery-store.js';
+import { GallerySync } from './postgres/gallery-sync.js';
+import { PostgresGalleryStore } from './postgres/postgres-gallery-store.js';
+import { SqliteGalleryStore } from './sqlite-gallery-store.js';
 import { type HeadBinding, loadHeadBinding } from './head-binding.js';
 import { InferencePool } from './inference-pool.js';
 import type { QualityLimits } from './quality-gate.js';
@@ -70,11 +74,80 @@ function calibratedHeadSha(file: string): string | undefined {
   }
 }
 
+/**
+ * Starts the inference workers, each with every model loaded; a model that cannot be
+ * loaded is a failed start with the reason, not a 500 on every request later.
+ * @throws PfeError MODEL_LOAD_FAILED
+ */
+async function startWorkers(count: number, start: () => Promise<AnalyzerBackend>): Promise<AnalyzerBackend[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, start));
+  const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed === undefined) return ok;
+  await Promise.all(ok.map((b) => b.close()));
+  const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+  throw new PfeError('MODEL_LOAD_FAILED', `the face models could not be loaded, so the service does not start: ${reason}`);
+}
+
+/** An opened gallery with its in-memory index. */
+interface OpenGallery {
+  readonly store: GalleryStore;
+  readonly index: GalleryIndex;
+  inSync(): Promise<{ ok: boolean; detail: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured gallery and fills the in-memory index: SQLite in the data folder
+ * (one process: the index is right when it holds as many templates as the database), or
+ * PostgreSQL shared by replicas (the index follows the database's change log).
+ */
+async function openGallery(config: ServiceConfig, space: EmbeddingSpace, layout: SigmaLayout): Promise<OpenGallery> {
+  if (config.database === undefined) {
+    const store = SqliteGalleryStore.open(config.dataDir, space, config.fusionRule);
+    try {
+      const index = new GalleryIndex(space.dim, layout, Math.max(1024, await store.countTemplates()));
+      for await (const row of store.templates()) index.set(row.subjectId, row.template);
+      return {
+        store,
+        index,
+        async inSync() {
+          const stored = await store.countTemplates();
+          return { ok: stored === index.size, detail: `${index.size} templates in memory, ${stored} in the database` };
+        },
+        close: () => store.close(),
+      };
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+  const store = await PostgresGalleryStore.connect(config.database, space, config.fusionRule);
+  try {
+    const index = new GalleryIndex(space.dim, layout, Math.max(1024, await store.countTemplates()));
+    const sync = await GallerySync.start(store, index, (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`));
+    return {
+      store,
+      index,
+      inSync: () => sync.inSync(),
+      async close() {
+        await sync.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
 /** The live objects of a service. */
 export interface ServiceContext {
   readonly config: ServiceConfig;
   readonly store: GalleryStore;
   readonly index: GalleryIndex;
+  /** Whether the index holds every committed change (readiness). */
+  indexInSync(): Promise<{ ok: boolean; detail: string }>;
   readonly pool: InferencePool;
   readonly policy: DecisionPolicy;
   readonly quality: QualityLimits;
@@ -122,18 +195,25 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
   const backbone = resolveBackbone(config.backbone, head === undefined ? undefined : { backbone: head.head.backbone, what: `head ${config.headFile}` });
   assertSameBackbone({ backbone, what: 'the service' }, { backbone: calibration.content.backbone, what: `calibration ${config.calibrationFile}` });
   const dim = head?.head.architecture.muDim ?? BACKBONE_DESCRIPTIONS[backbone].dim;
-  const store = GalleryStore.open(config.dataDir, { dim, head: head?.identity.sha256 ?? 'none' }, config.fusionRule);
+  const space: EmbeddingSpace = { dim, head: head?.identity.sha256 ?? 'none' };
+  const layout = head === undefined ? 'none' : head.head.architecture.sigmaMode === 'scalar' ? 'isotropic' : 'diagonal';
+  let gallery: OpenGallery;
+  try {
+    gallery = await openGallery(config, space, layout);
+  } catch (e) {
+    // A gallery that cannot be opened is a failed start with the store's reason.
+    if (isGalleryError(e)) throw new PfeError('IO_ERROR', e.message, { cause: e.kind });
+    throw e;
+  }
+  const { store, index } = gallery;
   let pool: InferencePool | undefined;
   try {
-    const layout = head === undefined ? 'none' : head.head.architecture.sigmaMode === 'scalar' ? 'isotropic' : 'diagonal';
-    const index = new GalleryIndex(dim, layout, Math.max(1024, store.countSubjects()));
-    for (const row of store.templates()) index.set(row.subjectId, row.template);
     const startWorker = (): Promise<AnalyzerBackend> =>
       WorkerAnalyzerBackend.start({
-        embedder: { backbone, backend: config.backend, maxPixels: config.maxPixels, batchSize: config.batchSize },
+        embedder: { backbone, backend: config.backend, maxPixels: config.maxPixels, batchSize: config.batchSize, ...(config.modelsDir === undefined ? {} : { modelsDir: config.modelsDir }) },
         ...(config.headFile === undefined ? {} : { headFile: config.headFile }),
       });
-    const started = backends ?? (await Promise.all(Array.from({ length: config.workers }, startWorker)));
+    const started = backends ?? (await startWorkers(config.workers, startWorker));
     pool = new InferencePool(started, { maxQueue: config.maxQueue, batchSize: config.batchSize, ...(backends === undefined ? { replace: startWorker } : {}) });
     const livePool = pool;
     return {
@@ -147,14 +227,15 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
       head,
       apiKey: config.apiKey === undefined ? undefined : new ApiKeyCheck(config.apiKey),
       uncertaintyAvailable,
+      indexInSync: gallery.inSync,
       async close() {
         await livePool.close();
-        store.close();
+        await gallery.close();
       },
     };
   } catch (e) {
     await pool?.close();
-    store.close();
+    await gallery.close();
     throw e;
   }
 }

@@ -13,6 +13,7 @@ const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   data: { type: 'string' },
+  database: { type: 'string' },
   'api-key-file': { type: 'string' },
   head: { type: 'string' },
   'no-head': { type: 'boolean' },
@@ -39,8 +40,13 @@ const usage = `Usage: pfe serve [options]
 
 Starts the face verification and identification HTTP service (API under /v1, OpenAPI
 document at /v1/openapi.json) and the browser demo page under /demo/ (built by
-npm run build:web; public, no API key). The gallery is a SQLite database in the data folder.
-Stops cleanly on SIGINT / SIGTERM.
+npm run build:web; public, no API key). The gallery is a SQLite database in the data folder
+(one process per folder), or a PostgreSQL database shared by several replicas (--database),
+each keeping its in-memory index in sync through the database's change log.
+Stops cleanly on SIGINT / SIGTERM. /v1/health is liveness, /v1/ready readiness.
+
+The PostgreSQL URL comes from --database or the environment variable PFE_DATABASE_URL
+(which keeps a password out of the process list).
 
 The API key comes from the environment variable PFE_API_KEY or --api-key-file; every
 write and biometric read needs it (Authorization: Bearer <key> or X-API-Key). Without a
@@ -55,7 +61,9 @@ detector score only.
 Options:
       --host <addr>              listen address (default ${d.host})
       --port <n>                 port (default ${d.port}; 0 = any free port)
-      --data <dir>               data folder (default ./${d.dataDir})
+      --data <dir>               data folder of the SQLite gallery (default ./${d.dataDir})
+      --database <url>           PostgreSQL gallery shared by replicas, postgres://user@host:port/db
+                                 (else PFE_DATABASE_URL; neither: SQLite in --data)
       --api-key-file <file>      file whose first line is the API key (else PFE_API_KEY)
 ${backboneOptionHelp('      ', 27)}
       --head <file.pfehead>      uncertainty head (default: the backbone's shipped head)
@@ -88,12 +96,16 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   const workers = integerOption(values.workers, 'workers', { min: 1, max: 64 }, d.workers);
   const backbone = values.backbone === undefined ? undefined : parseBackboneName(values.backbone);
   const models = resolveModelFiles(values['no-head'] === true ? false : values.head, values.calibration, undefined, backbone);
+  const database = values.database ?? env['PFE_DATABASE_URL'];
+  if (database !== undefined && !/^postgres(ql)?:\/\//.test(database)) throw new UsageError('--database must be a postgres:// or postgresql:// URL');
+  if (database !== undefined && values.data !== undefined) throw new UsageError('--data (SQLite) and --database (PostgreSQL) exclude each other');
   const maxUncertainty = values['max-uncertainty'] === undefined ? undefined : numberOption(values['max-uncertainty'], 'max-uncertainty', { min: 0 }, 0);
   const config: ServiceConfig = {
     ...d,
     host: values.host ?? d.host,
     port: integerOption(values.port, 'port', { min: 0, max: 65535 }, d.port),
     dataDir: values.data ?? d.dataDir,
+    ...(database === undefined ? {} : { database }),
     apiKey: loadApiKey(values['api-key-file'], env),
     backbone,
     headFile: models.headFile,
@@ -116,7 +128,7 @@ export function serveConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
 }
 
 const command: CliCommand = {
-  summary: 'start the face verification / identification HTTP service (SQLite gallery, calibrated decisions)',
+  summary: 'start the face verification / identification HTTP service (SQLite or PostgreSQL gallery, calibrated decisions)',
   usage,
   async run(argv) {
     const { config, note } = serveConfig(argv);
@@ -125,7 +137,7 @@ const command: CliCommand = {
     const service = await startService(config);
     const ctx = service.context;
     process.stdout.write(
-      `pfe serve: listening on ${service.url} (data ${config.dataDir}, ${ctx.index.size} subjects, ${config.workers} workers, ` +
+      `pfe serve: listening on ${service.url} (gallery ${ctx.store.location}, ${ctx.index.size} subjects, ${config.workers} workers, ` +
         `${ctx.uncertaintyAvailable ? `head ${ctx.head!.identity.file}` : 'no uncertainty head'}, decisions on ${ctx.policy.metric} at FAR ${config.targetFar})\n`,
     );
     process.stdout.write(`pfe serve: ${demoPageNote(service.url, config.webDir)}\n`);

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { fixturePath } from '../../testing/paths.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from './decode.js';
 import { assertRejectsPfe } from '../../testing/pfe-error-assertions.js';
+import { pngBomb } from '../../testing/png-bomb.js';
 
 const LFW_JPEG = fixturePath('lfw', 'images', 'Abdullah_Gul', 'Abdullah_Gul_0001.jpg');
 
@@ -52,6 +53,10 @@ describe('decodeImage', () => {
 
   it('rejects a missing path with IO_ERROR', async () => {
     await assertRejectsPfe(decodeImage(path.join(dir, 'missing.png')), 'IO_ERROR', /missing\.png/);
+  });
+
+  it('rejects a decompression bomb over sharp\'s own pixel limit (30000×30000) as IMAGE_TOO_LARGE, not IMAGE_DECODE_FAILED', async () => {
+    await assertRejectsPfe(decodeImage(pngBomb(30_000, 30_000)), 'IMAGE_TOO_LARGE', /30000×30000 = 900000000 pixels/);
   });
 
   it('rejects a 10000×10000 PNG with IMAGE_TOO_LARGE, stating size and limit', async () => {

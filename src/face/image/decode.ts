@@ -72,7 +72,10 @@ export async function decodeImage(input: Uint8Array | string, options: DecodeOpt
 
   let meta: Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    // Header only, so no pixel limit here: sharp's default limit (16383² pixels) would
+    // otherwise refuse a decompression bomb as undecodable before our own size check
+    // below can call it too large.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (e) {
     // The decoder's own wording ("Input buffer contains unsupported image format") stays in details.reason.
     throw new PfeError('IMAGE_DECODE_FAILED', `${label} is not an image: it is no JPEG, PNG or WebP file, or it is damaged`, { path: label, reason: reasonOf(e) }, { cause: e });
