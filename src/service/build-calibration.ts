@@ -4,8 +4,10 @@
  * a seeded sample of impostor pairs (two different people), their cosine and, with a
  * head, their MLS, turned into survival tables (see calibration.ts).
  *
- *   node build-<you>/service/build-calibration.js --data .cache/lfw/clean \
- *     --out models/calibration-faceres.json [--head models/pfe-head-faceres.pfehead] [--pairs 2000000] [--seed 1]
+ *   node build-<you>/service/build-calibration.js --data .cache/lfw/dlib/clean \
+ *     [--head models/pfe-head-dlib.pfehead] [--out FILE] [--pairs 2000000] [--seed 1]
+ *   (--out defaults to calibration-<head name>.json beside the head, or
+ *   models/calibration-<backbone>.json without a head)
  *     [--single-face]
  *
  * The service's own pipeline finds faces with the detector (no landmark file), so the
@@ -13,13 +15,17 @@
  * keeps only images where the detector found one face, the only ones the service accepts
  * by default (MULTIPLE_FACES otherwise).
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_BACKBONE } from '../face/backbone/names.js';
+import { folderBackbone } from '../face/pipeline/embedding-folder-meta.js';
+import { noHeadCalibrationFileName } from './calibration-content.js';
 import { cosinePairs } from '../core/cosine.js';
 import { gaussianBatch } from '../core/embedding.js';
 import { mlsPairs } from '../core/mls.js';
 import { uncertaintyScores } from '../core/uncertainty.js';
 import { impostorTable, type ImpostorTable } from './calibration.js';
-import { CALIBRATION_FORMAT, CALIBRATION_VERSION, type CalibrationFileContent, saveCalibrationFile } from './calibration-file.js';
+import { CALIBRATION_FORMAT, CALIBRATION_VERSION, type CalibrationFileContent, calibrationFileForHead, saveCalibrationFile } from './calibration-file.js';
 import { impostorPairs, loadCalibrationData } from './calibration-data.js';
 
 /**
@@ -45,12 +51,12 @@ async function main(): Promise<void> {
     options: { data: { type: 'string' }, out: { type: 'string' }, head: { type: 'string' }, pairs: { type: 'string' }, seed: { type: 'string' }, 'single-face': { type: 'boolean' } },
     strict: true,
   });
-  const data = values.data ?? '.cache/lfw/clean';
-  const out = values.out ?? 'models/calibration-faceres.json';
+  const data = values.data ?? path.join('.cache', 'lfw', DEFAULT_BACKBONE, 'clean');
   const pairCount = Number(values.pairs ?? 2000000);
   const seed = Number(values.seed ?? 1);
   const singleFace = values['single-face'] === true;
   const { index, identities, embeddings: emb, binding } = await loadCalibrationData(data, values.head, singleFace);
+  const out = values.out ?? (values.head !== undefined ? calibrationFileForHead(values.head) : path.join('models', noHeadCalibrationFileName(folderBackbone(index))));
   const keptRows = identities.filter((id) => id >= 0).length;
   const { a, b } = impostorPairs(identities, pairCount, seed);
   const meanBatch = { count: emb.count, dim: emb.dim, mu: emb.mu };
@@ -66,7 +72,7 @@ async function main(): Promise<void> {
   const content: CalibrationFileContent = {
     format: CALIBRATION_FORMAT,
     version: CALIBRATION_VERSION,
-    backbone: index.backbone ?? 'faceres',
+    backbone: folderBackbone(index),
     head: binding?.identity ?? null,
     source: {
       data: `LFW (Huang et al. 2007), every image embedded in the cache${singleFace ? ' where the detector found exactly one face' : ''}`,

@@ -8,12 +8,14 @@ import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import { SeededRandom } from '../core/random.js';
 import { initBackend } from '../face/models/runtime.js';
+import { assertFolderUsable } from '../face/pipeline/embedding-folder-meta.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
 import { type HeadBinding, loadHeadBinding, serviceEmbeddings, type ServiceEmbeddings } from './head-binding.js';
 
 /** The parts of a `pfe embed` index.json read here. */
 export interface IndexJson {
   readonly backbone?: string;
+  readonly pipelineVersion?: number;
   readonly landmarksFile?: string | null;
   readonly images: readonly { readonly path: string; readonly status: string; readonly row?: number; readonly faceCount?: number | null }[];
 }
@@ -39,6 +41,8 @@ export async function loadCalibrationData(dataDir: string, headFile: string | un
   let binding: HeadBinding | undefined;
   if (headFile !== undefined) {
     binding = await loadHeadBinding(headFile);
+    // A head scores only the embeddings of the backbone it was trained on.
+    assertFolderUsable(index, dataDir, binding.head.backbone);
     await initBackend('wasm');
   }
   const kind = binding?.head.architecture.inputKind;

@@ -4,9 +4,11 @@
  * half A exactly as build-calibration.ts does, and on half B measures the observed FAR of
  * fresh impostor pairs at the threshold for each target FAR, and the TAR of genuine pairs.
  *
- *   node build-<you>/service/check-calibration.js --data .cache/lfw/clean [--head h.pfehead] [--pairs 2000000] [--single-face]
+ *   node build-<you>/service/check-calibration.js --data .cache/lfw/dlib/clean [--head h.pfehead] [--pairs 2000000] [--single-face]
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_BACKBONE } from '../face/backbone/names.js';
 import { cosinePairs } from '../core/cosine.js';
 import { gaussianBatch } from '../core/embedding.js';
 import { mlsPairs } from '../core/mls.js';
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
     options: { data: { type: 'string' }, head: { type: 'string' }, pairs: { type: 'string' }, seed: { type: 'string' }, 'single-face': { type: 'boolean' } },
     strict: true,
   });
-  const dataDir = values.data ?? '.cache/lfw/clean';
+  const dataDir = values.data ?? path.join('.cache', 'lfw', DEFAULT_BACKBONE, 'clean');
   const pairs = Number(values.pairs ?? 2000000);
   const seed = Number(values.seed ?? 1);
   const { identities, embeddings: emb } = await loadCalibrationData(dataDir, values.head, values['single-face'] === true);
