@@ -45,8 +45,9 @@ function separable(weights: FaceApiWeights, prefix: string, cin: number, cout: n
 }
 
 function applyConv(x: tf.Tensor4D, p: Conv | SeparableConv, stride: 1 | 2): tf.Tensor4D {
-  if ('filters' in p) return tf.add(tf.conv2d(x, p.filters, stride, 'same'), p.bias);
-  return tf.add(tf.separableConv2d(x, p.depthwise, p.pointwise, stride, 'same'), p.bias);
+  if ('filters' in p) return tf.fused.conv2d({ x, filter: p.filters, strides: stride, pad: 'same', bias: p.bias });
+  // separableConv2d = depthwise then 1×1; the bias rides on the fused 1×1 convolution.
+  return tf.fused.conv2d({ x: tf.depthwiseConv2d(x, p.depthwise, stride, 'same'), filter: p.pointwise, strides: 1, pad: 'valid', bias: p.bias });
 }
 
 /**

@@ -57,10 +57,6 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-function leaky(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.maximum(x, tf.mul(x, LEAKY_SLOPE));
-}
-
 /** The network with its weights; build with `TinyFaceNet.fromWeights`. */
 export class TinyFaceNet {
   private constructor(
@@ -72,7 +68,15 @@ export class TinyFaceNet {
 
   /** Checks every tensor's shape against the architecture and keeps them (the net owns `weights`). */
   static fromWeights(weights: FaceApiWeights): TinyFaceNet {
-    const conv0 = { filters: weightOfShape<tf.Rank.R4>(weights, 'conv0/filters', [3, 3, 3, CHANNELS[1]]), bias: weightOfShape<tf.Rank.R1>(weights, 'conv0/bias', [CHANNELS[1]]) };
+    const rawFilters = weightOfShape<tf.Rank.R4>(weights, 'conv0/filters', [3, 3, 3, CHANNELS[1]]);
+    const rawBias = weightOfShape<tf.Rank.R1>(weights, 'conv0/bias', [CHANNELS[1]]);
+    // conv0 is 'valid', so conv(W, (x − m)/d) + b = conv(W/d, x) + (b − Σ W·m/d) holds at every output pixel;
+    // folding saves two full-image ops per call.
+    const conv0 = tf.tidy(() => {
+      const filters = tf.div(rawFilters, INPUT_DIVISOR) as tf.Tensor4D;
+      const meanTerm = tf.sum(tf.mul(filters, tf.reshape(tf.tensor1d([...MEAN_RGB]), [1, 1, 3, 1])), [0, 1, 2]);
+      return { filters, bias: tf.sub(rawBias, meanTerm) as tf.Tensor1D };
+    });
     const separable: SeparableConv[] = [];
     for (let i = 1; i <= 5; i++) {
       const cin = CHANNELS[i]!;
@@ -85,7 +89,7 @@ export class TinyFaceNet {
     }
     const outChannels = ANCHORS.length * BOX_ENCODING;
     const head = { filters: weightOfShape<tf.Rank.R4>(weights, 'conv8/filters', [1, 1, CHANNELS[6], outChannels]), bias: weightOfShape<tf.Rank.R1>(weights, 'conv8/bias', [outChannels]) };
-    return new TinyFaceNet(conv0, separable, head, weights);
+    return new TinyFaceNet(conv0, separable, head, new Map([...weights, ['folded/conv0/filters', conv0.filters], ['folded/conv0/bias', conv0.bias]]));
   }
 
   /**
@@ -98,15 +102,17 @@ export class TinyFaceNet {
       throw new PfeError('INVALID_ARGUMENT', `tiny face net input must be a positive multiple of ${TINY_FACE_STRIDE} px, got ${w}×${h}`);
     }
     return tf.tidy(() => {
-      const x = tf.div(tf.sub(images, tf.tensor1d([...MEAN_RGB])), INPUT_DIVISOR) as tf.Tensor4D;
-      let out = leaky(tf.add(tf.conv2d(x, this.conv0.filters, 1, 'valid'), this.conv0.bias));
+      // The input normalisation is folded into conv0 (see fromWeights): raw 0..255 pixels go in.
+      let out = tf.fused.conv2d({ x: images, filter: this.conv0.filters, strides: 1, pad: 'valid', bias: this.conv0.bias, activation: 'leakyrelu', leakyreluAlpha: LEAKY_SLOPE });
       this.separable.forEach((p, i) => {
         // The max-pools before conv1..conv5 halve; the one before the head (after conv5) keeps the size.
         out = tf.maxPool(out, 2, 2, 'same');
-        out = leaky(tf.add(tf.separableConv2d(tf.pad(out, [[0, 0], [1, 1], [1, 1], [0, 0]]), p.depthwise, p.pointwise, 1, 'valid'), p.bias));
+        // face-api pads by 1 and convolves 'valid': the same as 'same' for a 3×3 stride-1 kernel.
+        const depthwise = tf.depthwiseConv2d(out, p.depthwise, 1, 'same');
+        out = tf.fused.conv2d({ x: depthwise, filter: p.pointwise, strides: 1, pad: 'valid', bias: p.bias, activation: 'leakyrelu', leakyreluAlpha: LEAKY_SLOPE });
         if (i === this.separable.length - 1) out = tf.maxPool(out, 2, 1, 'same');
       });
-      return tf.add(tf.conv2d(out, this.head.filters, 1, 'valid'), this.head.bias) as tf.Tensor4D;
+      return tf.fused.conv2d({ x: out, filter: this.head.filters, strides: 1, pad: 'valid', bias: this.head.bias });
     });
   }
 
