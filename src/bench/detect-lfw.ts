@@ -110,7 +110,8 @@ async function main(): Promise<void> {
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   const lfw = path.join(data, 'lfw');
   const truth = await loadLfwLandmarks(path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt'));
-  const names = [...truth.keys()].filter((_, i) => i % every === 0).slice(0, limit);
+  // Every landmark-file image that exists (the shared copy lacks Betsy_Coffin_0001: 13,232 images).
+  const names = [...truth.keys()].filter((n) => existsSync(path.join(lfw, 'images', n))).filter((_, i) => i % every === 0).slice(0, limit);
   const outFile = values.out ?? path.join(packageRoot, '.cache', 'detect-lfw', `${which}${every > 1 ? `-every${every}` : ''}.jsonl`);
   mkdirSync(path.dirname(outFile), { recursive: true });
   const rows: Row[] = existsSync(outFile)

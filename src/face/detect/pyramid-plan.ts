@@ -39,8 +39,10 @@ export interface PlannedPass {
 
 /** Options of `planPasses`. */
 export interface PyramidOptions {
-  /** Largest tile side in pixels (the whole-image pass fits in one such tile). */
+  /** Side of the whole-image pass in pixels (the coarsest level is resized to fit it). */
   readonly tileSize: number;
+  /** Largest tile side of the finer passes (larger tiles waste less on overlap). */
+  readonly fineTileSize: number;
   /** Smallest face side (original pixels) to look for. */
   readonly minFaceSize: number;
   /** Smallest face side (pass pixels) the network finds reliably. */
@@ -83,9 +85,9 @@ function tilesAlong(extent: number, tile: number, overlap: number): { start: num
  * `netMinFace`, or level 0.
  */
 export function planPasses(width: number, height: number, options: PyramidOptions): PlannedPass[] {
-  const { tileSize, minFaceSize, netMinFace, maxFaceAtFineLevel } = options;
+  const { tileSize, fineTileSize, minFaceSize, netMinFace, maxFaceAtFineLevel } = options;
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) throw new PfeError('INVALID_ARGUMENT', `image size must be positive integers, got ${width}×${height}`);
-  if (!(maxFaceAtFineLevel < tileSize)) throw new PfeError('INVALID_ARGUMENT', `maxFaceAtFineLevel (${maxFaceAtFineLevel}) must be below tileSize (${tileSize})`);
+  if (!(maxFaceAtFineLevel < fineTileSize)) throw new PfeError('INVALID_ARGUMENT', `maxFaceAtFineLevel (${maxFaceAtFineLevel}) must be below fineTileSize (${fineTileSize})`);
   if (!(minFaceSize > 0 && netMinFace > 0)) throw new PfeError('INVALID_ARGUMENT', 'minFaceSize and netMinFace must be positive');
   // Coarsest level: the first whose longer side is at most 2·tileSize (then resized by ≥ 0.5, no aliasing).
   let top = 0;
@@ -111,13 +113,13 @@ export function planPasses(width: number, height: number, options: PyramidOption
     if (minFaceSize * prevScale >= netMinFace) break;
     const size = levelSize(width, height, level);
     const tiles: PlannedTile[] = [];
-    for (const ty of tilesAlong(size.height, tileSize, maxFaceAtFineLevel)) {
-      for (const tx of tilesAlong(size.width, tileSize, maxFaceAtFineLevel)) {
+    for (const ty of tilesAlong(size.height, fineTileSize, maxFaceAtFineLevel)) {
+      for (const tx of tilesAlong(size.width, fineTileSize, maxFaceAtFineLevel)) {
         tiles.push({
           x: tx.start,
           y: ty.start,
-          width: Math.min(tileSize, size.width),
-          height: Math.min(tileSize, size.height),
+          width: Math.min(fineTileSize, size.width),
+          height: Math.min(fineTileSize, size.height),
           coreX0: tx.coreStart,
           coreY0: ty.coreStart,
           coreX1: tx.coreEnd,
