@@ -7,6 +7,7 @@
  *
  *   npm run build && nice -n 5 node dist/bench/detect-lfw.js --detector multi [--every 1] [--limit N]
  *   npm run build && nice -n 5 node dist/bench/detect-lfw.js --detector blazeface
+ *   ... --blur 4   (Gaussian blur σ = 4 px on the 150-px image before detection)
  *
  * Per-image rows go to .cache/detect-lfw/<detector>.jsonl; a rerun skips the images
  * already there (resumable) and summarises all rows. Progress (count, rate, ETA) on stderr.
@@ -23,6 +24,7 @@ import { pickSubjectFace } from '../face/pipeline/face-embedder.js';
 import { packageRoot, sharedDataDir } from '../testing/paths.js';
 import type { FaceDetection, FiveLandmarks, RgbImage } from '../face/types.js';
 import { formatDuration } from '../cli/progress.js';
+import { applyDegradeSteps, type DegradeStep } from '../face/degrade/steps.js';
 
 /** One image's outcome, one JSON line. */
 interface Row {
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
       every: { type: 'string', default: '1' },
       limit: { type: 'string' },
       out: { type: 'string' },
+      blur: { type: 'string' },
     },
   });
   const which = values.detector;
@@ -112,7 +115,10 @@ async function main(): Promise<void> {
   const truth = await loadLfwLandmarks(path.join(lfw, 'ldmark_lfw_mtcnncaffe.txt'));
   // Every landmark-file image that exists (the shared copy lacks Betsy_Coffin_0001: 13,232 images).
   const names = [...truth.keys()].filter((n) => existsSync(path.join(lfw, 'images', n))).filter((_, i) => i % every === 0).slice(0, limit);
-  const outFile = values.out ?? path.join(packageRoot, '.cache', 'detect-lfw', `${which}${every > 1 ? `-every${every}` : ''}.jsonl`);
+  // Optional Gaussian blur (σ in pixels of the 150-px image) before detection, as the pipeline's degrade step.
+  const blur = values.blur === undefined ? 0 : Number(values.blur);
+  const degrade: DegradeStep[] = blur > 0 ? [{ kind: 'blur', sigma: blur }] : [];
+  const outFile = values.out ?? path.join(packageRoot, '.cache', 'detect-lfw', `${which}${every > 1 ? `-every${every}` : ''}${blur > 0 ? `-blur${blur}` : ''}.jsonl`);
   mkdirSync(path.dirname(outFile), { recursive: true });
   const rows: Row[] = existsSync(outFile)
     ? readFileSync(outFile, 'utf8')
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
   const start = performance.now();
   let n = 0;
   for (const name of todo) {
-    const image = await decodeImage(path.join(lfw, 'images', name));
+    const image = await applyDegradeSteps(await decodeImage(path.join(lfw, 'images', name)), degrade, 0);
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const faces = await detector.detectFaces(image);

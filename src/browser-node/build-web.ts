@@ -43,6 +43,7 @@ export const BROWSER_SWAPS: Readonly<Record<string, string>> = {
   'face/models/runtime.ts': 'browser/runtime.ts',
   'face/image/decode.ts': 'browser/decode.ts',
   'face/degrade/jpeg.ts': 'browser/jpeg-degrade.ts',
+  'face/runtime/face-api-weights.ts': 'browser/face-api-weights.ts',
 };
 
 function swapPlugin(srcDir: string): esbuild.Plugin {
