@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PfeErrorCode } from '../../core/errors.js';
 import type { FiveLandmarks } from '../types.js';
-import type { EmbedRequest, EmbedResult } from './face-embedder.js';
+import type { EmbedRequest, EmbedResult, LandmarkSource } from './face-embedder.js';
 
 /**
  * Version of the image→embedding chain; part of every key. Bump it when decoding,
@@ -78,7 +78,7 @@ interface StoredOk {
   pooledGlobal: string;
   pooledGrid2x2: string;
   landmarks: FiveLandmarks;
-  landmarkSource: 'given' | 'facemesh' | 'blazeface';
+  landmarkSource: LandmarkSource;
   detectorScore: number | null;
   faceCount: number | null;
   imageWidth: number;

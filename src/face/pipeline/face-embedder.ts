@@ -14,7 +14,7 @@ import { type BackendName, initBackend } from '../models/runtime.js';
 import type { Box, FaceDetection, FiveLandmarks, RgbImage } from '../types.js';
 
 /** Where an embedded face's landmarks came from. */
-export type LandmarkSource = 'given' | 'facemesh' | 'blazeface';
+export type LandmarkSource = 'given' | 'facemesh' | 'blazeface' | 'landmark68';
 
 /** One image to embed. */
 export interface EmbedRequest {
