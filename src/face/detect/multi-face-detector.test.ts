@@ -22,6 +22,7 @@ function sideOf(f: FoundFace): number {
 describe('MultiFaceDetector (face-api Tiny Face Detector + 68-point landmarks)', () => {
   let detector: MultiFaceDetector;
   let bigFaceDetector: MultiFaceDetector;
+  let smallFaceDetector: MultiFaceDetector;
   let faces: FixtureFace[] = [];
   let skip: string | false = false;
   /** Each fixture's own 150-px detection (the subject face). */
@@ -32,6 +33,7 @@ describe('MultiFaceDetector (face-api Tiny Face Detector + 68-point landmarks)',
     detector = await loadMultiFaceDetector();
     // A face filling a 20-megapixel frame: skip the full-resolution passes for small faces.
     bigFaceDetector = await loadMultiFaceDetector({ minFaceSize: 400 });
+    smallFaceDetector = await loadMultiFaceDetector({ minFaceFraction: 0 });
     const loaded = await loadFixtureFaces();
     if (typeof loaded === 'string') skip = loaded;
     else faces = loaded;
@@ -39,6 +41,7 @@ describe('MultiFaceDetector (face-api Tiny Face Detector + 68-point landmarks)',
   after(() => {
     detector?.dispose();
     bigFaceDetector?.dispose();
+    smallFaceDetector?.dispose();
   });
 
   it('finds one face in each 150-px LFW fixture, landmarks near MTCNN', async (t) => {
@@ -92,14 +95,17 @@ describe('MultiFaceDetector (face-api Tiny Face Detector + 68-point landmarks)',
     }
   });
 
-  it('finds small faces (boxes of about 40–55 px) scattered in a 3000×2000 frame', async (t) => {
+  it('finds small faces (boxes of about 40–55 px) scattered in a 3000×2000 frame when asked to (minFaceFraction 0), and skips them by default', async (t) => {
     if (skip) return t.skip(skip);
     const canvas = greyCanvas(3000, 2000);
     // 80-px copies of the 150-px fixtures: the detector's face box is about 40–55 px there (measured).
     for (const [i, f] of faces.entries()) paste(canvas, await resizeImage(f.image, 80, 80), 200 + (i % 4) * 700 + ((i * 37) % 200), 300 + Math.floor(i / 4) * 1000);
-    const found = await detector.detectFaces(canvas);
+    const found = await smallFaceDetector.detectFaces(canvas);
     assert.equal(found.length, faces.length, `found ${found.length} of ${faces.length} small faces`);
     for (const f of found) assert.ok(sideOf(f) < 70, `a ${sideOf(f).toFixed(0)}-px box among 40-px faces`);
+    // The default looks for faces of at least 1/64 of the long side (47 px here): most of these are below.
+    const byDefault = await detector.detectFaces(canvas);
+    assert.ok(byDefault.length < faces.length, `default found ${byDefault.length} of ${faces.length} faces under its size limit`);
   });
 
   it('finds a face turned 90° as one face needing a 270° turn, landmarks where the upright ones turn to', async (t) => {

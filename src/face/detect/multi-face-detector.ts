@@ -49,11 +49,25 @@ export interface MultiFaceDetectorOptions {
   readonly iouThreshold?: number;
   /** Smallest face side, in original pixels, to look for (default 40). */
   readonly minFaceSize?: number;
+  /**
+   * Smallest face side as a fraction of the image's long side (default DEFAULT_MIN_FACE_FRACTION);
+   * the larger of the two limits applies. 0 looks for minFaceSize everywhere (slow on big photos).
+   */
+  readonly minFaceFraction?: number;
   /** At most this many faces, best scores first (default 100). */
   readonly maxFaces?: number;
   /** Try 90°, 270° and 180° turns when no face is upright (default true). */
   readonly tryRotations?: boolean;
 }
+
+/**
+ * Default smallest face relative to the photo's long side: 1/64. A scan for 40-px faces
+ * costs about a minute of one core on a 20-megapixel photo (docs/RESULTS.md, "Face
+ * detection"); at 1/64 a 5000-px photo is scanned for faces of 78 px and up, and photos up
+ * to 2560 px keep the 40-px limit, so any photo takes a few seconds at most. Group photos
+ * with smaller faces can lower it.
+ */
+export const DEFAULT_MIN_FACE_FRACTION = 1 / 64;
 
 /**
  * Tile side in pixels: face-api's default Tiny Face Detector input (416 = 13 cells of 32);
@@ -138,6 +152,7 @@ export class MultiFaceDetector {
   private readonly maxFaces: number;
   private readonly tryRotations: boolean;
   private readonly pyramid: PyramidOptions;
+  private readonly minFaceFraction: number;
 
   constructor(
     private readonly detector: TinyFaceNet,
@@ -149,6 +164,8 @@ export class MultiFaceDetector {
     this.maxFaces = options.maxFaces ?? 100;
     this.tryRotations = options.tryRotations ?? true;
     const minFaceSize = options.minFaceSize ?? 40;
+    this.minFaceFraction = options.minFaceFraction ?? DEFAULT_MIN_FACE_FRACTION;
+    if (!(this.minFaceFraction >= 0 && this.minFaceFraction < 1)) throw new PfeError('INVALID_ARGUMENT', `minFaceFraction must be in [0, 1), got ${this.minFaceFraction}`);
     if (!(this.minScore >= 0 && this.minScore <= 1)) throw new PfeError('INVALID_ARGUMENT', `minScore must be in [0, 1], got ${this.minScore}`);
     if (!(this.iouThreshold >= 0 && this.iouThreshold <= 1)) throw new PfeError('INVALID_ARGUMENT', `iouThreshold must be in [0, 1], got ${this.iouThreshold}`);
     if (!Number.isInteger(this.maxFaces) || this.maxFaces < 1) throw new PfeError('INVALID_ARGUMENT', `maxFaces must be a positive integer, got ${this.maxFaces}`);
@@ -187,7 +204,8 @@ export class MultiFaceDetector {
     try {
       const [, h, w] = pyramid.level(0).shape;
       const candidates: Candidate[] = [];
-      for (const pass of planPasses(w, h, this.pyramid)) candidates.push(...(await this.runPass(pyramid, pass)));
+      const minFaceSize = Math.max(this.pyramid.minFaceSize, this.minFaceFraction * Math.max(w, h));
+      for (const pass of planPasses(w, h, { ...this.pyramid, minFaceSize })) candidates.push(...(await this.runPass(pyramid, pass)));
       const faces = mergeCandidates(candidates, this.iouThreshold, this.maxFaces);
       if (faces.length === 0) return [];
       const points = await this.landmarksOf(pyramid, faces);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fixturePath } from '../../testing/paths.js';
-import { cacheKey, PIPELINE_VERSION } from './embed-cache.js';
+import { cacheKey, DETECTOR_VERSION, PIPELINE_VERSION } from './embed-cache.js';
 
 const image = fixturePath('lfw', 'images', 'AJ_Cook', 'AJ_Cook_0001.jpg');
 
@@ -12,8 +12,12 @@ describe('cacheKey', () => {
   it('keeps the key format of existing caches for the default models and pixel limit', async () => {
     const s = await stat(image);
     // The material as it has been hashed since the cache was introduced (field order matters).
-    const material = JSON.stringify({ v: PIPELINE_VERSION, backbone: 'faceres', path: path.resolve(image), size: s.size, mtimeMs: s.mtimeMs, landmarks: null, degrade: [], seed: 0 });
-    assert.equal(await cacheKey({ path: image }, { backbone: 'faceres' }), createHash('sha256').update(material).digest('hex'));
+    const landmarks = [{ x: 1, y: 2 }, { x: 3, y: 2 }, { x: 2, y: 3 }, { x: 1, y: 4 }, { x: 3, y: 4 }] as const;
+    const material = JSON.stringify({ v: PIPELINE_VERSION, backbone: 'faceres', path: path.resolve(image), size: s.size, mtimeMs: s.mtimeMs, landmarks, degrade: [], seed: 0 });
+    assert.equal(await cacheKey({ path: image, landmarks }, { backbone: 'faceres' }), createHash('sha256').update(material).digest('hex'));
+    // Without landmarks the detector runs, so its version is part of the key.
+    const detected = JSON.stringify({ v: PIPELINE_VERSION, backbone: 'faceres', path: path.resolve(image), size: s.size, mtimeMs: s.mtimeMs, landmarks: null, detector: DETECTOR_VERSION, degrade: [], seed: 0 });
+    assert.equal(await cacheKey({ path: image }, { backbone: 'faceres' }), createHash('sha256').update(detected).digest('hex'));
   });
 
   it('changes with everything the result depends on', async () => {

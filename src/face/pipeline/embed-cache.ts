@@ -17,6 +17,13 @@ import type { EmbedRequest, EmbedResult, LandmarkSource } from './face-embedder.
  */
 export const PIPELINE_VERSION = 2;
 
+/**
+ * Version of the face detector; part of the key of requests without given landmarks only
+ * (with landmarks the detector never runs, so those entries stay valid across detector
+ * changes). 2: the multi-face detector with dlib's five points, BlazeFace + FaceMesh as fallback.
+ */
+export const DETECTOR_VERSION = 2;
+
 /** What an embedding depends on besides the request itself. */
 export interface CacheContext {
   /** Backbone name, e.g. 'faceres'. */
@@ -54,6 +61,8 @@ export async function cacheKey(request: EmbedRequest, context: CacheContext): Pr
     size,
     mtimeMs,
     landmarks: request.landmarks ?? null,
+    // Absent (undefined) with given landmarks, so those keys are unchanged.
+    detector: request.landmarks === undefined ? DETECTOR_VERSION : undefined,
     degrade: request.degrade ?? [],
     seed: request.seed ?? 0,
   });

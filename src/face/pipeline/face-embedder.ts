@@ -1,6 +1,6 @@
 /**
  * The in-process chain from an image file to a face embedding:
- * decode → (degrade) → landmarks (given, or BlazeFace + FaceMesh) → align → backbone.
+ * decode → (degrade) → landmarks (given, or the face finder: multi-face detector, BlazeFace + FaceMesh fallback) → align → backbone.
  * One instance holds its models; `embedBatch` runs the backbone once per batch.
  */
 import { PfeError, isPfeError, type PfeErrorCode } from '../../core/errors.js';
@@ -9,7 +9,7 @@ import { applyDegradeSteps, type DegradeStep } from '../degrade/steps.js';
 import { decodeImage } from '../image/decode.js';
 import { type BackboneName, DEFAULT_BACKBONE, loadBackbone } from '../backbone/registry.js';
 import type { Backbone } from '../models/backbone.js';
-import { type FaceDetector, loadFaceDetector } from '../models/faceDetector.js';
+import { type FaceFinder, loadFaceFinder } from '../detect/face-finder.js';
 import { type BackendName, initBackend } from '../models/runtime.js';
 import type { Box, FaceDetection, FiveLandmarks, RgbImage } from '../types.js';
 
@@ -112,7 +112,7 @@ function failure(e: unknown): FailedFace {
 /** Face detection, alignment and the backbone, loaded once and reused. */
 export class FaceEmbedder {
   readonly backbone: Backbone;
-  private detector: FaceDetector | undefined;
+  private detector: FaceFinder | undefined;
   private readonly options: FaceEmbedderOptions;
 
   private constructor(backbone: Backbone, options: FaceEmbedderOptions) {
@@ -130,14 +130,14 @@ export class FaceEmbedder {
     return new FaceEmbedder(backbone, options);
   }
 
-  private async getDetector(): Promise<FaceDetector> {
-    this.detector ??= await loadFaceDetector(this.options.modelsDir === undefined ? {} : { modelsDir: this.options.modelsDir });
+  private async getDetector(): Promise<FaceFinder> {
+    this.detector ??= await loadFaceFinder(this.options.modelsDir === undefined ? {} : { modelsDir: this.options.modelsDir });
     return this.detector;
   }
 
-  /** Loads the face detector now rather than on first need (e.g. before a page goes offline). */
+  /** Loads the face detector and its fallback now rather than on first need (e.g. before a page goes offline). */
   async loadDetector(): Promise<void> {
-    await this.getDetector();
+    await (await this.getDetector()).loadFallback();
   }
 
   /** Decodes, degrades, finds the landmarks and aligns; the decoded photo is returned beside, for callers that show it. */
