@@ -5,12 +5,13 @@
  * the other folds' images subtracted, then re-normalised), 10-fold accuracy and TAR at
  * FAR 1e-3 / 1e-2, the number of failed images and the embedding rate.
  *
- *   npm run build && node dist/experiments/lfw-baseline.js [--lfw ../shared/data/lfw] [--align both|landmarks|detector]
+ *   npm run build && node dist/experiments/lfw-baseline.js [--lfw ../shared/data/lfw] [--align both|landmarks|detector] [--backbone dlib|faceres|mobilefacenet]
  *
  * A pair with a failed image scores below every real score (src/eval/pair-verification.ts):
  * a genuine pair then counts as a false reject and an impostor pair as a correct reject.
  * The protocol logic lives in src/eval; `pfe eval lfw` runs the same comparison plus MLS.
  */
+import { DEFAULT_BACKBONE, parseBackboneName } from '../face/backbone/names.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,8 +37,10 @@ async function main(): Promise<void> {
       cache: { type: 'string', default: path.join('.cache', 'embed') },
       out: { type: 'string', default: path.join('out', 'lfw-baseline') },
       plot: { type: 'string' },
+      backbone: { type: 'string', default: DEFAULT_BACKBONE },
     },
   });
+  const backbone = parseBackboneName(values.backbone);
   const root = values.lfw;
   const list = parseLfwPairs(await readFile(path.join(root, 'pairs.txt'), 'utf8'));
   const { paths, pairs } = indexPairs(list, 10);
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const table = await loadImageTable(files, {
       landmarkRoot: path.join(root, 'images'),
+      backbone,
       ...(landmarks === undefined ? {} : { landmarks }),
       cacheDir: values.cache,
       onProgress: (n) => {
@@ -86,8 +90,8 @@ async function main(): Promise<void> {
     }
   }
   await mkdir(values.out, { recursive: true });
-  await writeFile(path.join(values.out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), pairs: list.length, images: paths.length, results: report }, null, 1) + '\n');
-  const svg = linePlotSvg({ title: 'LFW View 2: cosine baselines (faceres)', xLabel: 'false accept rate', yLabel: 'true accept rate', xScale: 'log10', xDomain: [1e-4, 1], yDomain: [0.4, 1], legend: 'bottom-right', series: rocSeries });
+  await writeFile(path.join(values.out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), backbone, pairs: list.length, images: paths.length, results: report }, null, 1) + '\n');
+  const svg = linePlotSvg({ title: `LFW View 2: cosine baselines (${backbone})`, xLabel: 'false accept rate', yLabel: 'true accept rate', xScale: 'log10', xDomain: [1e-4, 1], yDomain: [0.4, 1], legend: 'bottom-right', series: rocSeries });
   await writeFile(values.plot ?? path.join(values.out, 'roc.svg'), svg);
 
   const pct = (x: number): string => (100 * x).toFixed(2);
