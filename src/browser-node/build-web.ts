@@ -31,10 +31,10 @@ export const LIBRARY_BUNDLE_NAME = 'pfe-browser';
 export const WEB_DIST = path.join(REPO_ROOT, 'web', 'dist');
 
 
-/** The tfjs graph models of @vladmandic/human the browser build loads (the detector pair). */
+/** The tfjs graph models of @vladmandic/human the browser build loads (the fallback detector pair). */
 const MODEL_NAMES = ['blazeface', 'facemesh'] as const;
-/** The weights of @vladmandic/face-api the browser build loads (the dlib backbone): manifest + bin files. */
-const FACE_API_MODELS = ['face_recognition_model'] as const;
+/** The weights of @vladmandic/face-api the browser build loads (the dlib backbone, the multi-face detector and its landmarks): manifest + bin files. */
+const FACE_API_MODELS = ['face_recognition_model', 'tiny_face_detector_model', 'face_landmark_68_model'] as const;
 
 /**
  * Source module (path relative to src/, .ts) → browser counterpart. Each counterpart

@@ -9,5 +9,5 @@ import type { Backbone } from '../face/models/backbone.js';
 
 /** Always fails: the browser build has no MobileFaceNet. */
 export async function loadOptInMobileFaceNet(): Promise<Backbone> {
-  throw new PfeError('MODEL_LOAD_FAILED', 'the mobilefacenet backbone is opt-in and research-only: it is not part of the browser build (use dlib or faceres)');
+  throw new PfeError('MODEL_LOAD_FAILED', 'the mobilefacenet backbone is opt-in and research-only: it is not part of the browser build (use dlib)');
 }

@@ -1,6 +1,6 @@
 /**
  * The calibrated verdicts in the browser: the calibration shipped with the head
- * (models/calibration-pfe-head-faceres.json, copied next to the page), fetched, parsed by
+ * (models/calibration-pfe-head-dlib.json, copied next to the page), fetched, parsed by
  * the same checked parser as in Node and turned into FacePfe's policies, after checking
  * it was made with the head the page loaded (SHA-256 of the head's bytes).
  */
