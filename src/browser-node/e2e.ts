@@ -13,6 +13,7 @@
  *
  * Usage: node dist/browser-node/e2e.js   (env CHROMIUM overrides /usr/bin/chromium)
  */
+import { resolveBackbone } from '../face/backbone/names.js';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,7 +85,7 @@ interface NodeReference {
 /** Node's comparisons of the fixtures, with B degraded as the slider does and the gallery fused as the page does. */
 async function nodeReference(): Promise<NodeReference> {
   const head = await loadHeadFile(defaultHeadPath());
-  const embedder = await FaceEmbedder.load({ backend: 'wasm' });
+  const embedder = await FaceEmbedder.load({ backbone: resolveBackbone(undefined, { backbone: head.backbone, what: 'the shipped head' }), backend: 'wasm' });
   const [fileA, fileB] = DEFAULT_PAIR.map(fixture) as [string, string];
   const degradedB = (kind: SliderKind, p: number): EmbedRequest => ({ path: fileB, degrade: sliderSteps(kind, p), seed: 0 });
   const requests: EmbedRequest[] = [

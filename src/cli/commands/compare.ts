@@ -3,6 +3,7 @@ import { failureMessage } from '../../face/pipeline/failure-messages.js';
 import { compareFaces, type Comparison } from '../../head/compare-faces.js';
 import { landmarkKey } from '../../face/pipeline/image-files.js';
 import { findDefaultHead } from '../../head/model-file.js';
+import { backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.js';
 import type { VerdictPolicies } from '../../face-pfe/verdicts.js';
 import { headVerdicts } from '../head-verdicts.js';
 import { PfeError, type PfeErrorCode } from '../../core/errors.js';
@@ -15,6 +16,7 @@ import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarks } from '../
 
 const OPTIONS = {
   head: { type: 'string' },
+  backbone: { type: 'string' },
   pairs: { type: 'string' },
   root: { type: 'string' },
   landmarks: { type: 'string' },
@@ -25,7 +27,7 @@ const OPTIONS = {
 
 const usage = `Usage: pfe compare <a.jpg> <b.jpg> [<c.jpg> <d.jpg> ...] [--pairs FILE] [options]
 
-Embeds the faces (detect or use landmarks, align, faceres), applies the uncertainty head
+Embeds the faces (detect or use landmarks, align, backbone), applies the uncertainty head
 and prints the cosine similarity, the mutual likelihood score (MLS) and each image's
 confidence. Cosine and MLS use mu centred by the head's training mean (as the head was
 trained); the raw cosine of the backbone is printed too.
@@ -45,7 +47,9 @@ Options:
                          columns ignored, so a pfe eval pairs file works); relative paths are
                          relative to --root, default the pair file's folder
   --root <dir>           folder the pair file's paths are relative to
-  --head <file>          uncertainty head (.pfehead; default: the head shipped in models/)
+  --head <file>          uncertainty head (.pfehead; default: the head shipped in models/ for the backbone);
+                         its backbone is the one run
+${backboneOptionHelp('  ', 21)}
   --landmarks <file>     5-point landmark file in the LFW MTCNN format (default: detect faces)
 ${landmarkScaleHelp(2, 25)}
   --backend <name>       wasm (default) or cpu
@@ -69,8 +73,8 @@ const compare: CliCommand = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     const pairs = await comparePairsFrom(positionals, values.pairs, values.root);
-    const headFile = values.head ?? findDefaultHead();
-    if (headFile === undefined) throw new UsageError('no --head given and no head shipped in models/; train one with pfe train');
+    const headFile = values.head ?? findDefaultHead(resolveBackbone(values.backbone));
+    if (headFile === undefined) throw new UsageError(`no --head given and no head shipped in models/ for backbone ${resolveBackbone(values.backbone)}; train one with pfe train`);
     const backend = choiceOption(values.backend, 'backend', ['wasm', 'cpu'] as const, 'wasm');
     const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
     const targets = files.map((file) => ({ key: landmarkKey(file, undefined), file }));
@@ -83,7 +87,8 @@ const compare: CliCommand = {
     const binding = await loadHeadBinding(headFile);
     const head = binding.head;
     const verdicts = await headVerdicts(headFile, binding.identity.sha256);
-    const embedder = await FaceEmbedder.load({ backend });
+    const backbone = resolveBackbone(values.backbone, { backbone: head.backbone, what: `head ${headFile}` });
+    const embedder = await FaceEmbedder.load({ backbone, backend });
     const loadSeconds = (performance.now() - loadStart) / 1000;
     const embedStart = performance.now();
     let results: EmbedResult[];

@@ -1,8 +1,9 @@
 /**
  * The real-face part of `pfe demo`: a few LFW photos (committed as test fixtures) through
- * the whole chain — detection, alignment, faceres, the shipped uncertainty head — with
+ * the whole chain — detection, alignment, the backbone, the shipped uncertainty head — with
  * clean and degraded copies, printing cosine, MLS and each image's confidence.
  */
+import { resolveBackbone } from '../../face/backbone/names.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDegradeSpec } from '../../face/degrade/spec.js';
@@ -155,7 +156,7 @@ export async function runRealFaceDemo(headFile: string | undefined, out: (line: 
   const verdicts = await headVerdicts(headFile, binding.identity.sha256);
   const landmarks = await loadLfwLandmarks(DEMO_LANDMARKS);
   const images = IMAGES.map((spec) => image(spec, landmarks));
-  const embedder = await FaceEmbedder.load();
+  const embedder = await FaceEmbedder.load({ backbone: resolveBackbone(undefined, { backbone: head.backbone, what: `head ${headFile}` }) });
   let results;
   try {
     results = await embedder.embedBatch(images.map((i) => i.request));
@@ -180,7 +181,7 @@ export async function runRealFaceDemo(headFile: string | undefined, out: (line: 
     };
   });
   const d = head.architecture.muDim;
-  out(`Real faces: LFW photos (${DEMO_IMAGES_DIR}) aligned with their MTCNN landmarks, faceres, head ${path.basename(headFile)};`);
+  out(`Real faces: LFW photos (${DEMO_IMAGES_DIR}) aligned with their MTCNN landmarks, backbone ${head.backbone}, head ${path.basename(headFile)};`);
   out(`"poor" = the same photo degraded with ${POOR}.`);
   out(`σ² = the head's variance of each of the ${d} embedding dimensions: how unsure it is where the face lies; shown as its harmonic mean (lower = surer).`);
   // Typical σ² of the clean photos, to show where MLS values near 2,000 come from.

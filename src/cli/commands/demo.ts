@@ -14,7 +14,7 @@ const OPTIONS = { seed: { type: 'string' }, dim: { type: 'string' }, 'synthetic-
 const usage = `Usage: pfe demo [--seed N] [--dim D] [--synthetic-only]
 
 First, real faces: a few LFW photos shipped with the package, clean and degraded, through
-detection, alignment, the faceres backbone and the shipped uncertainty head: cosine and
+detection, alignment, the default backbone and the shipped uncertainty head: cosine and
 MLS with their calibrated verdicts at FAR 1e-3, each image's σ², what they mean, and where
 MLS and σ² help in this example and where they do not.
 
