@@ -1,3 +1,4 @@
+import { BACKBONE_DESCRIPTIONS, DEFAULT_BACKBONE } from '../backbone/names.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
@@ -21,7 +22,7 @@ function ok(r: EmbedResult | undefined): EmbeddedFace {
 
 const images = ['Abdullah_Gul/Abdullah_Gul_0001.jpg', 'Abdullah_Gul/Abdullah_Gul_0002.jpg', 'Adrien_Brody/Adrien_Brody_0001.jpg'].map((p) => fixturePath('lfw', 'images', p));
 
-describe('embedImages (real faces through detector, alignment and faceres)', () => {
+describe('embedImages (real faces through detector, alignment and the default backbone)', () => {
   let dir: string;
   let corrupt: string;
   let text: string;
@@ -52,7 +53,7 @@ describe('embedImages (real faces through detector, alignment and faceres)', () 
     const first = await embedImages(requests, { workers: 0, cache, onProgress: (n) => progress.push(n) });
     assert.equal(progress.reduce((a, b) => a + b, 0), requests.length);
     const [gul1, gul2, brody] = [ok(first[0]), ok(first[1]), ok(first[2])];
-    assert.equal(gul1.mu.length, 1024);
+    assert.equal(gul1.mu.length, BACKBONE_DESCRIPTIONS[DEFAULT_BACKBONE].dim);
     assert.ok(Math.abs(cosine(gul1.mu, gul1.mu) - 1) < 1e-5, 'rows are L2-normalised');
     assert.equal(gul1.landmarkSource, 'facemesh');
     assert.ok(gul1.detectorScore !== null && gul1.detectorScore > 0.5);
