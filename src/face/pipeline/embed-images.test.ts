@@ -55,7 +55,7 @@ describe('embedImages (real faces through detector, alignment and the default ba
     const [gul1, gul2, brody] = [ok(first[0]), ok(first[1]), ok(first[2])];
     assert.equal(gul1.mu.length, BACKBONE_DESCRIPTIONS[DEFAULT_BACKBONE].dim);
     assert.ok(Math.abs(cosine(gul1.mu, gul1.mu) - 1) < 1e-5, 'rows are L2-normalised');
-    assert.equal(gul1.landmarkSource, 'facemesh');
+    assert.equal(gul1.landmarkSource, 'landmark68');
     assert.ok(gul1.detectorScore !== null && gul1.detectorScore > 0.5);
     const same = cosine(gul1.mu, gul2.mu);
     const different = Math.max(cosine(gul1.mu, brody.mu), cosine(gul2.mu, brody.mu));
