@@ -34,9 +34,10 @@ export function sampleName(fixture: string): string {
 
 /**
  * The blurry-image dilemma preset: photos of two different people, both blurred by
- * DILEMMA_BLUR_SIGMA_PX. Chosen among the fixture pairs as one where, blurred, cosine calls
- * them the same person at the demo's FAR 1e-3 and MLS does not (docs/RESULTS.md, "Browser
- * demo", has the whole table: MLS is fooled less often than cosine, not never).
+ * DILEMMA_BLUR_SIGMA_PX. Chosen on the faceres backbone among the fixture pairs as one where,
+ * blurred, cosine called them the same person at the demo's FAR 1e-3 and MLS did not
+ * (docs/RESULTS.md, "Browser demo"); with the dlib backbone neither score is fooled by it
+ * (the browser e2e test prints both verdicts).
  */
 export const DILEMMA_PAIR = ['Abdullah_Gul/Abdullah_Gul_0001.jpg', 'Adrien_Brody/Adrien_Brody_0001.jpg'] as const;
 
