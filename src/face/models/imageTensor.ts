@@ -10,19 +10,10 @@ import type { RgbImage } from '../types.js';
  * Throws EMPTY_INPUT for no image and DIMENSION_MISMATCH naming the bad image's index.
  */
 export function packImageBatch(images: readonly RgbImage[], size: number, scale = 1, offset = 0): Float32Array {
-  if (images.length === 0) throw new PfeError('EMPTY_INPUT', 'no image to pack');
-  const plane = size * size * 3;
-  const out = new Float32Array(images.length * plane);
-  images.forEach((img, i) => {
-    assertRgbImage(img, `image ${i}`);
-    if (img.width !== size || img.height !== size) {
-      throw new PfeError('DIMENSION_MISMATCH', `image ${i} is ${img.width}×${img.height}, expected ${size}×${size} (aligned face)`, { index: i, width: img.width, height: img.height, size });
-    }
-    const base = i * plane;
-    const d = img.data;
-    for (let k = 0; k < plane; k++) out[base + k] = d[k]! * scale + offset;
-  });
-  return out;
+  if (!(scale > 0)) throw new PfeError('INVALID_ARGUMENT', `scale must be positive, got ${scale}`);
+  // pixel·scale + offset = (pixel − mean) / divisor with divisor = 1/scale, mean = −offset/scale.
+  const mean = -offset / scale;
+  return packNormalizedBatch(images, size, { order: 'rgb', mean: [mean, mean, mean], divisor: 1 / scale });
 }
 
 /**
