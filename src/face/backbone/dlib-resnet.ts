@@ -16,9 +16,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PfeError } from '../../core/errors.js';
 import type { CropTemplate } from '../align/align.js';
-import type { Backbone, BackboneOutput, ConvFeatureMap, EmbedOptions } from '../models/backbone.js';
-import { adaptiveAveragePool, l2NormalizeRows } from '../models/featurePooling.js';
-import { packImageBatch } from '../models/imageTensor.js';
+import type { Backbone, BackboneOutput, EmbedOptions } from '../models/backbone.js';
+import { type BatchForward, checkBatchSize, embedInBatches } from '../models/backbone-batches.js';
+import { type InputNormalisation, packNormalizedBatch } from '../models/imageTensor.js';
 import type { RgbImage } from '../types.js';
 import { faceApiFile, faceApiModelDir, loadWeightsManifest } from '../runtime/face-api-weights.js';
 import { DLIB_CHIP_SIZE, DLIB_CHIP_TEMPLATE } from './dlib-chip.js';
@@ -30,6 +30,8 @@ export const DLIB_RESNET_MANIFEST = 'face_recognition_model-weights_manifest.jso
 export const DLIB_MEAN_RGB: readonly [number, number, number] = [122.782, 117.001, 104.298];
 /** dlib divides the centred pixels by 256 (dlib/dnn/input.h; face-api 1.7.15 uses 255). */
 export const DLIB_PIXEL_DIVISOR = 256;
+/** dlib's input as `packNormalizedBatch` takes it: RGB minus DLIB_MEAN_RGB, over DLIB_PIXEL_DIVISOR. */
+export const DLIB_INPUT_NORMALISATION: InputNormalisation = { order: 'rgb', mean: DLIB_MEAN_RGB, divisor: DLIB_PIXEL_DIVISOR };
 
 /** Options of loadDlibResnet. */
 export interface DlibResnetOptions {
@@ -39,10 +41,6 @@ export interface DlibResnetOptions {
   readonly batchSize?: number;
 }
 
-function checkBatchSize(batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new PfeError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
-}
-
 /** The dlib ResNet-29 backbone (see the module comment). */
 export class DlibResnetBackbone implements Backbone {
   readonly name = 'dlib';
@@ -50,32 +48,29 @@ export class DlibResnetBackbone implements Backbone {
   readonly embeddingDim = DLIB_RESNET_DIM;
   readonly cropTemplate: CropTemplate = DLIB_CHIP_TEMPLATE;
   private readonly params: DlibResnetParams;
-  private readonly mean: tf.Tensor1D;
   private readonly defaultBatchSize: number;
   private disposed = false;
 
   constructor(params: DlibResnetParams, batchSize = 8) {
     checkBatchSize(batchSize);
     this.params = params;
-    this.mean = tf.tensor1d([...DLIB_MEAN_RGB]);
     this.defaultBatchSize = batchSize;
   }
 
   /** One batch through the net: raw descriptors N×128 and the last conv map N×2×2×256; every tensor is freed before returning. */
-  private async runBatch(faces: readonly RgbImage[]): Promise<{ descriptor: Float32Array; map: Float32Array; h: number; w: number; c: number }> {
-    const pixels = tf.tensor4d(packImageBatch(faces, DLIB_CHIP_SIZE), [faces.length, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, 3], 'float32');
+  private async forward(faces: readonly RgbImage[]): Promise<BatchForward> {
+    const pixels = tf.tensor4d(packNormalizedBatch(faces, DLIB_CHIP_SIZE, DLIB_INPUT_NORMALISATION), [faces.length, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, 3], 'float32');
     let outputs: tf.Tensor[] = [];
     try {
       const out = tf.tidy(() => {
-        const x = tf.div(tf.sub(pixels, this.mean), DLIB_PIXEL_DIVISOR) as tf.Tensor4D;
-        const { descriptor, lastMap, map4x4 } = dlibResnetForward(this.params, x);
+        const { descriptor, lastMap, map4x4 } = dlibResnetForward(this.params, pixels);
         map4x4.dispose();
         return [descriptor, lastMap] as [tf.Tensor2D, tf.Tensor4D];
       });
       outputs = out;
       const [descriptor, lastMap] = out;
-      const [, h, w, c] = lastMap.shape;
-      return { descriptor: (await descriptor.data()) as Float32Array, map: (await lastMap.data()) as Float32Array, h, w, c };
+      const [, height, width, channels] = lastMap.shape;
+      return { descriptor: (await descriptor.data()) as Float32Array, map: (await lastMap.data()) as Float32Array, height, width, channels };
     } finally {
       pixels.dispose();
       tf.dispose(outputs);
@@ -84,42 +79,16 @@ export class DlibResnetBackbone implements Backbone {
 
   async embed(faces: readonly RgbImage[], options: EmbedOptions = {}): Promise<BackboneOutput> {
     if (this.disposed) throw new PfeError('INVALID_ARGUMENT', 'dlib backbone was disposed');
-    if (faces.length === 0) throw new PfeError('EMPTY_INPUT', 'no face to embed');
-    const batchSize = options.batchSize ?? this.defaultBatchSize;
-    checkBatchSize(batchSize);
-    const n = faces.length;
-    const raw = new Float32Array(n * DLIB_RESNET_DIM);
-    const pooledGlobal = new Float32Array(n * DLIB_RESNET_CHANNELS);
-    const pooledGrid2x2 = new Float32Array(n * 4 * DLIB_RESNET_CHANNELS);
-    let convAll: Float32Array | undefined;
-    let mapShape = { height: 0, width: 0, channels: 0 };
-    for (let start = 0; start < n; start += batchSize) {
-      const batch = faces.slice(start, start + batchSize);
-      const out = await this.runBatch(batch);
-      mapShape = { height: out.h, width: out.w, channels: out.c };
-      const shape = { count: batch.length, ...mapShape };
-      raw.set(out.descriptor, start * DLIB_RESNET_DIM);
-      pooledGlobal.set(adaptiveAveragePool(out.map, shape, 1, 1), start * DLIB_RESNET_CHANNELS);
-      pooledGrid2x2.set(adaptiveAveragePool(out.map, shape, 2, 2), start * 4 * DLIB_RESNET_CHANNELS);
-      if (options.convMap === true) {
-        const plane = out.h * out.w * out.c;
-        convAll ??= new Float32Array(n * plane);
-        convAll.set(out.map, start * plane);
-      }
-    }
-    const convMap: ConvFeatureMap | undefined = convAll === undefined ? undefined : { data: convAll, count: n, ...mapShape };
-    return {
-      count: n,
-      dim: DLIB_RESNET_DIM,
-      mu: l2NormalizeRows(raw, DLIB_RESNET_DIM),
-      features: { ...(convMap === undefined ? {} : { convMap }), pooledGlobal, pooledGrid2x2, channels: DLIB_RESNET_CHANNELS },
-    };
+    return embedInBatches(
+      { name: this.name, dim: DLIB_RESNET_DIM, channels: DLIB_RESNET_CHANNELS, defaultBatchSize: this.defaultBatchSize, forward: (batch) => this.forward(batch) },
+      faces,
+      options,
+    );
   }
 
   dispose(): void {
     if (!this.disposed) {
       disposeDlibResnetParams(this.params);
-      this.mean.dispose();
     }
     this.disposed = true;
   }

@@ -28,8 +28,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { PfeError } from '../../core/errors.js';
 import { type CropTemplate, arcfaceCropTemplate } from '../align/align.js';
-import type { Backbone, BackboneOutput, ConvFeatureMap, EmbedOptions } from '../models/backbone.js';
-import { adaptiveAveragePool, globalAveragePool, l2NormalizeRows } from '../models/featurePooling.js';
+import type { Backbone, BackboneOutput, EmbedOptions } from '../models/backbone.js';
+import { type BatchForward, checkBatchSize, embedInBatches } from '../models/backbone-batches.js';
 import { packImageBatch } from '../models/imageTensor.js';
 import { loadLocalGraphModel } from '../models/localModel.js';
 import type { RgbImage } from '../types.js';
@@ -86,21 +86,21 @@ export class MobileFaceNetBackbone implements Backbone {
   private disposed = false;
 
   constructor(model: GraphModel, batchSize = 8) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new PfeError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
+    checkBatchSize(batchSize);
     this.model = model;
     this.defaultBatchSize = batchSize;
   }
 
   /** One batch through the CNN: raw embeddings (N×192) and the conv map (N×7×7×512); tensors disposed before returning. */
-  private async runBatch(faces: readonly RgbImage[]): Promise<{ raw: Float32Array; conv: Float32Array; h: number; w: number; c: number }> {
+  private async forward(faces: readonly RgbImage[]): Promise<BatchForward> {
     const size = MOBILEFACENET_INPUT_SIZE;
     const input = tf.tensor4d(packImageBatch(faces, size, INPUT_SCALE, INPUT_OFFSET), [faces.length, size, size, 3], 'float32');
     let outputs: tf.Tensor[] = [];
     try {
       outputs = this.model.execute(input, [MOBILEFACENET_EMBEDDING_NODE, MOBILEFACENET_CONV_NODE]) as tf.Tensor[];
       const [emb, conv] = outputs as [tf.Tensor, tf.Tensor];
-      const [, h, w, c] = conv.shape as [number, number, number, number];
-      return { raw: (await emb.data()) as Float32Array, conv: (await conv.data()) as Float32Array, h, w, c };
+      const [, height, width, channels] = conv.shape as [number, number, number, number];
+      return { descriptor: (await emb.data()) as Float32Array, map: (await conv.data()) as Float32Array, height, width, channels };
     } finally {
       input.dispose();
       tf.dispose(outputs);
@@ -109,41 +109,11 @@ export class MobileFaceNetBackbone implements Backbone {
 
   async embed(faces: readonly RgbImage[], options: EmbedOptions = {}): Promise<BackboneOutput> {
     if (this.disposed) throw new PfeError('INVALID_ARGUMENT', 'mobilefacenet backbone was disposed');
-    if (faces.length === 0) throw new PfeError('EMPTY_INPUT', 'no face to embed');
-    const batchSize = options.batchSize ?? this.defaultBatchSize;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new PfeError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
-    const n = faces.length;
-    const dim = MOBILEFACENET_DIM;
-    const channels = MOBILEFACENET_CONV_CHANNELS;
-    const raw = new Float32Array(n * dim);
-    const pooledGlobal = new Float32Array(n * channels);
-    const pooledGrid2x2 = new Float32Array(n * 4 * channels);
-    let convAll: Float32Array | undefined;
-    let mapShape = { height: 0, width: 0, channels };
-    for (let start = 0; start < n; start += batchSize) {
-      const batch = faces.slice(start, start + batchSize);
-      const out = await this.runBatch(batch);
-      if (out.c !== channels || out.raw.length !== batch.length * dim) {
-        throw new PfeError('MODEL_LOAD_FAILED', `mobilefacenet gave ${out.raw.length / batch.length}-d embeddings and a ${out.c}-channel map, expected ${dim} and ${channels}`);
-      }
-      mapShape = { height: out.h, width: out.w, channels };
-      const shape = { count: batch.length, ...mapShape };
-      raw.set(out.raw, start * dim);
-      pooledGlobal.set(globalAveragePool(out.conv, shape), start * channels);
-      pooledGrid2x2.set(adaptiveAveragePool(out.conv, shape, 2, 2), start * 4 * channels);
-      if (options.convMap === true) {
-        const plane = out.h * out.w * channels;
-        convAll ??= new Float32Array(n * plane);
-        convAll.set(out.conv, start * plane);
-      }
-    }
-    const convMap: ConvFeatureMap | undefined = convAll === undefined ? undefined : { data: convAll, count: n, ...mapShape };
-    return {
-      count: n,
-      dim,
-      mu: l2NormalizeRows(raw, dim),
-      features: { ...(convMap === undefined ? {} : { convMap }), pooledGlobal, pooledGrid2x2, channels },
-    };
+    return embedInBatches(
+      { name: this.name, dim: MOBILEFACENET_DIM, channels: MOBILEFACENET_CONV_CHANNELS, defaultBatchSize: this.defaultBatchSize, forward: (batch) => this.forward(batch) },
+      faces,
+      options,
+    );
   }
 
   dispose(): void {

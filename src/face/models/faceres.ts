@@ -12,8 +12,8 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { PfeError } from '../../core/errors.js';
 import { type CropTemplate, arcfaceCropTemplate } from '../align/align.js';
 import type { RgbImage } from '../types.js';
-import type { Backbone, BackboneOutput, ConvFeatureMap, EmbedOptions } from './backbone.js';
-import { adaptiveAveragePool, l2NormalizeRows } from './featurePooling.js';
+import type { Backbone, BackboneOutput, EmbedOptions } from './backbone.js';
+import { type BatchForward, checkBatchSize, embedInBatches } from './backbone-batches.js';
 import { type InputNormalisation, packNormalizedBatch } from './imageTensor.js';
 import { loadLocalGraphModel, readScalarWeights } from './localModel.js';
 import { bundledModelPath } from './modelPaths.js';
@@ -76,26 +76,26 @@ export class FaceresBackbone implements Backbone {
   private disposed = false;
 
   constructor(model: GraphModel, rewrittenChains: number, batchSize = 8) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new PfeError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
+    checkBatchSize(batchSize);
     this.model = model;
     this.rewrittenChains = rewrittenChains;
     this.defaultBatchSize = batchSize;
   }
 
   /**
-   * Runs the CNN on one batch: returns the descriptor (N×1024, raw) and the conv map
-   * (N×7×7×1024) from a single `execute` call. Every tensor is disposed before returning.
+   * Runs the CNN on one batch: the descriptor (N×1024, raw; the graph's global average of
+   * the conv map, so also pooledGlobal) and the conv map (N×7×7×1024) from a single
+   * `execute` call. Every tensor is disposed before returning.
    */
-  private async runBatch(faces: readonly RgbImage[]): Promise<{ descriptor: Float32Array; conv: Float32Array; h: number; w: number; c: number }> {
+  private async forward(faces: readonly RgbImage[]): Promise<BatchForward> {
     const input = tf.tensor4d(packNormalizedBatch(faces, FACERES_INPUT_SIZE, FACERES_INPUT_NORMALISATION), [faces.length, FACERES_INPUT_SIZE, FACERES_INPUT_SIZE, 3], 'float32');
     let outputs: tf.Tensor[] = [];
     try {
       outputs = this.model.execute(input, [FACERES_DESCRIPTOR_NODE, FACERES_CONV_NODE]) as tf.Tensor[];
       const [desc, conv] = outputs as [tf.Tensor, tf.Tensor];
-      const [, h, w, c] = conv.shape as [number, number, number, number];
+      const [, height, width, channels] = conv.shape as [number, number, number, number];
       const descriptor = (await desc.data()) as Float32Array;
-      const convData = (await conv.data()) as Float32Array;
-      return { descriptor, conv: convData, h, w, c };
+      return { descriptor, pooledGlobal: descriptor, map: (await conv.data()) as Float32Array, height, width, channels };
     } finally {
       input.dispose();
       tf.dispose(outputs);
@@ -104,41 +104,11 @@ export class FaceresBackbone implements Backbone {
 
   async embed(faces: readonly RgbImage[], options: EmbedOptions = {}): Promise<BackboneOutput> {
     if (this.disposed) throw new PfeError('INVALID_ARGUMENT', 'faceres backbone was disposed');
-    if (faces.length === 0) throw new PfeError('EMPTY_INPUT', 'no face to embed');
-    const batchSize = options.batchSize ?? this.defaultBatchSize;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new PfeError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
-    const n = faces.length;
-    const raw = new Float32Array(n * FACERES_DIM);
-    let pooledGrid2x2: Float32Array | undefined;
-    let convAll: Float32Array | undefined;
-    let mapShape = { height: 0, width: 0, channels: 0 };
-    for (let start = 0; start < n; start += batchSize) {
-      const batch = faces.slice(start, start + batchSize);
-      const out = await this.runBatch(batch);
-      if (out.c !== FACERES_DIM) throw new PfeError('MODEL_LOAD_FAILED', `faceres conv map has ${out.c} channels, expected ${FACERES_DIM}`);
-      mapShape = { height: out.h, width: out.w, channels: out.c };
-      const plane = out.h * out.w * out.c;
-      raw.set(out.descriptor, start * FACERES_DIM);
-      const grid = adaptiveAveragePool(out.conv, { count: batch.length, ...mapShape }, 2, 2);
-      pooledGrid2x2 ??= new Float32Array(n * grid.length / batch.length);
-      pooledGrid2x2.set(grid, start * 4 * out.c);
-      if (options.convMap === true) {
-        convAll ??= new Float32Array(n * plane);
-        convAll.set(out.conv, start * plane);
-      }
-    }
-    const convMap: ConvFeatureMap | undefined = convAll === undefined ? undefined : { data: convAll, count: n, ...mapShape };
-    return {
-      count: n,
-      dim: FACERES_DIM,
-      mu: l2NormalizeRows(raw, FACERES_DIM),
-      features: {
-        ...(convMap === undefined ? {} : { convMap }),
-        pooledGlobal: raw,
-        pooledGrid2x2: pooledGrid2x2 ?? new Float32Array(0),
-        channels: mapShape.channels,
-      },
-    };
+    return embedInBatches(
+      { name: this.name, dim: FACERES_DIM, channels: FACERES_DIM, defaultBatchSize: this.defaultBatchSize, forward: (batch) => this.forward(batch) },
+      faces,
+      options,
+    );
   }
 
   dispose(): void {
