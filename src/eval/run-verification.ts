@@ -116,7 +116,7 @@ export async function runVerificationJob(job: VerificationJob): Promise<Verifica
   const heads = await loadHeads(job.heads, job.pairList.foldCount, job.backbone);
   // A head of a backbone this package does not ship (trained on folders made elsewhere) can
   // only score images from such folders; the run then keeps the named or default backbone.
-  const backbone = heads !== undefined && !isBackboneName(heads.backbone.backbone) ? resolveBackbone(job.backbone) : resolveBackbone(job.backbone, heads?.backbone);
+  const backbone = resolveBackbone(job.backbone, heads !== undefined && isBackboneName(heads.backbone.backbone) ? heads.backbone : undefined);
   const files = paths.map((p) => path.join(job.root, p));
   job.log(`${pairs.labels.length} pairs over ${paths.length} images${job.pairList.foldCount > 0 ? `, ${job.pairList.foldCount} folds` : ''}`);
   const table = await loadImageTable(files, {

@@ -11,10 +11,9 @@ export const BACKBONE_NAMES = ['dlib', 'faceres', 'mobilefacenet'] as const;
 /** A shipped backbone's name. */
 export type BackboneName = (typeof BACKBONE_NAMES)[number];
 
-/** The backbone used when none is named. */
 /**
  * The backbone used when none is named: dlib ResNet-29, the most accurate shipped network
- * with unrestricted weights (docs/RESULTS.md, "Backbones").
+ * with unrestricted weights (docs/RESULTS.md, "Recognition chain").
  */
 export const DEFAULT_BACKBONE: BackboneName = 'dlib';
 

@@ -9,7 +9,7 @@ import { PIPELINE_VERSION } from './embed-cache.js';
 
 /** The fields of index.json this module reads (any other fields may be present). */
 export interface EmbeddingFolderMeta {
-  /** Backbone name; absent in folders written before backbones were recorded (all faceres). */
+  /** Backbone name; absent in folders made by other programs (FOREIGN_BACKBONE). pfe embed has always written it. */
   readonly backbone?: unknown;
   /** Pipeline version (PIPELINE_VERSION); absent in folders written before it was recorded (version 1). */
   readonly pipelineVersion?: unknown;
