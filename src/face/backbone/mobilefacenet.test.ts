@@ -1,3 +1,4 @@
+import { pairCosines } from '../../testing/pair-cosines.js';
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -17,20 +18,6 @@ import {
   type MobileFaceNetBackbone,
   mobileFaceNetModelPath,
 } from './mobilefacenet.js';
-
-/** Cosines of every pair i < j of unit rows (N×D), split by same/different person. */
-function pairCosines(mu: Float32Array, dim: number, people: readonly string[]): { genuine: number[]; impostor: number[] } {
-  const genuine: number[] = [];
-  const impostor: number[] = [];
-  for (let i = 0; i < people.length; i++) {
-    for (let j = i + 1; j < people.length; j++) {
-      let s = 0;
-      for (let d = 0; d < dim; d++) s += mu[i * dim + d]! * mu[j * dim + d]!;
-      (people[i] === people[j] ? genuine : impostor).push(s);
-    }
-  }
-  return { genuine, impostor };
-}
 
 describe('loadMobileFaceNet without the model files', () => {
   it('rejects with MODEL_LOAD_FAILED naming the npm script that installs them', async () => {
@@ -73,7 +60,7 @@ describe('MobileFaceNetBackbone on the LFW fixtures', () => {
     const out = await backbone!.embed(aligned);
     assert.equal(out.count, faces.length);
     assert.equal(out.dim, MOBILEFACENET_DIM);
-    const { genuine, impostor } = pairCosines(out.mu, out.dim, faces.map((f) => f.person));
+    const { same: genuine, different: impostor } = pairCosines(out.mu, out.dim, faces.map((f) => f.person));
     assert.ok(genuine.length >= 6 && impostor.length >= 20);
     const minGenuine = Math.min(...genuine);
     const maxImpostor = Math.max(...impostor);
@@ -85,7 +72,7 @@ describe('MobileFaceNetBackbone on the LFW fixtures', () => {
     const broken = await loadMobileFaceNet({ repair: { unfuseDepthwiseRelu: false, negatePreluSlopes: false } });
     const out = await broken.embed(aligned);
     broken.dispose();
-    const { genuine, impostor } = pairCosines(out.mu, out.dim, faces.map((f) => f.person));
+    const { same: genuine, different: impostor } = pairCosines(out.mu, out.dim, faces.map((f) => f.person));
     const minAll = Math.min(...genuine, ...impostor);
     assert.ok(minAll > 0.95, `lowest cosine of the unrepaired graph is ${minAll.toFixed(3)}`);
   });

@@ -6,6 +6,7 @@ import { alignFace } from '../align/align.js';
 import type { RgbImage } from '../types.js';
 import { type FaceresBackbone, FACERES_DESCRIPTOR_NODE, FACERES_INPUT_NORMALISATION, loadFaceres, loadFaceresGraph } from './faceres.js';
 import { globalAveragePool, l2NormalizeRows } from './featurePooling.js';
+import { pairCosines } from '../../testing/pair-cosines.js';
 import { type FixtureFace, loadFixtureFaces } from './fixtureFaces.js';
 import { type InputNormalisation, packImageBatch, packNormalizedBatch } from './imageTensor.js';
 import { initBackend } from './runtime.js';
@@ -14,16 +15,6 @@ function cosine(a: Float32Array, i: number, j: number, d: number): number {
   let s = 0;
   for (let l = 0; l < d; l++) s += a[i * d + l]! * a[j * d + l]!;
   return s;
-}
-
-/** Cosines of all fixture pairs, split into same-person and different-person lists. */
-function pairCosines(faces: readonly FixtureFace[], mu: Float32Array, d: number): { same: number[]; diff: number[] } {
-  const same: number[] = [];
-  const diff: number[] = [];
-  for (let i = 0; i < faces.length; i++) {
-    for (let j = i + 1; j < faces.length; j++) (faces[i]!.person === faces[j]!.person ? same : diff).push(cosine(mu, i, j, d));
-  }
-  return { same, diff };
 }
 
 describe('FaceresBackbone', () => {
@@ -55,7 +46,7 @@ describe('FaceresBackbone', () => {
   it('separates same-person from different-person fixture pairs by cosine', async (t) => {
     if (skip) return t.skip(skip);
     const out = await backbone.embed(aligned);
-    const { same, diff } = pairCosines(faces, out.mu, out.dim);
+    const { same, different: diff } = pairCosines(out.mu, out.dim, faces.map((f) => f.person));
     assert.ok(same.length > 0 && diff.length > 0, 'fixtures hold same- and different-person pairs');
     const minSame = Math.min(...same);
     const maxDiff = Math.max(...diff);
@@ -71,7 +62,7 @@ describe('FaceresBackbone', () => {
     const mu = l2NormalizeRows((await d.data()) as Float32Array, 1024);
     tf.dispose([x, d]);
     model.dispose();
-    const { same, diff } = pairCosines(faces, mu, 1024);
+    const { same, different: diff } = pairCosines(mu, 1024, faces.map((f) => f.person));
     assert.ok(Math.min(...same, ...diff) > 0.99, 'collapsed embeddings with 0..1 input');
   });
 
@@ -83,7 +74,7 @@ describe('FaceresBackbone', () => {
       const d = model.execute(x, FACERES_DESCRIPTOR_NODE) as tf.Tensor;
       const mu = l2NormalizeRows((await d.data()) as Float32Array, 1024);
       tf.dispose([x, d]);
-      const { same, diff } = pairCosines(faces, mu, 1024);
+      const { same, different: diff } = pairCosines(mu, 1024, faces.map((f) => f.person));
       const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
       return mean(same) - mean(diff);
     };
