@@ -28,7 +28,7 @@ import { mutualLikelihoodScore } from '../core/mls.js';
 import { sliderSteps, sliderValue, SLIDER_STEPS } from '../demo/degradation-slider.js';
 import { loadImageTable, type ImageTable } from '../eval/image-table.js';
 import { loadLfwBase } from '../eval/lfw-setup.js';
-import { parseDegradeSpec } from '../face/degrade/spec.js';
+import { formatDegradeStep, parseDegradeSpec } from '../face/degrade/spec.js';
 import type { DegradeStep } from '../face/degrade/steps.js';
 import { initBackend } from '../face/models/runtime.js';
 import { compareFaces } from '../head/compare-faces.js';
@@ -88,7 +88,7 @@ function parseLevels(text: string): number[] {
 function blurSpec(position: number): string | undefined {
   const steps: DegradeStep[] = sliderSteps('blur', position);
   if (steps.length === 0) return undefined;
-  const spec = steps.map((s) => (s.kind === 'blur' ? `blur:${s.sigma}` : '')).join('+');
+  const spec = steps.map(formatDegradeStep).join('+');
   if (!isDeepStrictEqual(parseDegradeSpec(spec), steps)) throw new Error(`degradation spec '${spec}' does not reproduce the slider's steps ${JSON.stringify(steps)}`);
   return spec;
 }

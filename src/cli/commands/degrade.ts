@@ -3,8 +3,12 @@ import { PfeError } from '../../core/errors.js';
 import { decodeImage } from '../../face/image/decode.js';
 import { DEFAULT_JPEG_QUALITY, encodeImage, formatFromPath } from '../../face/image/encode.js';
 import { DEGRADATION_LADDER, MAX_DEGRADE_LEVEL } from '../../face/degrade/ladder.js';
-import { parseDegradeSpec } from '../../face/degrade/spec.js';
-import { applyDegradeSteps } from '../../face/degrade/steps.js';
+import { formatDegradeStep, parseDegradeSpec } from '../../face/degrade/spec.js';
+import { applyDegradeSteps, stepsNeedFace } from '../../face/degrade/steps.js';
+import { loadFaceFinder } from '../../face/detect/face-finder.js';
+import { initBackend } from '../../face/models/runtime.js';
+import { pickSubjectFace } from '../../face/pipeline/face-embedder.js';
+import type { FiveLandmarks, RgbImage } from '../../face/types.js';
 import { expectPositionals, integerOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 
@@ -18,12 +22,7 @@ const OPTIONS = {
   quality: { type: 'string', short: 'q' },
 } as const;
 
-const ladderRows = DEGRADATION_LADDER.map((steps, i) => {
-  const text = steps
-    .map((s) => (s.kind === 'blur' ? `blur:${s.sigma}` : s.kind === 'scale' ? `scale:${s.factor}` : s.kind === 'noise' ? `noise:${s.std}` : `jpeg:${s.quality}`))
-    .join('+');
-  return `                           level:${i + 1} = ${text}`;
-}).join('\n');
+const ladderRows = DEGRADATION_LADDER.map((steps, i) => `                           level:${i + 1} = ${steps.map(formatDegradeStep).join('+')}`).join('\n');
 
 const usage = `Usage: pfe degrade <in> --out <file> --spec <spec> [--seed N] [--quality Q]
 
@@ -38,12 +37,27 @@ Options:
                          scale:F  bilinear down to F× the size and back up, F in (0, 1]
                          noise:D  Gaussian noise, std D grey levels (0..255)
                          jpeg:Q   JPEG re-encoding at quality Q (1..100)
+                         motion:L     motion blur, a streak of L pixels (0..100), seeded direction
+                         lowlight:F   taken with F× the light (0, 1] and brightened back:
+                                      shot, read and ADC noise of a small sensor
+                         sunglasses:A dark lenses over the eyes, opacity A in (0, 1]
+                         mask:A       a surgical mask over nose tip, mouth and chin, opacity A
+                         hand:S       a hand in front of the face at a seeded place, size S in (0, 3]
+                       (sunglasses, mask and hand are placed on the face the detector finds)
                          level:K  the ladder, K in 0..${MAX_DEGRADE_LEVEL} (0 = untouched):
 ${ladderRows}
                        e.g. 'blur:2+jpeg:30' or 'level:3'
       --seed <N>       seed of the noise, integer 0..4294967295 (default ${DEFAULT_SEED})
   -q, --quality <Q>    quality of a .jpg output file, 1..100 (default ${DEFAULT_JPEG_QUALITY});
                          it compresses once more after the spec, so prefer .png`;
+
+/** The five landmarks of the photo's subject face (for the occluders), from the face finder. */
+async function subjectLandmarks(image: RgbImage, input: string): Promise<FiveLandmarks> {
+  await initBackend('wasm');
+  const face = pickSubjectFace(await (await loadFaceFinder()).detectFaces(image));
+  if (face === undefined) throw new PfeError('NO_FACE', `no face found in ${input} to draw the occluder on`, { path: input });
+  return face.landmarks;
+}
 
 /** `pfe degrade <in> --out <file> --spec <spec> [--seed N]`: writes a degraded copy of an image. */
 const degrade: CliCommand = {
@@ -69,7 +83,7 @@ const degrade: CliCommand = {
       throw e;
     }
     const image = await decodeImage(input);
-    const degraded = await applyDegradeSteps(image, steps, seed);
+    const degraded = await applyDegradeSteps(image, steps, seed, stepsNeedFace(steps) ? await subjectLandmarks(image, input) : undefined);
     const bytes = await encodeImage(degraded, format, { quality });
     try {
       await writeFile(outPath, bytes);

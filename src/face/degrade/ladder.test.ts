@@ -28,7 +28,11 @@ describe('degradeLevel', () => {
       const [lo, hi] = [DEGRADATION_LADDER[k - 1]!, DEGRADATION_LADDER[k]!];
       const get = (steps: typeof lo, kind: string): number => {
         const s = steps.find((x) => x.kind === kind)!;
-        return s.kind === 'blur' ? s.sigma : s.kind === 'scale' ? -s.factor : s.kind === 'noise' ? s.std : -s.quality;
+        if (s.kind === 'blur') return s.sigma;
+        if (s.kind === 'scale') return -s.factor;
+        if (s.kind === 'noise') return s.std;
+        if (s.kind === 'jpeg') return -s.quality;
+        throw new Error(`the ladder holds no ${s.kind} step`);
       };
       for (const kind of ['blur', 'scale', 'noise', 'jpeg']) assert.ok(get(hi, kind) > get(lo, kind), `${kind} at level ${k + 1}`);
     }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PfeError } from '../../core/errors.js';
 import { ladderSteps } from './ladder.js';
-import { parseDegradeSpec } from './spec.js';
+import { formatDegradeStep, parseDegradeSpec } from './spec.js';
 
 describe('parseDegradeSpec', () => {
   it('parses single and combined steps in order', () => {
@@ -44,5 +44,31 @@ describe('parseDegradeSpec', () => {
     bad('level:9', /level must be an integer in 0\.\.5/);
     bad('level:1.5', /level must be an integer/);
     bad('blur:500', /blur sigma must be in 0\.\.100/);
+  });
+});
+
+describe('the degradations beyond the ladder', () => {
+  it('parse with their units and bounds, and formatDegradeStep writes them back', () => {
+    const spec = 'motion:9+lowlight:0.02+sunglasses:1+mask:0.7+hand:1.3';
+    const steps = parseDegradeSpec(spec);
+    assert.deepEqual(steps, [
+      { kind: 'motion', length: 9 },
+      { kind: 'lowlight', light: 0.02 },
+      { kind: 'sunglasses', opacity: 1 },
+      { kind: 'mask', opacity: 0.7 },
+      { kind: 'hand', size: 1.3 },
+    ]);
+    assert.equal(steps.map(formatDegradeStep).join('+'), spec);
+    assert.equal(parseDegradeSpec('level:4').map(formatDegradeStep).join('+'), 'blur:2+scale:0.3+noise:8+jpeg:30');
+    for (const [badSpec, message] of [
+      ['motion:101', /motion length/],
+      ['lowlight:0', /light fraction/],
+      ['lowlight:1.5', /light fraction/],
+      ['sunglasses:0', /sunglasses opacity/],
+      ['mask:2', /mask opacity/],
+      ['hand:4', /hand size/],
+    ] as const) {
+      assert.throws(() => parseDegradeSpec(badSpec), (e: unknown) => e instanceof PfeError && message.test(e.message), badSpec);
+    }
   });
 });

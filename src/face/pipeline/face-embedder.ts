@@ -5,7 +5,7 @@
  */
 import { PfeError, isPfeError, type PfeErrorCode } from '../../core/errors.js';
 import { alignFaceTo } from '../align/align.js';
-import { applyDegradeSteps, type DegradeStep } from '../degrade/steps.js';
+import { applyDegradeSteps, stepsNeedFace, type DegradeStep } from '../degrade/steps.js';
 import { decodeImage } from '../image/decode.js';
 import { type BackboneName, DEFAULT_BACKBONE, loadBackbone } from '../backbone/registry.js';
 import type { Backbone } from '../models/backbone.js';
@@ -140,10 +140,23 @@ export class FaceEmbedder {
     await (await this.getDetector()).loadFallback();
   }
 
+  /**
+   * Where occluders (sunglasses, mask, hand) go: the given landmarks, else the subject face
+   * found in the undegraded photo (the detector then runs again on the degraded one, which
+   * is what is being tested). Undefined when no step draws onto the face.
+   */
+  private async occluderFace(decoded: RgbImage, request: EmbedRequest): Promise<FiveLandmarks | undefined> {
+    if (request.degrade === undefined || !stepsNeedFace(request.degrade)) return undefined;
+    if (request.landmarks !== undefined) return request.landmarks;
+    const face = pickSubjectFace(await (await this.getDetector()).detectFaces(decoded));
+    if (face === undefined) throw new PfeError('NO_FACE', `no face found in ${request.path} to draw the occluder on`, { path: request.path });
+    return face.landmarks;
+  }
+
   /** Decodes, degrades, finds the landmarks and aligns; the decoded photo is returned beside, for callers that show it. */
   private async prepare(request: EmbedRequest): Promise<{ prepared: PreparedFace; image: RgbImage }> {
     const decoded = await decodeImage(request.bytes ?? request.path, this.options.maxPixels === undefined ? {} : { maxPixels: this.options.maxPixels });
-    const image = request.degrade !== undefined && request.degrade.length > 0 ? await applyDegradeSteps(decoded, request.degrade, request.seed ?? 0) : decoded;
+    const image = request.degrade !== undefined && request.degrade.length > 0 ? await applyDegradeSteps(decoded, request.degrade, request.seed ?? 0, await this.occluderFace(decoded, request)) : decoded;
     let landmarks = request.landmarks;
     let landmarkSource: LandmarkSource = 'given';
     let detectorScore: number | null = null;
