@@ -4,6 +4,7 @@
  */
 import { PfeError } from '../core/errors.js';
 import { type CalibratedMetric, checkImpostorTable, type ImpostorTable, ScoreCalibration } from './calibration.js';
+import { loadUncertaintyBands, type UncertaintyBands, type UncertaintyBandTables } from './uncertainty-bands.js';
 
 /** Format tag of calibration files. */
 export const CALIBRATION_FORMAT = 'pfe-calibration';
@@ -32,13 +33,20 @@ export interface CalibrationFileContent {
    * e.g. { "0.5": …, "0.99": … }; absent without a head.
    */
   readonly uncertaintyQuantiles?: Readonly<Record<string, number>>;
+  /**
+   * Quality-aware tables: impostor tables per band of pair uncertainty, built from clean and
+   * degraded calibration images (uncertainty-bands.ts); absent without a head. Decisions on a
+   * pair whose two uncertainties are known use its band's table instead of `tables`.
+   */
+  readonly bands?: UncertaintyBandTables;
 }
 
-/** A loaded calibration: one ScoreCalibration per metric. */
+/** A loaded calibration: one ScoreCalibration per metric, and per uncertainty band when the file has bands. */
 export interface LoadedCalibration {
   readonly content: CalibrationFileContent;
   readonly cosine: ScoreCalibration;
   readonly mls: ScoreCalibration | undefined;
+  readonly bands: UncertaintyBands | undefined;
 }
 
 /** File name of the calibration that belongs to a head file name: calibration-<head name>.json. */
@@ -76,7 +84,16 @@ export function parseCalibration(json: unknown, label: string): LoadedCalibratio
       if (!(Number(q) >= 0 && Number(q) <= 1) || typeof v !== 'number' || !(v > 0)) bad(`uncertaintyQuantiles['${q}'] is invalid`);
     }
   }
-  return { content: c as CalibrationFileContent, cosine, mls };
+  let bands: UncertaintyBands | undefined;
+  if (c.bands !== undefined) {
+    if (c.head === null) bad('uncertainty bands need the head whose σ² defines them');
+    try {
+      bands = loadUncertaintyBands(c.bands, mls !== undefined);
+    } catch (e) {
+      bad(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return { content: c as CalibrationFileContent, cosine, mls, bands };
 }
 
 /** File name of the cosine-only calibration used without an uncertainty head, per backbone. */

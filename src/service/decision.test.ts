@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { impostorTable, ScoreCalibration } from './calibration.js';
 import type { LoadedCalibration } from './calibration-file.js';
 import { DecisionPolicy, describeDecision, falseMatchRisk } from './decision.js';
+import { loadUncertaintyBands } from './uncertainty-bands.js';
 
 function calibration(withMls: boolean): LoadedCalibration {
   // 1000 impostor cosines evenly spread over [-0.5, 0.499]; MLS impostors over [-2000, -1001].
@@ -12,6 +13,7 @@ function calibration(withMls: boolean): LoadedCalibration {
     content: { format: 'pfe-calibration', version: 1, backbone: 'test', head: withMls ? { file: 'h', sha256: 'x' } : null, source: {}, tables: { cosine: impostorTable('cosine', cos) } },
     cosine: new ScoreCalibration(impostorTable('cosine', cos)),
     mls: withMls ? new ScoreCalibration(impostorTable('mls', mls)) : undefined,
+    bands: undefined,
   };
 }
 
@@ -56,4 +58,31 @@ test('describeDecision says the verdict, the estimated FAR and the operating poi
   assert.equal(describeDecision(policy.decide(0.3, null)), 'different people (estimated FAR 2.00e-1; accepted when ≤ 0.01)');
   // above every calibration impostor the FAR is only bounded by the table's resolution
   assert.equal(describeDecision(policy.decide(0.9, null)), 'same person (estimated FAR < 1.0e-3; accepted when ≤ 0.01)');
+});
+
+test('with uncertainty bands, a pair is decided on the table of its band; without its uncertainty on the global one', () => {
+  // Band 0 (pair uncertainty < 0.5): impostor cosines over [-0.5, 0.499]; band 1: over [0, 0.999] (degraded pairs look alike).
+  const low = Array.from({ length: 1000 }, (_, i) => -0.5 + i / 1000);
+  const high = Array.from({ length: 1000 }, (_, i) => i / 1000);
+  const all = [...low, ...high].sort((a, b) => a - b);
+  const bandTables = { edges: [0.5], cosine: [impostorTable('cosine', low), impostorTable('cosine', high)] };
+  const loaded: LoadedCalibration = {
+    content: { format: 'pfe-calibration', version: 1, backbone: 'test', head: { file: 'h', sha256: 'x' }, source: {}, tables: { cosine: impostorTable('cosine', all) }, bands: bandTables },
+    cosine: new ScoreCalibration(impostorTable('cosine', all)),
+    mls: undefined,
+    bands: loadUncertaintyBands(bandTables, false),
+  };
+  const policy = new DecisionPolicy(loaded, 0.01, false);
+  assert.deepEqual(policy.bands?.thresholds.map((t) => Math.round(t * 1000) / 1000), [0.49, 0.99]);
+  const sharp = policy.decide(0.6, null, 0.2);
+  assert.deepEqual([sharp.match, sharp.uncertaintyBand, sharp.threshold], [true, 0, policy.bands!.thresholds[0]]);
+  const blurred = policy.decide(0.6, null, 0.9);
+  assert.deepEqual([blurred.match, blurred.uncertaintyBand], [false, 1], 'the same cosine between two uncertain photos is refused');
+  assert.ok(Math.abs(blurred.estimatedFar - 0.4) < 1e-9);
+  const unknown = policy.decide(0.6, null);
+  assert.deepEqual([unknown.uncertaintyBand, unknown.threshold], [null, policy.threshold]);
+  // compare() takes the band from the two templates' σ² (harmonic means 0.2 + 0.2 → band 0).
+  const mu = new Float32Array([1, 0]);
+  const c = policy.compare({ mu, sigmaSq: new Float32Array([0.2, 0.2]) }, { mu, sigmaSq: new Float32Array([0.2, 0.2]) });
+  assert.equal(c.uncertaintyBand, 0);
 });

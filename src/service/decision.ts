@@ -9,6 +9,8 @@ import { mutualLikelihoodScore } from '../core/mls.js';
 import type { CalibratedMetric, ScoreCalibration } from './calibration.js';
 import type { LoadedCalibration } from './calibration-file.js';
 import type { SubjectTemplate } from './template.js';
+import { uncertaintyScore } from '../core/uncertainty.js';
+import { bandOf, pairUncertainty } from './uncertainty-bands.js';
 
 /** The answer of one comparison. */
 export interface Comparison {
@@ -27,8 +29,14 @@ export interface Comparison {
   /** 1 / number of calibration impostor pairs. */
   readonly farResolution: number;
   readonly targetFar: number;
-  /** Smallest calibrated score accepted at targetFar (the decision metric's units). */
+  /** Smallest calibrated score accepted at targetFar (the decision metric's units), in the pair's band when banded. */
   readonly threshold: number;
+  /**
+   * The band of pair uncertainty whose impostor table gave the FAR and threshold (0 = most
+   * certain pairs), or null when the global table was used (no bands in the calibration, or
+   * the pair's uncertainties unknown).
+   */
+  readonly uncertaintyBand: number | null;
   /** estimatedFar ≤ targetFar. */
   readonly match: boolean;
 }
@@ -53,10 +61,17 @@ export function describeDecision(d: Comparison): string {
   return `${d.match ? 'same person' : 'different people'} (estimated FAR ${far}; accepted when ≤ ${d.targetFar})`;
 }
 
-/** Decides comparisons at a target FAR with one calibration. */
+/**
+ * Decides comparisons at a target FAR with one calibration: with uncertainty bands in the
+ * calibration and both images' uncertainties given, on the table of the pair's band
+ * (quality-aware), else on the global table.
+ */
 export class DecisionPolicy {
   readonly metric: CalibratedMetric;
+  /** Threshold of the global table. */
   readonly threshold: number;
+  /** Band edges on the pair uncertainty, and each band's table and threshold; undefined without bands. */
+  readonly bands: { readonly edges: readonly number[]; readonly calibrations: readonly ScoreCalibration[]; readonly thresholds: readonly number[] } | undefined;
   private readonly calibration: ScoreCalibration;
 
   /**
@@ -72,13 +87,23 @@ export class DecisionPolicy {
     this.calibration = useMls ? loaded.mls! : loaded.cosine;
     this.metric = this.calibration.metric;
     this.threshold = this.calibration.threshold(targetFar);
+    const banded = loaded.bands === undefined ? undefined : useMls ? loaded.bands.mls : loaded.bands.cosine;
+    this.bands =
+      banded === undefined || loaded.bands === undefined
+        ? undefined
+        : { edges: loaded.bands.edges, calibrations: banded, thresholds: banded.map((c) => c.threshold(targetFar)) };
   }
 
-  /** The decision for already computed scores. */
-  decide(cosine: number, mls: number | null): Comparison {
+  /**
+   * The decision for already computed scores.
+   * @param pairUncertainty u_a + u_b of the two images (pairUncertainty()); null or omitted: the global table
+   */
+  decide(cosine: number, mls: number | null, pairUncertainty: number | null = null): Comparison {
     const score = this.metric === 'mls' ? mls : cosine;
     if (score === null) throw new Error('an MLS decision needs σ² on both sides');
-    const far = this.calibration.far(score);
+    const band = this.bands !== undefined && pairUncertainty !== null && Number.isFinite(pairUncertainty) ? bandOf(this.bands.edges, pairUncertainty) : null;
+    const calibration = band === null ? this.calibration : this.bands!.calibrations[band]!;
+    const far = calibration.far(score);
     // "No impostor scored this high" is not "FAR 0": report the bound the data supports.
     return {
       mls,
@@ -88,17 +113,20 @@ export class DecisionPolicy {
       farBeyondData: far.beyondData,
       farResolution: far.resolution,
       targetFar: this.targetFar,
-      threshold: this.threshold,
+      threshold: band === null ? this.threshold : this.bands!.thresholds[band]!,
+      uncertaintyBand: band,
       // The constructor refuses target FARs below the resolution, so a score beyond the data matches.
       match: far.beyondData || far.far <= this.targetFar,
     };
   }
 
-  /** Scores and decides one pair (σ² used when both sides have it). */
+  /** Scores and decides one pair (σ² used when both sides have it, for MLS and the uncertainty band). */
   compare(a: SubjectTemplate, b: SubjectTemplate): Comparison {
     const dim = a.mu.length;
     const cosine = cosineSimilarity({ dim, mu: a.mu }, { dim, mu: b.mu });
-    const mls = a.sigmaSq !== null && b.sigmaSq !== null ? mutualLikelihoodScore({ dim, mu: a.mu, sigmaSq: a.sigmaSq }, { dim, mu: b.mu, sigmaSq: b.sigmaSq }) : null;
-    return this.decide(cosine, mls);
+    if (a.sigmaSq === null || b.sigmaSq === null) return this.decide(cosine, null);
+    const ga = { dim, mu: a.mu, sigmaSq: a.sigmaSq };
+    const gb = { dim, mu: b.mu, sigmaSq: b.sigmaSq };
+    return this.decide(cosine, mutualLikelihoodScore(ga, gb), pairUncertainty(uncertaintyScore(ga), uncertaintyScore(gb)));
   }
 }

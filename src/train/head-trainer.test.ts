@@ -7,6 +7,7 @@ import { BN_EPSILON, type HeadArchitecture, type HeadWeights, type SigmaMode } f
 import { headForwardReference, sigmaSqFromZ, toParams64 } from '../head/head-reference.js';
 import { HeadTrainer, TRAINABLE_NAMES, type TrainableName } from './head-trainer.js';
 import { batchPairs, mlsLoss } from './mls-loss.js';
+import { verificationLoss } from './verification-loss.js';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -49,31 +50,32 @@ function unitRows(rng: SeededRandom, n: number, d: number): Float32Array {
 }
 
 /** The loss of the float64 reference forward: what the analytic gradient must differentiate. */
-function referenceLoss(a: HeadArchitecture, w: HeadWeights, x: Float32Array, mu: Float32Array, wd: number, impostorWeight: number): (p: Record<TrainableName, Float64Array>) => number {
+function referenceLoss(a: HeadArchitecture, w: HeadWeights, x: Float32Array, mu: Float32Array, wd: number, impostorWeight: number, verificationWeight: number): (p: Record<TrainableName, Float64Array>) => number {
   const pairs = batchPairs(labels);
   const base = toParams64(w);
   return (p) => {
     const z = headForwardReference(a, { ...base, ...p }, Float64Array.from(x), B, true);
     const sigmaSq = z.map(sigmaSqFromZ);
     const loss = mlsLoss({ mu, dim: a.muDim, sigmaSq, genuine: pairs.genuine, impostor: pairs.impostor, impostorWeight }).loss;
+    const verification = verificationWeight > 0 ? verificationWeight * verificationLoss({ mu, dim: a.muDim, sigmaSq, genuine: pairs.genuine, impostor: pairs.impostor, temperatureFraction: 0.1 }).loss : 0;
     let decay = 0;
     for (const v of p.w1) decay += v * v;
     for (const v of p.w2) decay += v * v;
-    return loss + 0.5 * wd * decay;
+    return loss + verification + 0.5 * wd * decay;
   };
 }
 
-function gradientCheck(sigmaMode: SigmaMode, impostorWeight: number): void {
+function gradientCheck(sigmaMode: SigmaMode, impostorWeight: number, verificationWeight = 0): void {
   const a: HeadArchitecture = { inputKind: 'mu', inputDim: 5, hiddenDim: 6, outputDim: 4, muDim: 4, sigmaMode, bnEpsilon: BN_EPSILON };
   const rng = new SeededRandom(sigmaMode === 'scalar' ? 11 : 12);
   const w = testWeights(a, rng);
   const x = randomArray(rng, B * a.inputDim, 1);
   const mu = unitRows(rng, B, a.muDim);
   const wd = 0.01;
-  const trainer = new HeadTrainer(a, w, { momentum: 0.9, weightDecay: wd, bnDecay: 0.995, impostorWeight });
+  const trainer = new HeadTrainer(a, w, { momentum: 0.9, weightDecay: wd, bnDecay: 0.995, impostorWeight, verificationWeight, verificationTemperature: 0.1 });
   const { grads, result } = trainer.gradients(x, mu, labels);
   trainer.dispose();
-  const f = referenceLoss(a, w, x, mu, wd, impostorWeight);
+  const f = referenceLoss(a, w, x, mu, wd, impostorWeight, verificationWeight);
   const params = {} as Record<TrainableName, Float64Array>;
   for (const n of TRAINABLE_NAMES) params[n] = Float64Array.from(w[n]);
   assert.ok(Math.abs(f(params) - result.totalLoss) < 1e-4 * (1 + Math.abs(result.totalLoss)), `loss ${result.totalLoss} vs reference ${f(params)}`);
@@ -104,6 +106,10 @@ describe('HeadTrainer gradients', () => {
   it('match finite differences of the float64 reference (scalar σ²)', () => gradientCheck('scalar', 0));
   it('match finite differences of the float64 reference (per-dimension σ²)', () => gradientCheck('per-dimension', 0));
   it('match finite differences with the impostor term on', () => gradientCheck('scalar', 0.5));
+  it('match finite differences with the verification loss on (scalar and per-dimension σ²)', () => {
+    gradientCheck('scalar', 0, 3);
+    gradientCheck('per-dimension', 0, 3);
+  });
 });
 
 describe('HeadTrainer.step', () => {

@@ -28,6 +28,7 @@ import {
   type HeadWeights,
 } from '../head/head-model.js';
 import { batchPairs, mlsLoss, type MlsLossValue } from './mls-loss.js';
+import { verificationLoss } from './verification-loss.js';
 
 /** Parameters updated by gradient descent. */
 export const TRAINABLE_NAMES = ['w1', 'bn1Gamma', 'bn1Beta', 'w2', 'sigmaGamma', 'sigmaBeta'] as const;
@@ -39,12 +40,16 @@ export interface OptimiserSettings {
   readonly momentum: number;
   readonly weightDecay: number;
   readonly bnDecay: number;
-  /** λ of the impostor term (0 = off). */
+  /** λ of the paper loss's optional impostor term (0 = off). */
   readonly impostorWeight: number;
+  /** Weight of the pairwise verification loss (verification-loss.ts) added to the paper loss (0 = off). */
+  readonly verificationWeight: number;
+  /** Its temperature as a fraction of the batch's impostor–genuine gap. */
+  readonly verificationTemperature: number;
 }
 
 /** Defaults from the reference code / the paper (see pfe-method.md). */
-export const DEFAULT_OPTIMISER: OptimiserSettings = { momentum: 0.9, weightDecay: 5e-4, bnDecay: BN_DECAY, impostorWeight: 0 };
+export const DEFAULT_OPTIMISER: OptimiserSettings = { momentum: 0.9, weightDecay: 5e-4, bnDecay: BN_DECAY, impostorWeight: 0, verificationWeight: 0, verificationTemperature: 0.1 };
 
 /**
  * Fresh weights: Glorot-uniform FC weights (slim's default xavier initializer, seeded),
@@ -75,7 +80,11 @@ export function initialHeadWeights(a: HeadArchitecture, rng: SeededRandom, norma
 
 /** The outcome of one step. */
 export interface StepResult extends MlsLossValue {
-  /** loss + weight-decay term (what the gradient descends). */
+  /** The pairwise verification loss (unweighted; 0 when off). */
+  readonly verificationLoss: number;
+  /** Share of impostor pairs the verification loss is active on (NaN when off). */
+  readonly activeImpostorShare: number;
+  /** loss + verification weight · verificationLoss + weight-decay term (what the gradient descends). */
   readonly totalLoss: number;
   /** Mean σ² of the batch (compact values). */
   readonly meanSigmaSq: number;
@@ -243,6 +252,11 @@ export class HeadTrainer {
     const dSigma = new Float64Array(z.length);
     const impostor = this.settings.impostorWeight > 0 ? { impostor: pairs.impostor, impostorWeight: this.settings.impostorWeight } : {};
     const loss = mlsLoss({ mu, dim: a.muDim, sigmaSq, genuine: pairs.genuine, ...impostor }, dSigma);
+    const vWeight = this.settings.verificationWeight;
+    const verification =
+      vWeight > 0
+        ? verificationLoss({ mu, dim: a.muDim, sigmaSq, genuine: pairs.genuine, impostor: pairs.impostor, temperatureFraction: this.settings.verificationTemperature }, dSigma, vWeight)
+        : { loss: 0, activeImpostorShare: Number.NaN };
     // Backward: dσ²/dz = exp(z); z = γ·n2 + β (averaged over the O outputs in scalar mode).
     const dn2 = new Float64Array(batch * o);
     let gGamma = 0;
@@ -274,7 +288,13 @@ export class HeadTrainer {
     let decay = 0;
     for (const v of w.w1) decay += v * v;
     for (const v of w.w2) decay += v * v;
-    const result: StepResult = { ...loss, totalLoss: loss.loss + 0.5 * wd * decay, meanSigmaSq: sigmaSum / z.length };
+    const result: StepResult = {
+      ...loss,
+      verificationLoss: verification.loss,
+      activeImpostorShare: verification.activeImpostorShare,
+      totalLoss: loss.loss + vWeight * verification.loss + 0.5 * wd * decay,
+      meanSigmaSq: sigmaSum / z.length,
+    };
     return {
       result,
       grads: { w1: gW1, bn1Gamma: gBn1Gamma, bn1Beta: gBn1Beta, w2: gW2, sigmaGamma: Float64Array.of(gGamma), sigmaBeta: Float64Array.of(gBeta) },

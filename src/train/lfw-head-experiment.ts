@@ -16,7 +16,9 @@
  *
  * Options: --cache .cache/lfw --lfw ../shared/data/lfw --out out/head/<name> --input mu
  * --sigma scalar --sampler mixed --degraded-per-identity 1 --hidden 256 --output-dim 256
- * --steps 3000 --variants level2,level4 --impostor-weight 0 --seed 0 --backend wasm.
+ * --steps 3000 --variants level2,level4 --impostor-weight 0 --verification-weight 0
+ * --verification-temperature 0.1 --seed 0 --backend wasm. --variants names any embedding folders
+ * of the cache (level2, motion, mask, ...), each a degraded copy of the clean images.
  * The learning rate drops from 1e-3 to 1e-4 at 2/3 of the steps (step 2000 of 3000, as the reference).
  */
 import { existsSync } from 'node:fs';
@@ -57,6 +59,8 @@ const { values, positionals } = parseArgs({
     steps: { type: 'string', default: '3000' },
     variants: { type: 'string', default: 'level2,level4' },
     'impostor-weight': { type: 'string', default: '0' },
+    'verification-weight': { type: 'string', default: '0' },
+    'verification-temperature': { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.verificationTemperature) },
     seed: { type: 'string', default: '0' },
     folds: { type: 'string', default: '0,1,2,3,4,5,6,7,8,9' },
     backend: { type: 'string', default: 'wasm' },
@@ -76,6 +80,8 @@ const config: TrainConfig = {
   hiddenDim: Number(values.hidden),
   outputDim: Number(values['output-dim']),
   impostorWeight: Number(values['impostor-weight']),
+  verificationWeight: Number(values['verification-weight']),
+  verificationTemperature: Number(values['verification-temperature']),
   seed: Number(values.seed),
   centreMu: !values['no-centre'],
 };
@@ -94,11 +100,12 @@ async function loadFolders(): Promise<Folders> {
     const dir = path.join(values.cache, name);
     if (existsSync(path.join(dir, 'index.json'))) level.set(name, await loadFeatureFolder(dir, inputKind));
   }
-  const variants = variantNames.map((n) => {
-    const f = level.get(n);
-    if (f === undefined) throw new Error(`variant folder ${n} is not in ${values.cache} (no index.json yet)`);
-    return f;
-  });
+  const variants: FeatureFolder[] = [];
+  for (const n of variantNames) {
+    const dir = path.join(values.cache, n);
+    if (!existsSync(path.join(dir, 'index.json'))) throw new Error(`variant folder ${n} is not in ${values.cache} (no index.json yet)`);
+    variants.push(level.get(n) ?? (await loadFeatureFolder(dir, inputKind)));
+  }
   return { clean, variants, level };
 }
 
@@ -106,8 +113,11 @@ async function train(folders: Folders, identities: Set<string>, file: string, ta
   const set = buildTrainingSet(folders.clean, folders.variants, identities, tag);
   const t0 = performance.now();
   const outcome = await trainHead(set, config, {
-    onStep(row) {
-      if (row.step % 250 === 0) process.stderr.write(`${path.basename(file)} step ${row.step}/${steps} loss ${row.genuineLoss.toFixed(1)} σ² ${row.meanSigmaSq.toExponential(2)} ${(row.step / row.seconds).toFixed(2)} steps/s\n`);
+    onStep(row, result) {
+      if (row.step % 250 === 0) {
+        const verification = config.verificationWeight > 0 ? ` verification ${result.verificationLoss.toFixed(3)} active impostors ${(100 * result.activeImpostorShare).toFixed(1)}%` : '';
+        process.stderr.write(`${path.basename(file)} step ${row.step}/${steps} loss ${row.genuineLoss.toFixed(1)}${verification} σ² ${row.meanSigmaSq.toExponential(2)} ${(row.step / row.seconds).toFixed(2)} steps/s\n`);
+      }
     },
   });
   await saveHeadFile(file, outcome.head);
@@ -203,6 +213,14 @@ async function validate(): Promise<void> {
   for (const [name, bFolder] of pairSets) {
     const s = scorePairs(head, pairs, folders.clean, bFolder);
     result[name] = { centredCosine: summarise(s.cosine, labels), mls: summarise(s.mls, labels) };
+  }
+  const level4 = folders.level.get('level4');
+  if (level4 !== undefined) {
+    // The dilemma: genuine = clean vs level 4, impostor = level 4 vs level 4.
+    const g = scorePairs(head, pairs, folders.clean, level4);
+    const i = scorePairs(head, pairs, level4, level4);
+    const pick = (m: 'cosine' | 'mls'): Float64Array => Float64Array.from(pairs, (p, k) => (p.genuine ? g[m][k]! : i[m][k]!));
+    result['dilemma-level4'] = { centredCosine: summarise(pick('cosine'), labels), mls: summarise(pick('mls'), labels) };
   }
   const testNames = new Set(testPeople.map((p) => p.name));
   result['ladder'] = ladder(head, folders, [...folders.clean.rowOfKey.keys()].filter((k) => testNames.has(identityOfKey(k))));

@@ -57,8 +57,11 @@ export interface MlsLossValue {
   readonly impostorLoss: number;
 }
 
-/** L_ij and, when grad is given, adds w·∂L_ij/∂s into grad (compact layout). Returns L_ij. */
-function pairTerm(mu: Float32Array, dim: number, s: Float64Array, perDim: boolean, i: number, j: number, grad: Float64Array | undefined, w: number): number {
+/**
+ * L_ij (reference form: lower = more alike) of batch rows i and j and, when grad is given,
+ * adds w·∂L_ij/∂s into grad (compact layout: B values in scalar mode, B×D per dimension).
+ */
+export function pairTerm(mu: Float32Array, dim: number, s: Float64Array, perDim: boolean, i: number, j: number, grad: Float64Array | undefined, w: number): number {
   const oi = i * dim;
   const oj = j * dim;
   if (!perDim) {

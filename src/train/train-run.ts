@@ -52,6 +52,10 @@ export interface TrainConfig {
   readonly weightDecay: number;
   readonly bnDecay: number;
   readonly impostorWeight: number;
+  /** Weight of the pairwise verification loss (0 = the paper's loss alone). */
+  readonly verificationWeight: number;
+  /** Temperature of the verification loss, as a fraction of the batch's impostor–genuine gap. */
+  readonly verificationTemperature: number;
   readonly seed: number;
   /**
    * The run stops when the loss exceeds explodeFactor·(|first loss| + 1). 100: a genuine pair
@@ -81,6 +85,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   weightDecay: 5e-4,
   bnDecay: 0.995,
   impostorWeight: 0,
+  verificationWeight: 0,
+  verificationTemperature: 0.1,
   seed: 0,
   explodeFactor: 100,
 };
@@ -154,7 +160,14 @@ export async function trainHead(set: TrainingSet, config: TrainConfig, hooks: Tr
   let trainer: HeadTrainer;
   let startStep = 0;
   const curve: LossCurveRow[] = [];
-  const settings = { momentum: config.momentum, weightDecay: config.weightDecay, bnDecay: config.bnDecay, impostorWeight: config.impostorWeight };
+  const settings = {
+    momentum: config.momentum,
+    weightDecay: config.weightDecay,
+    bnDecay: config.bnDecay,
+    impostorWeight: config.impostorWeight,
+    verificationWeight: config.verificationWeight,
+    verificationTemperature: config.verificationTemperature,
+  };
   if (hooks.resume !== undefined) {
     const r = hooks.resume;
     if (JSON.stringify(r.head.architecture) !== JSON.stringify(arch)) throw new PfeError('INVALID_ARGUMENT', 'the checkpoint was trained with another architecture or input kind');
