@@ -146,7 +146,7 @@ const TARGET_FAR = 1e-3;
 async function checkVerdicts(page: Page, policies: { mls: DecisionPolicy; cosine: DecisionPolicy }, shown: Comparison, title: string): Promise<string[]> {
   const failures: string[] = [];
   for (const [id, policy] of [['verdict', policies.mls], ['verdict-cosine', policies.cosine]] as const) {
-    const node = policy.decide(shown.cosine, shown.mls);
+    const node = policy.decide(shown.cosine, shown.mls, [shown.confidenceA, shown.confidenceB]);
     const match = await page.getAttribute(`#${id}`, 'data-match');
     const far = Number(await page.getAttribute(`#${id}`, 'data-far'));
     const ok = match === String(node.match) && far === node.estimatedFar;

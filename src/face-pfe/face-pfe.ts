@@ -95,12 +95,12 @@ export class FacePfe {
 
   /** The PFE verdict: the estimated FAR of the pair's MLS and whether it is accepted at the target FAR. */
   decide(c: Comparison): Decision {
-    return this.verdicts.mls.decide(c.cosine, c.mls);
+    return this.verdicts.mls.decide(c.cosine, c.mls, [c.confidenceA, c.confidenceB]);
   }
 
   /** The baseline's verdict on the same pair: the estimated FAR of its centred cosine. */
   decideOnCosine(c: Comparison): Decision {
-    return this.verdicts.cosine.decide(c.cosine, c.mls);
+    return this.verdicts.cosine.decide(c.cosine, c.mls, [c.confidenceA, c.confidenceB]);
   }
 
   /** True when the service's quality gate would refuse the face as too uncertain (false without a gate in the calibration). */

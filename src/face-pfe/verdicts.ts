@@ -7,7 +7,8 @@
 import { PfeError } from '../core/errors.js';
 import type { LoadedCalibration } from '../service/calibration-content.js';
 import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from '../service/decision-defaults.js';
-import { DecisionPolicy } from '../service/decision.js';
+import type { Comparison as FaceComparison } from '../head/compare-faces.js';
+import { type Comparison as Decision, DecisionPolicy } from '../service/decision.js';
 
 /** The decisions FacePfe makes: one policy per score, and the quality gate. */
 export interface VerdictPolicies {
@@ -39,4 +40,13 @@ export function verdictPolicies(loaded: LoadedCalibration, headSha256: string, l
     cosine: new DecisionPolicy(loaded, targetFar, false),
     uncertaintyGate: loaded.content.uncertaintyQuantiles?.[DEFAULT_GATE_QUANTILE],
   };
+}
+
+/**
+ * Both verdicts on a comparison of two faces, each on the uncertainty cell of the pair's two
+ * σ² when the calibration has quality-aware tables (else on its global table).
+ */
+export function decideBoth(verdicts: VerdictPolicies, c: FaceComparison): { readonly mls: Decision; readonly cosine: Decision } {
+  const u = [c.confidenceA, c.confidenceB] as const;
+  return { mls: verdicts.mls.decide(c.cosine, c.mls, u), cosine: verdicts.cosine.decide(c.cosine, c.mls, u) };
 }

@@ -60,7 +60,11 @@ const comparison: JsonSchema = {
     farBeyondData: { type: 'boolean', description: 'score above every calibration impostor: FAR < farResolution' },
     farResolution: { type: 'number' },
     targetFar: { type: 'number' },
-    threshold: { type: 'number', description: 'smallest calibrated score accepted at targetFar' },
+    threshold: { type: 'number', description: "smallest calibrated score accepted at targetFar (the pair's uncertainty cell's, when uncertaintyBand is set)" },
+    uncertaintyBand: {
+      type: ['integer', 'null'],
+      description: "quality-aware calibration: the cell of the pair's two uncertainties whose impostor table gave estimatedFar and threshold (0 = most certain); null when the global table was used",
+    },
     match: { type: 'boolean' },
   },
 };

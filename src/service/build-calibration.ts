@@ -8,7 +8,13 @@
  *     [--head models/pfe-head-dlib.pfehead] [--out FILE] [--pairs 2000000] [--seed 1]
  *   (--out defaults to calibration-<head name>.json beside the head, or
  *   models/calibration-<backbone>.json without a head)
- *     [--single-face]
+ *     [--single-face] [--degraded DIR ...] [--bands 4] [--band-pairs 16000000]
+ *
+ * With --degraded caches (degraded copies of the same people, e.g. .cache/lfw/dlib/level3)
+ * and a head, it also writes quality-aware tables (uncertainty-bands.ts): impostor pairs
+ * drawn from the pool of --data and every --degraded cache, split into --bands equal-count
+ * bands of the more certain photo's uncertainty and, within each, --bands bands of the
+ * other photo's: one table per cell and metric.
  *
  * The service's own pipeline finds faces with the detector (no landmark file), so the
  * shipped calibration is built from a `pfe embed` run without --landmarks; --single-face
@@ -26,7 +32,9 @@ import { mlsPairs } from '../core/mls.js';
 import { uncertaintyScores } from '../core/uncertainty.js';
 import { impostorTable, type ImpostorTable } from './calibration.js';
 import { CALIBRATION_FORMAT, CALIBRATION_VERSION, type CalibrationFileContent, calibrationFileForHead, saveCalibrationFile } from './calibration-file.js';
-import { impostorPairs, loadCalibrationData } from './calibration-data.js';
+import { impostorPairs, loadCalibrationData, loadCalibrationPool } from './calibration-data.js';
+import { impostorBandTables, type UncertaintyBandTables } from './uncertainty-bands.js';
+import { deriveSeed } from '../core/random.js';
 
 /**
  * Tail knots kept exactly: every impostor score with at most this many scores at or above
@@ -34,6 +42,14 @@ import { impostorPairs, loadCalibrationData } from './calibration-data.js';
  * points; above it the 1000 strided bulk knots give an upper bound within 1e-3.
  */
 const EXACT_TAIL = 5000;
+/**
+ * Bands per uncertainty coordinate and the impostor pairs the 4 × 4 cells share: 1,000,000
+ * pairs a cell resolve a FAR of 1e-6, a decade below the lowest operating point checked (1e-5).
+ */
+const DEFAULT_BANDS = 4;
+const DEFAULT_BAND_PAIRS = 16_000_000;
+/** Seed stream of the banded impostor pairs (the global table uses the seed itself). */
+const BAND_PAIR_STREAM = 7;
 /** Quantiles of clean-image uncertainty stored for the quality gate's default. */
 const UNCERTAINTY_QUANTILES = [0.5, 0.9, 0.95, 0.99, 0.995, 0.999];
 
@@ -48,7 +64,17 @@ function quantile(sorted: Float64Array, q: number): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, out: { type: 'string' }, head: { type: 'string' }, pairs: { type: 'string' }, seed: { type: 'string' }, 'single-face': { type: 'boolean' } },
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string' },
+      head: { type: 'string' },
+      pairs: { type: 'string' },
+      seed: { type: 'string' },
+      'single-face': { type: 'boolean' },
+      degraded: { type: 'string', multiple: true },
+      bands: { type: 'string' },
+      'band-pairs': { type: 'string' },
+    },
     strict: true,
   });
   const data = values.data ?? path.join('.cache', 'lfw', DEFAULT_BACKBONE, 'clean');
@@ -69,6 +95,16 @@ async function main(): Promise<void> {
     const u = Float64Array.from(all.filter((_, r) => identities[r]! >= 0)).sort();
     uncertaintyQuantiles = Object.fromEntries(UNCERTAINTY_QUANTILES.map((q) => [String(q), quantile(u, q)]));
   }
+  const degraded = values.degraded ?? [];
+  let bands: UncertaintyBandTables | undefined;
+  const bandCount = Number(values.bands ?? DEFAULT_BANDS);
+  const bandPairs = Number(values['band-pairs'] ?? DEFAULT_BAND_PAIRS);
+  if (degraded.length > 0) {
+    if (values.head === undefined) throw new Error('--degraded needs --head: the bands are bands of the head\'s uncertainty');
+    const pool = await loadCalibrationPool([data, ...degraded], values.head, singleFace);
+    const p = impostorPairs(pool.identities, bandPairs, deriveSeed(seed, BAND_PAIR_STREAM));
+    bands = impostorBandTables(gaussianBatch(pool.embeddings.mu, pool.embeddings.sigmaSq!, pool.embeddings.dim), p.a, p.b, bandCount, bandCount, EXACT_TAIL);
+  }
   const content: CalibrationFileContent = {
     format: CALIBRATION_FORMAT,
     version: CALIBRATION_VERSION,
@@ -84,10 +120,14 @@ async function main(): Promise<void> {
       pairSampling: 'uniform over rows, different folder names, with replacement',
       seed,
       exactTailKnots: EXACT_TAIL,
+      ...(bands === undefined
+        ? {}
+        : { bands: { caches: [data, ...degraded], impostorPairs: bandPairs, cells: `${bandCount} × ${bandCount}`, pairSampling: 'uniform over the rows of every cache, different people (an image and its degraded copy are the same person)' } }),
       command: `node <build>/service/build-calibration.js ${process.argv.slice(2).join(' ')}`,
     },
     tables,
     ...(uncertaintyQuantiles === undefined ? {} : { uncertaintyQuantiles }),
+    ...(bands === undefined ? {} : { bands }),
   };
   await saveCalibrationFile(out, content);
   const t = tables.cosine;

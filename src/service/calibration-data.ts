@@ -51,10 +51,13 @@ export async function loadCalibrationData(dataDir: string, headFile: string | un
 }
 
 
-/** Identity label of each row (folder name), length N; −2 for rows left out (several faces, with singleFace). */
-export function rowIdentities(index: IndexJson, rows: number, singleFace: boolean): Int32Array {
+/**
+ * Identity label of each row (folder name), length N; −2 for rows left out (several faces,
+ * with singleFace). `names` maps person names to labels and grows with new names, so
+ * several caches of the same people share one numbering.
+ */
+export function rowIdentities(index: IndexJson, rows: number, singleFace: boolean, names: Map<string, number> = new Map()): Int32Array {
   const ids = new Int32Array(rows).fill(-1);
-  const names = new Map<string, number>();
   for (const im of index.images) {
     if (im.status !== 'ok' || im.row === undefined) continue;
     if (singleFace && im.faceCount !== undefined && im.faceCount !== null && im.faceCount > 1) {
@@ -68,6 +71,50 @@ export function rowIdentities(index: IndexJson, rows: number, singleFace: boolea
   }
   for (let r = 0; r < rows; r++) if (ids[r] === -1) throw new PfeError('INVALID_FORMAT', `row ${r} of mu.npy has no image in index.json`);
   return ids;
+}
+
+/** Several caches of the same people (clean and degraded copies) stacked into one set of rows. */
+export interface CalibrationPool {
+  /** Identity of each row, one numbering across the caches (−2: left out). */
+  readonly identities: Int32Array;
+  /** Which cache (index into `dirs`) each row came from. */
+  readonly source: Int32Array;
+  readonly dirs: readonly string[];
+  readonly embeddings: ServiceEmbeddings;
+}
+
+/**
+ * Loads caches as loadCalibrationData does and stacks their rows.
+ * @param singleFace as in loadCalibrationData, for every cache
+ * @throws PfeError DIMENSION_MISMATCH when the caches differ in dimension or in having σ²
+ */
+export async function loadCalibrationPool(dirs: readonly string[], headFile: string | undefined, singleFace: boolean): Promise<CalibrationPool> {
+  if (dirs.length === 0) throw new PfeError('EMPTY_INPUT', 'no embedding caches to pool');
+  const names = new Map<string, number>();
+  const parts: { ids: Int32Array; emb: ServiceEmbeddings }[] = [];
+  for (const dir of dirs) {
+    const data = await loadCalibrationData(dir, headFile, singleFace);
+    parts.push({ ids: rowIdentities(data.index, data.embeddings.count, singleFace, names), emb: data.embeddings });
+  }
+  const dim = parts[0]!.emb.dim;
+  const withSigma = parts[0]!.emb.sigmaSq !== null;
+  for (const [k, p] of parts.entries()) {
+    if (p.emb.dim !== dim || (p.emb.sigmaSq !== null) !== withSigma) throw new PfeError('DIMENSION_MISMATCH', `cache ${dirs[k]} has D=${p.emb.dim}${p.emb.sigmaSq === null ? ' without σ²' : ''}, the first D=${dim}`);
+  }
+  const count = parts.reduce((n, p) => n + p.emb.count, 0);
+  const identities = new Int32Array(count);
+  const source = new Int32Array(count);
+  const mu = new Float32Array(count * dim);
+  const sigmaSq = withSigma ? new Float32Array(count * dim) : null;
+  let row = 0;
+  for (const [k, p] of parts.entries()) {
+    identities.set(p.ids, row);
+    source.fill(k, row, row + p.emb.count);
+    mu.set(p.emb.mu, row * dim);
+    if (sigmaSq !== null) sigmaSq.set(p.emb.sigmaSq!, row * dim);
+    row += p.emb.count;
+  }
+  return { identities, source, dirs, embeddings: { count, dim, mu, sigmaSq } };
 }
 
 /** Seeded impostor pairs: kept rows i ≠ j of different identities, uniform over kept rows. */

@@ -61,11 +61,12 @@ test('describeDecision says the verdict, the estimated FAR and the operating poi
 });
 
 test('with uncertainty bands, a pair is decided on the table of its band; without its uncertainty on the global one', () => {
-  // Band 0 (pair uncertainty < 0.5): impostor cosines over [-0.5, 0.499]; band 1: over [0, 0.999] (degraded pairs look alike).
+  // Cells by the smaller uncertainty (edge 0.5), one inner band each. Cell 0: impostor cosines over
+  // [-0.5, 0.499]; cell 1 (both photos uncertain): over [0, 0.999] (degraded pairs look alike).
   const low = Array.from({ length: 1000 }, (_, i) => -0.5 + i / 1000);
   const high = Array.from({ length: 1000 }, (_, i) => i / 1000);
   const all = [...low, ...high].sort((a, b) => a - b);
-  const bandTables = { edges: [0.5], cosine: [impostorTable('cosine', low), impostorTable('cosine', high)] };
+  const bandTables = { edges: [0.5], innerEdges: [[], []], cosine: [impostorTable('cosine', low), impostorTable('cosine', high)] };
   const loaded: LoadedCalibration = {
     content: { format: 'pfe-calibration', version: 1, backbone: 'test', head: { file: 'h', sha256: 'x' }, source: {}, tables: { cosine: impostorTable('cosine', all) }, bands: bandTables },
     cosine: new ScoreCalibration(impostorTable('cosine', all)),
@@ -74,14 +75,15 @@ test('with uncertainty bands, a pair is decided on the table of its band; withou
   };
   const policy = new DecisionPolicy(loaded, 0.01, false);
   assert.deepEqual(policy.bands?.thresholds.map((t) => Math.round(t * 1000) / 1000), [0.49, 0.99]);
-  const sharp = policy.decide(0.6, null, 0.2);
+  const sharp = policy.decide(0.6, null, [0.2, 0.9]);
   assert.deepEqual([sharp.match, sharp.uncertaintyBand, sharp.threshold], [true, 0, policy.bands!.thresholds[0]]);
-  const blurred = policy.decide(0.6, null, 0.9);
+  const blurred = policy.decide(0.6, null, [0.9, 0.7]);
   assert.deepEqual([blurred.match, blurred.uncertaintyBand], [false, 1], 'the same cosine between two uncertain photos is refused');
   assert.ok(Math.abs(blurred.estimatedFar - 0.4) < 1e-9);
   const unknown = policy.decide(0.6, null);
   assert.deepEqual([unknown.uncertaintyBand, unknown.threshold], [null, policy.threshold]);
-  // compare() takes the band from the two templates' σ² (harmonic means 0.2 + 0.2 → band 0).
+  assert.throws(() => policy.decide(0.6, null, [Number.NaN, 0.2]), /finite/);
+  // compare() takes the cell from the two templates' σ² (harmonic means 0.2 and 0.2 → cell 0).
   const mu = new Float32Array([1, 0]);
   const c = policy.compare({ mu, sigmaSq: new Float32Array([0.2, 0.2]) }, { mu, sigmaSq: new Float32Array([0.2, 0.2]) });
   assert.equal(c.uncertaintyBand, 0);

@@ -10,7 +10,7 @@ import type { CalibratedMetric, ScoreCalibration } from './calibration.js';
 import type { LoadedCalibration } from './calibration-file.js';
 import type { SubjectTemplate } from './template.js';
 import { uncertaintyScore } from '../core/uncertainty.js';
-import { bandOf, pairUncertainty } from './uncertainty-bands.js';
+import { cellOf, type PairUncertainties } from './uncertainty-bands.js';
 
 /** The answer of one comparison. */
 export interface Comparison {
@@ -32,9 +32,9 @@ export interface Comparison {
   /** Smallest calibrated score accepted at targetFar (the decision metric's units), in the pair's band when banded. */
   readonly threshold: number;
   /**
-   * The band of pair uncertainty whose impostor table gave the FAR and threshold (0 = most
-   * certain pairs), or null when the global table was used (no bands in the calibration, or
-   * the pair's uncertainties unknown).
+   * The uncertainty cell whose impostor table gave the FAR and threshold (0 = both photos
+   * most certain; see uncertainty-bands.ts), or null when the global table was used (no
+   * bands in the calibration, or the pair's uncertainties unknown).
    */
   readonly uncertaintyBand: number | null;
   /** estimatedFar ≤ targetFar. */
@@ -70,8 +70,10 @@ export class DecisionPolicy {
   readonly metric: CalibratedMetric;
   /** Threshold of the global table. */
   readonly threshold: number;
-  /** Band edges on the pair uncertainty, and each band's table and threshold; undefined without bands. */
-  readonly bands: { readonly edges: readonly number[]; readonly calibrations: readonly ScoreCalibration[]; readonly thresholds: readonly number[] } | undefined;
+  /** The uncertainty cells, each cell's table and threshold; undefined without bands. */
+  readonly bands:
+    | { readonly edges: readonly number[]; readonly innerEdges: readonly (readonly number[])[]; readonly calibrations: readonly ScoreCalibration[]; readonly thresholds: readonly number[] }
+    | undefined;
   private readonly calibration: ScoreCalibration;
 
   /**
@@ -91,17 +93,18 @@ export class DecisionPolicy {
     this.bands =
       banded === undefined || loaded.bands === undefined
         ? undefined
-        : { edges: loaded.bands.edges, calibrations: banded, thresholds: banded.map((c) => c.threshold(targetFar)) };
+        : { edges: loaded.bands.edges, innerEdges: loaded.bands.innerEdges, calibrations: banded, thresholds: banded.map((c) => c.threshold(targetFar)) };
   }
 
   /**
    * The decision for already computed scores.
-   * @param pairUncertainty u_a + u_b of the two images (pairUncertainty()); null or omitted: the global table
+   * @param uncertainties the two photos' uncertainties (harmonic means of σ²); null or omitted: the global table
+   * @throws PfeError NON_FINITE for an uncertainty that is not finite and > 0
    */
-  decide(cosine: number, mls: number | null, pairUncertainty: number | null = null): Comparison {
+  decide(cosine: number, mls: number | null, uncertainties: PairUncertainties | null = null): Comparison {
     const score = this.metric === 'mls' ? mls : cosine;
     if (score === null) throw new Error('an MLS decision needs σ² on both sides');
-    const band = this.bands !== undefined && pairUncertainty !== null && Number.isFinite(pairUncertainty) ? bandOf(this.bands.edges, pairUncertainty) : null;
+    const band = this.bands !== undefined && uncertainties !== null ? cellOf(this.bands, uncertainties) : null;
     const calibration = band === null ? this.calibration : this.bands!.calibrations[band]!;
     const far = calibration.far(score);
     // "No impostor scored this high" is not "FAR 0": report the bound the data supports.
@@ -125,8 +128,13 @@ export class DecisionPolicy {
     const dim = a.mu.length;
     const cosine = cosineSimilarity({ dim, mu: a.mu }, { dim, mu: b.mu });
     if (a.sigmaSq === null || b.sigmaSq === null) return this.decide(cosine, null);
-    const ga = { dim, mu: a.mu, sigmaSq: a.sigmaSq };
-    const gb = { dim, mu: b.mu, sigmaSq: b.sigmaSq };
-    return this.decide(cosine, mutualLikelihoodScore(ga, gb), pairUncertainty(uncertaintyScore(ga), uncertaintyScore(gb)));
+    const mls = mutualLikelihoodScore({ dim, mu: a.mu, sigmaSq: a.sigmaSq }, { dim, mu: b.mu, sigmaSq: b.sigmaSq });
+    return this.decide(cosine, mls, templateUncertainties(a, b));
   }
+}
+
+/** The two templates' uncertainties (harmonic means of σ²), or null when either has no σ². */
+export function templateUncertainties(a: SubjectTemplate, b: SubjectTemplate): PairUncertainties | null {
+  if (a.sigmaSq === null || b.sigmaSq === null) return null;
+  return [uncertaintyScore({ dim: a.mu.length, mu: a.mu, sigmaSq: a.sigmaSq }), uncertaintyScore({ dim: b.mu.length, mu: b.mu, sigmaSq: b.sigmaSq })];
 }

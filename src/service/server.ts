@@ -16,7 +16,7 @@ import type { ServiceConfig } from './config.js';
 import type { AnalyzerBackend, FaceAnalysis } from './face-analysis.js';
 import { imageLabel, readImageInput } from './image-input.js';
 import { openApiDocument } from './openapi.js';
-import { falseMatchRisk } from './decision.js';
+import { falseMatchRisk, templateUncertainties } from './decision.js';
 import { checkQuality } from './quality-gate.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
 import { registerDemoRoutes } from './demo-routes.js';
@@ -227,7 +227,9 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const hits = ctx.index.topK(probe, input.options['topK'] ?? DEFAULT_TOP_K);
     const n = ctx.index.size;
     const candidates = hits.map((h) => {
-      const comparison = ctx.policy.decide(h.cosine, h.mls);
+      // The subject's template gives the pair's uncertainty cell (quality-aware calibration).
+      const template = ctx.index.get(h.subjectId);
+      const comparison = ctx.policy.decide(h.cosine, h.mls, template === undefined ? null : templateUncertainties(probe, template));
       return { subjectId: h.subjectId, comparison, falseMatchRisk: falseMatchRisk(comparison.estimatedFar, n) };
     });
     const best = candidates[0];

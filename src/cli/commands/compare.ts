@@ -4,7 +4,7 @@ import { compareFaces, type Comparison } from '../../head/compare-faces.js';
 import { landmarkKey } from '../../face/pipeline/image-files.js';
 import { findDefaultHead } from '../../head/model-file.js';
 import { backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.js';
-import type { VerdictPolicies } from '../../face-pfe/verdicts.js';
+import { decideBoth, type VerdictPolicies } from '../../face-pfe/verdicts.js';
 import { headVerdicts } from '../head-verdicts.js';
 import { PfeError, type PfeErrorCode } from '../../core/errors.js';
 import { describeDecision } from '../../service/decision.js';
@@ -63,7 +63,7 @@ type PairOutcome =
   | { readonly pair: ImagePair; readonly failure: { readonly path: string; readonly code: PfeErrorCode; readonly message: string } };
 
 function decide(verdicts: VerdictPolicies | undefined, c: Comparison) {
-  return verdicts === undefined ? undefined : { mls: verdicts.mls.decide(c.cosine, c.mls), cosine: verdicts.cosine.decide(c.cosine, c.mls) };
+  return verdicts === undefined ? undefined : decideBoth(verdicts, c);
 }
 
 /** `pfe compare a b [c d ...] [--pairs FILE]`: cosine, MLS, confidences and verdicts of face pairs, models loaded once. */

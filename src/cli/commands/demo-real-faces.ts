@@ -14,6 +14,7 @@ import { compareFaces, type Comparison } from '../../head/compare-faces.js';
 import type { Comparison as Decision } from '../../service/decision.js';
 import { loadHeadBinding } from '../../service/head-binding.js';
 import { headVerdicts } from '../head-verdicts.js';
+import { decideBoth } from '../../face-pfe/verdicts.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'lfw');
 /** The committed LFW fixture photos, found from this compiled file (dist/cli/commands). */
@@ -177,7 +178,7 @@ export async function runRealFaceDemo(headFile: string | undefined, out: (line: 
       same,
       poor: IMAGES[a]!.poor || IMAGES[b]!.poor,
       comparison: c,
-      verdicts: verdicts === undefined ? undefined : { mls: verdicts.mls.decide(c.cosine, c.mls), cosine: verdicts.cosine.decide(c.cosine, c.mls) },
+      verdicts: verdicts === undefined ? undefined : decideBoth(verdicts, c),
     };
   });
   const d = head.architecture.muDim;
