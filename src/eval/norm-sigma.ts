@@ -11,6 +11,23 @@ import { centreMu } from '../head/feature-normalisation.js';
 import { rawFeatureNorms, type ImageTable } from './image-table.js';
 import type { GaussianSource } from './verification-methods.js';
 
+/**
+ * σ² of an image of median clean norm, per backbone: the mean harmonic σ² the out-of-fold
+ * heads give clean LFW images (docs/RESULTS.md: faceres 4.83e-4, section "Uncertainty head";
+ * dlib 2.05e-3, section "The dlib uncertainty head"), so the hand-made σ² has the heads' scale.
+ */
+const NORM_SIGMA_BASE_BY_BACKBONE: Readonly<Record<string, number>> = { faceres: 4.83e-4, dlib: 2.05e-3 };
+
+/**
+ * The base σ² of the ‖raw‖ baseline for a backbone.
+ * @throws PfeError INVALID_ARGUMENT for a backbone no head has been measured on
+ */
+export function normSigmaBase(backbone: string): number {
+  const base = NORM_SIGMA_BASE_BY_BACKBONE[backbone];
+  if (base === undefined) throw new PfeError('INVALID_ARGUMENT', `no base σ² for the ‖raw‖ baseline on backbone '${backbone}' (measured: ${Object.keys(NORM_SIGMA_BASE_BY_BACKBONE).join(', ')})`);
+  return base;
+}
+
 /** Settings of normSigmaSource. */
 export interface NormSigmaOptions {
   /** σ² of an image whose norm equals `referenceNorm`. */

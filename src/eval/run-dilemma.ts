@@ -16,11 +16,11 @@ import { imageFolds, imagesUsedByFold } from './pair-verification.js';
 import { evaluatePairs } from './pairs-evaluation.js';
 import { loadHeads, type HeadSelection } from './run-verification.js';
 import { foldExcludedMean, type GaussianSource } from './verification-methods.js';
-import { median, normSigmaSource } from './norm-sigma.js';
+import { DEFAULT_BACKBONE } from '../face/backbone/names.js';
+import { median, normSigmaBase, normSigmaSource } from './norm-sigma.js';
 import { rawFeatureNorms, type ImageTable } from './image-table.js';
 
 /** Mean clean σ² of the out-of-fold heads (dilemma run of 2026-11-28 06:36 UTC): the scale of the hand-made σ². */
-const NORM_SIGMA_BASE = 4.83e-4;
 
 /** One method at one ladder level. */
 export interface DilemmaPoint {
@@ -40,7 +40,7 @@ export interface DilemmaJob {
   readonly heads: HeadSelection;
   /**
    * Investigation instead of a head: σ² from the raw feature norm with this power
-   * (normSigmaSource; base σ² 4.83e-4 = the out-of-fold heads' mean on clean images,
+   * (normSigmaSource; base σ² = the out-of-fold heads' mean on clean images, normSigmaBase,
    * reference norm = median over the clean images).
    */
   readonly normSigmaPower?: number;
@@ -130,7 +130,7 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
     job.normSigmaPower === undefined
       ? undefined
       : (t: ImageTable): GaussianSource =>
-          normSigmaSource(t, (f) => cleanMean(f), { baseSigmaSq: NORM_SIGMA_BASE, referenceNorm: median(rawFeatureNorms(clean)), power: job.normSigmaPower! });
+          normSigmaSource(t, (f) => cleanMean(f), { baseSigmaSq: normSigmaBase(job.setup.backbone ?? DEFAULT_BACKBONE), referenceNorm: median(rawFeatureNorms(clean)), power: job.normSigmaPower! });
   // Degraded copies are needed of the genuine pairs' second images and of both impostor images.
   const genuineSecond = imagesOfPairs(base, genuine, 'b');
   const impostorImages = imagesOfPairs(base, (p) => !genuine(p), 'both');
@@ -147,7 +147,7 @@ export async function runDilemma(job: DilemmaJob): Promise<DilemmaOutcome> {
       fars: job.fars,
       centringOverride: { meanFor: (f) => cleanMean(f), description: 'mean mu of the clean images of the other folds, rows re-normalised' },
       ...(normSource !== undefined
-        ? { gaussian: { source: normSource(table), description: `σ² = 4.83e-4·(‖raw‖/median clean ‖raw‖)^−${job.normSigmaPower} (hand-made, not a head)` } }
+        ? { gaussian: { source: normSource(table), description: `σ² = ${normSigmaBase(job.setup.backbone ?? DEFAULT_BACKBONE)}·(‖raw‖/median clean ‖raw‖)^−${job.normSigmaPower} (hand-made, not a head)` } }
         : heads === undefined
           ? {}
           : { gaussian: { source: headGaussianSource(heads.choice, table), description: heads.description } }),

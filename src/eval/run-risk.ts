@@ -13,7 +13,8 @@ import { headGaussianSource, heldOutUncertainty } from './head-source.js';
 import { rawFeatureNorms, type ImageTable } from './image-table.js';
 import { loadLfwBase, loadLfwVersion, type LfwSetup } from './lfw-setup.js';
 import { imageFolds, imagesUsedByFold } from './pair-verification.js';
-import { median, normSigmaSource } from './norm-sigma.js';
+import { DEFAULT_BACKBONE } from '../face/backbone/names.js';
+import { median, normSigmaBase, normSigmaSource } from './norm-sigma.js';
 import { foldExcludedMean, type GaussianSource } from './verification-methods.js';
 import { evaluatePairs, type PairsEvaluation } from './pairs-evaluation.js';
 import { randomQuality, riskCurves, type ImageQuality, type RiskCurve, type RiskOptions } from './risk-control.js';
@@ -21,7 +22,6 @@ import { loadHeads, type HeadSelection } from './run-verification.js';
 import { methodsMarkdownTable, methodSummary, rocPlotSvg } from './verification-report.js';
 
 /** Mean clean σ² of the out-of-fold heads (dilemma run of 2026-11-28 06:36 UTC): the scale of the hand-made σ². */
-const NORM_SIGMA_BASE = 4.83e-4;
 
 /** Everything a mixed-protocol / risk-control run needs. */
 export interface RiskJob {
@@ -93,8 +93,8 @@ export async function runRisk(job: RiskJob): Promise<RiskOutcome> {
     const cleanNorms = rawFeatureNorms(table).subarray(0, k).filter((_, i) => table.failed[i] === 0);
     const meanFor = foldExcludedMean(table, table.failed, imagesUsedByFold(pairs), foldCount);
     gaussian = {
-      source: normSigmaSource(table, meanFor, { baseSigmaSq: NORM_SIGMA_BASE, referenceNorm: median(cleanNorms), power: job.normSigmaPower }),
-      description: `σ² = ${NORM_SIGMA_BASE}·(‖raw‖/median clean ‖raw‖)^−${job.normSigmaPower} (hand-made, not a head)`,
+      source: normSigmaSource(table, meanFor, { baseSigmaSq: normSigmaBase(job.setup.backbone ?? DEFAULT_BACKBONE), referenceNorm: median(cleanNorms), power: job.normSigmaPower }),
+      description: `σ² = ${normSigmaBase(job.setup.backbone ?? DEFAULT_BACKBONE)}·(‖raw‖/median clean ‖raw‖)^−${job.normSigmaPower} (hand-made, not a head)`,
     };
   } else if (heads !== undefined) {
     gaussian = { source: headGaussianSource(heads.choice, table), description: heads.description };

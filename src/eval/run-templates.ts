@@ -14,13 +14,13 @@ import { loadLfwVersion, type LfwSetup } from './lfw-setup.js';
 import { lfwImagePath, parseLfwPeople } from './lfw-protocol.js';
 import { evaluateMethod, withFailedPairsRejected, type MethodEvaluation } from './pair-verification.js';
 import { loadHeads, type HeadSelection } from './run-verification.js';
-import { median, normSigmaSource } from './norm-sigma.js';
+import { DEFAULT_BACKBONE } from '../face/backbone/names.js';
+import { median, normSigmaBase, normSigmaSource } from './norm-sigma.js';
 import type { GaussianSource } from './verification-methods.js';
 import { buildTemplates, fusedTemplateScorer, meanTemplateScorer, validMembers, type TemplateOptions, type TemplatePerson } from './templates.js';
 import { methodsMarkdownTable, methodSummary, rocPlotSvg } from './verification-report.js';
 
 /** Mean clean σ² of the out-of-fold heads (dilemma run of 2026-11-28 06:36 UTC): the scale of the hand-made σ². */
-const NORM_SIGMA_BASE = 4.83e-4;
 
 /** Everything a templates run needs. */
 export interface TemplatesJob {
@@ -92,8 +92,8 @@ export async function runTemplates(job: TemplatesJob): Promise<{ methods: Method
   if (job.normSigmaPower !== undefined) {
     const cleanNorms = rawFeatureNorms(clean).filter((_, i) => clean.failed[i] === 0);
     gaussian = {
-      source: normSigmaSource(table, meanFor, { baseSigmaSq: NORM_SIGMA_BASE, referenceNorm: median(cleanNorms), power: job.normSigmaPower }),
-      description: `σ² = ${NORM_SIGMA_BASE}·(‖raw‖/median clean ‖raw‖)^−${job.normSigmaPower} (hand-made, not a head)`,
+      source: normSigmaSource(table, meanFor, { baseSigmaSq: normSigmaBase(job.setup.backbone ?? DEFAULT_BACKBONE), referenceNorm: median(cleanNorms), power: job.normSigmaPower }),
+      description: `σ² = ${normSigmaBase(job.setup.backbone ?? DEFAULT_BACKBONE)}·(‖raw‖/median clean ‖raw‖)^−${job.normSigmaPower} (hand-made, not a head)`,
     };
   } else if (heads !== undefined) {
     gaussian = { source: headGaussianSource(heads.choice, table), description: heads.description };

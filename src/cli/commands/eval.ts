@@ -128,7 +128,8 @@ pfe eval ablation: each --variant NAME=FILE (one head) or NAME=PATTERN with {fol
   (--levels, --weights, --draw-seed): MLS, weighting only, penalty only, cosine on head mu.
 
 Options:
-      --norm-sigma-power <p> (dilemma, risk, templates) investigation: instead of a head, σ² = 4.83e-4·(‖raw‖/median)^−p
+      --norm-sigma-power <p> (dilemma, risk, templates) investigation: instead of a head, σ² = base·(‖raw‖/median)^−p,
+                           base = the heads' mean clean σ² (dlib 2.05e-3, faceres 4.83e-4)
       --levels <list>      (dilemma) ladder levels, default 0,1,2,3,4,5; (risk) default 0,2,4;
                            (templates) degraded levels, default 2,4
       --pairs-file <name> (ablation, dilemma) LFW pairs file (default pairs.txt; pairsDevTest.txt = View 1 test,
