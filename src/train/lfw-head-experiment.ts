@@ -17,7 +17,9 @@
  * Options: --cache .cache/lfw --lfw ../shared/data/lfw --out out/head/<name> --input mu
  * --sigma scalar --sampler mixed --degraded-per-identity 1 --hidden 256 --output-dim 256
  * --steps 3000 --variants level2,level4 --impostor-weight 0 --verification-weight 0
- * --verification-temperature 0.1 --seed 0 --backend wasm. --variants names any embedding folders
+ * --verification-temperature 0.1 --seed 0 --backend wasm; validate --spread-powers 2,3 also scores
+ * the head with its σ² range widened (sigma-spread.ts), evaluate-folds --spread K scores the
+ * fold heads widened by K (results in folds-spreadK.json). --variants names any embedding folders
  * of the cache (level2, motion, mask, ...), each a degraded copy of the clean images.
  * The learning rate drops from 1e-3 to 1e-4 at 2/3 of the steps (step 2000 of 3000, as the reference).
  */
@@ -33,6 +35,7 @@ import { initBackend } from '../face/models/runtime.js';
 import { applyHead, type HeadEmbeddings } from '../head/head-inference.js';
 import type { HeadInputKind, UncertaintyHead } from '../head/head-model.js';
 import { loadHeadFile, saveHeadFile } from '../head/model-file.js';
+import { spreadSigma } from '../head/sigma-spread.js';
 import { accuracyAtThreshold, bestThresholdAccuracy } from '../metrics/accuracy.js';
 import { tarAtFar } from '../metrics/far.js';
 import { rocCurve } from '../metrics/roc.js';
@@ -65,6 +68,8 @@ const { values, positionals } = parseArgs({
     folds: { type: 'string', default: '0,1,2,3,4,5,6,7,8,9' },
     backend: { type: 'string', default: 'wasm' },
     'no-centre': { type: 'boolean', default: false },
+    'spread-powers': { type: 'string', default: '' },
+    spread: { type: 'string', default: '1' },
   },
 });
 
@@ -194,6 +199,11 @@ function ladder(head: UncertaintyHead, folders: Folders, keys: readonly string[]
   return out;
 }
 
+function meanFinite(values: Float64Array): number {
+  const v = values.filter((x) => Number.isFinite(x));
+  return v.reduce((a, b) => a + b, 0) / v.length;
+}
+
 function summarise(scores: Float64Array, labels: Uint8Array): Record<string, number> {
   const best = bestThresholdAccuracy(scores, labels);
   return { auc: rocCurve(scores, labels).auc, bestAccuracy: best.accuracy, ...Object.fromEntries(tarAtFar(scores, labels, FARS).map((t) => [`tar@${t.far}`, t.tar])) };
@@ -208,22 +218,33 @@ async function validate(): Promise<void> {
   const file = path.join(values.out, 'view1.pfehead');
   const head = existsSync(file) ? await loadHeadFile(file) : await train(folders, new Set(trainPeople.map((p) => p.name)), file, { protocol: 'LFW View 1 peopleDevTrain' });
   const labels = Uint8Array.from(pairs, (p) => (p.genuine ? 1 : 0));
-  const result: Record<string, unknown> = { config, inputKind, variants: variantNames };
-  const pairSets: [string, FeatureFolder][] = [['clean', folders.clean], ...[...folders.level.entries()].map(([n, f]): [string, FeatureFolder] => [`mixed-${n}`, f])];
-  for (const [name, bFolder] of pairSets) {
-    const s = scorePairs(head, pairs, folders.clean, bFolder);
-    result[name] = { centredCosine: summarise(s.cosine, labels), mls: summarise(s.mls, labels) };
-  }
-  const level4 = folders.level.get('level4');
-  if (level4 !== undefined) {
-    // The dilemma: genuine = clean vs level 4, impostor = level 4 vs level 4.
-    const g = scorePairs(head, pairs, folders.clean, level4);
-    const i = scorePairs(head, pairs, level4, level4);
-    const pick = (m: 'cosine' | 'mls'): Float64Array => Float64Array.from(pairs, (p, k) => (p.genuine ? g[m][k]! : i[m][k]!));
-    result['dilemma-level4'] = { centredCosine: summarise(pick('cosine'), labels), mls: summarise(pick('mls'), labels) };
-  }
   const testNames = new Set(testPeople.map((p) => p.name));
-  result['ladder'] = ladder(head, folders, [...folders.clean.rowOfKey.keys()].filter((k) => testNames.has(identityOfKey(k))));
+  const trainNames = new Set(trainPeople.map((p) => p.name));
+  const evaluate = (h: UncertaintyHead): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    const pairSets: [string, FeatureFolder][] = [['clean', folders.clean], ...[...folders.level.entries()].map(([n, f]): [string, FeatureFolder] => [`mixed-${n}`, f])];
+    for (const [name, bFolder] of pairSets) {
+      const s = scorePairs(h, pairs, folders.clean, bFolder);
+      out[name] = { centredCosine: summarise(s.cosine, labels), mls: summarise(s.mls, labels) };
+    }
+    const level4 = folders.level.get('level4');
+    if (level4 !== undefined) {
+      // The dilemma: genuine = clean vs level 4, impostor = level 4 vs level 4.
+      const g = scorePairs(h, pairs, folders.clean, level4);
+      const i = scorePairs(h, pairs, level4, level4);
+      const pick = (m: 'cosine' | 'mls'): Float64Array => Float64Array.from(pairs, (p, k) => (p.genuine ? g[m][k]! : i[m][k]!));
+      out['dilemma-level4'] = { centredCosine: summarise(pick('cosine'), labels), mls: summarise(pick('mls'), labels) };
+    }
+    out['ladder'] = ladder(h, folders, [...folders.clean.rowOfKey.keys()].filter((k) => testNames.has(identityOfKey(k))));
+    return out;
+  };
+  const result: Record<string, unknown> = { config, inputKind, variants: variantNames, ...evaluate(head) };
+  // σ² spread (sigma-spread.ts) around the training people's mean clean σ², per power.
+  const powers = values['spread-powers'] === '' ? [] : values['spread-powers'].split(',').map(Number);
+  if (powers.length > 0) {
+    const reference = meanFinite(embedKeys(head, folders.clean, [...folders.clean.rowOfKey.keys()].filter((k) => trainNames.has(identityOfKey(k)))).hm);
+    result['spread'] = Object.fromEntries(powers.map((k) => [String(k), { reference, ...evaluate(spreadSigma(head, k, reference)) }]));
+  }
   await writeFile(path.join(values.out, 'validate.json'), JSON.stringify(result, null, 1) + '\n');
   console.log(JSON.stringify(result));
 }
@@ -252,7 +273,10 @@ async function evaluateFolds(): Promise<void> {
   const pooled: Record<string, { cosine: Float64Array; mls: Float64Array }> = {};
   for (const [name] of conditions) pooled[name] = { cosine: new Float64Array(pairs.length).fill(Number.NaN), mls: new Float64Array(pairs.length).fill(Number.NaN) };
   for (const f of available) {
-    const head = await loadHeadFile(path.join(values.out, `fold-${f}.pfehead`));
+    const trained = await loadHeadFile(path.join(values.out, `fold-${f}.pfehead`));
+    const power = Number(values.spread);
+    const trainKeys = [...folders.clean.rowOfKey.keys()].filter((k) => !sets[f]!.some((p) => p.name === identityOfKey(k)));
+    const head = power === 1 ? trained : spreadSigma(trained, power, meanFinite(embedKeys(trained, folders.clean, trainKeys).hm));
     const row: Record<string, unknown> = { fold: f };
     for (const [name, bFolder] of conditions) {
       const s = scorePairs(head, pairs, folders.clean, bFolder);
@@ -288,7 +312,7 @@ async function evaluateFolds(): Promise<void> {
   const ladderKeys = Object.keys((perFold[0]!['ladder'] as Record<string, number>) ?? {});
   summary['ladderMeanOverFolds'] = Object.fromEntries(ladderKeys.map((k) => [k, perFold.reduce((s, r) => s + (r['ladder'] as Record<string, number>)[k]!, 0) / perFold.length]));
   summary['perFold'] = perFold;
-  await writeFile(path.join(values.out, 'folds.json'), JSON.stringify(summary, null, 1) + '\n');
+  await writeFile(path.join(values.out, Number(values.spread) === 1 ? 'folds.json' : `folds-spread${values.spread}.json`), JSON.stringify(summary, null, 1) + '\n');
   console.log(JSON.stringify({ ...summary, perFold: undefined }, null, 1));
 }
 
