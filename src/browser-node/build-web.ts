@@ -16,7 +16,7 @@ import { wasmBinariesDir } from '../face/models/runtime.js';
 import { faceApiModelDir } from '../face/runtime/face-api-files.js';
 import { SAMPLE_IMAGES, sampleUrl } from '../demo/sample-images.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
-import { calibrationFileNameForHead } from '../service/calibration-content.js';
+import { calibrationFileNameForHead } from '../verify/calibration-content.js';
 
 /** The calibration made with the shipped head, copied beside it for the page (src/browser/verdict.ts derives the same name). */
 export const HEAD_CALIBRATION_FILE_NAME = calibrationFileNameForHead(DEFAULT_HEAD_FILE_NAME);

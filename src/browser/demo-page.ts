@@ -10,7 +10,7 @@ import { DEFAULT_PAIR, DILEMMA_BLUR_SIGMA_PX, DILEMMA_PAIR, GALLERY_SAMPLE, SAMP
 import type { TraceScores } from '../demo/score-trace.js';
 import type { DegradeStep } from '../face/degrade/steps.js';
 import { describeFailure, faceCountNote } from '../face/pipeline/failure-messages.js';
-import { type Comparison as Decision, describeDecision } from '../service/decision.js';
+import { type Comparison as Decision, describeDecision } from '../verify/decision.js';
 import type { FacePfe, PfeFace } from '../face-pfe/face-pfe.js';
 import { loadBrowserFacePfe } from './browser-pfe.js';
 import { clearCanvas, clearShown, drawDetection, drawRgb, el, show } from './dom.js';

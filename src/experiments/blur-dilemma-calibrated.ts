@@ -38,10 +38,10 @@ import type { UncertaintyHead } from '../head/head-model.js';
 import { defaultHeadPath } from '../head/model-file.js';
 import { verdictPolicies } from '../face-pfe/verdicts.js';
 import { linePlotSvg, type PlotSeries } from '../plot/index.js';
-import { calibrationFileForHead, loadCalibrationFile } from '../service/calibration-file.js';
-import { loadHeadBinding } from '../service/head-binding.js';
-import { DEFAULT_TARGET_FAR } from '../service/decision-defaults.js';
-import type { DecisionPolicy } from '../service/decision.js';
+import { calibrationFileForHead, loadCalibrationFile } from '../verify/calibration-file.js';
+import { loadHeadBinding } from '../head/head-binding.js';
+import { DEFAULT_TARGET_FAR } from '../verify/decision-defaults.js';
+import type { DecisionPolicy } from '../verify/decision.js';
 import { acceptRate, tallyAccepts, type AcceptTally, type RateWithInterval } from './accept-tally.js';
 
 /** An image table passed through the head: centred mu and σ² rows (K×D each), failures kept. */

@@ -17,11 +17,11 @@ import type { FiveLandmarks, RgbImage } from '../face/types.js';
 import { compareFaces, type Comparison, headGaussian } from '../head/compare-faces.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { assertSameBackbone } from '../face/backbone/names.js';
-import type { Comparison as Decision } from '../service/decision.js';
+import type { Comparison as Decision } from '../verify/decision.js';
 import type { VerdictPolicies } from './verdicts.js';
 
 export type { Comparison } from '../head/compare-faces.js';
-export type { Comparison as Decision } from '../service/decision.js';
+export type { Comparison as Decision } from '../verify/decision.js';
 
 /** One face embedded under the head. */
 export interface PfeFace {

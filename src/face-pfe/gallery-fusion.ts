@@ -1,6 +1,6 @@
 /**
  * Several photos of one person fused into one Gaussian
- * template (the service's fuseTemplate, src/service/template.ts) and compared with a probe.
+ * template (fuseTemplate, src/verify/template.ts) and compared with a probe.
  */
 import { cosineSimilarity } from '../core/cosine.js';
 import type { GaussianEmbedding } from '../core/embedding.js';
@@ -8,7 +8,7 @@ import { PfeError } from '../core/errors.js';
 import type { FusionRule } from '../core/fusion.js';
 import { mutualLikelihoodScore } from '../core/mls.js';
 import { uncertaintyScore } from '../core/uncertainty.js';
-import { fuseTemplate } from '../service/template.js';
+import { fuseTemplate } from '../verify/template.js';
 
 /** A fused gallery. */
 export interface FusedGallery {

@@ -1,13 +1,13 @@
 /**
  * Calibrated verdicts for FacePfe: the calibration made with the head (impostor score
- * tables, see src/service/calibration-content.ts) turned into one DecisionPolicy per
+ * tables, see src/verify/calibration-content.ts) turned into one DecisionPolicy per
  * score and the quality gate's limit. Platform-neutral: the caller reads the file and
  * hashes the head's bytes (Node: fs + node:crypto, browser: fetch + crypto.subtle).
  */
 import { PfeError } from '../core/errors.js';
-import type { LoadedCalibration } from '../service/calibration-content.js';
-import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from '../service/decision-defaults.js';
-import { DecisionPolicy } from '../service/decision.js';
+import type { LoadedCalibration } from '../verify/calibration-content.js';
+import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from '../verify/decision-defaults.js';
+import { DecisionPolicy } from '../verify/decision.js';
 
 /** The decisions FacePfe makes: one policy per score, and the quality gate. */
 export interface VerdictPolicies {

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
 import { FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import type { AnalyzeResult } from './face-analysis.js';
-import { type HeadBinding, loadHeadBinding, serviceEmbeddings } from './head-binding.js';
+import { type HeadBinding, loadHeadBinding, serviceEmbeddings } from '../head/head-binding.js';
 import type { AnalyzerWorkerData, AnalyzerWorkerReply } from './worker-analyzer.js';
 
 const port = parentPort;

@@ -19,14 +19,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BACKBONE } from '../face/backbone/names.js';
 import { folderBackbone } from '../face/pipeline/embedding-folder-meta.js';
-import { noHeadCalibrationFileName } from './calibration-content.js';
+import { noHeadCalibrationFileName } from '../verify/calibration-content.js';
 import { cosinePairs } from '../core/cosine.js';
 import { gaussianBatch } from '../core/embedding.js';
 import { mlsPairs } from '../core/mls.js';
 import { uncertaintyScores } from '../core/uncertainty.js';
-import { impostorTable, type ImpostorTable } from './calibration.js';
-import { CALIBRATION_FORMAT, CALIBRATION_VERSION, type CalibrationFileContent, calibrationFileForHead, saveCalibrationFile } from './calibration-file.js';
-import { impostorPairs, loadCalibrationData } from './calibration-data.js';
+import { impostorTable, type ImpostorTable } from '../verify/calibration.js';
+import { CALIBRATION_FORMAT, CALIBRATION_VERSION, type CalibrationFileContent, calibrationFileForHead, saveCalibrationFile } from '../verify/calibration-file.js';
+import { impostorPairs, loadCalibrationData } from '../verify/calibration-data.js';
 
 /**
  * Tail knots kept exactly: every impostor score with at most this many scores at or above

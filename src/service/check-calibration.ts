@@ -13,8 +13,8 @@ import { cosinePairs } from '../core/cosine.js';
 import { gaussianBatch } from '../core/embedding.js';
 import { mlsPairs } from '../core/mls.js';
 import { deriveSeed } from '../core/random.js';
-import { impostorTable, ScoreCalibration } from './calibration.js';
-import { genuinePairs, impostorPairs, loadCalibrationData } from './calibration-data.js';
+import { impostorTable, ScoreCalibration } from '../verify/calibration.js';
+import { genuinePairs, impostorPairs, loadCalibrationData } from '../verify/calibration-data.js';
 
 /** Operating points checked. */
 const TARGETS = [1e-2, 1e-3, 1e-4, 1e-5];

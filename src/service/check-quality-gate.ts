@@ -10,8 +10,8 @@
 import { parseArgs } from 'node:util';
 import { gaussianBatch } from '../core/embedding.js';
 import { uncertaintyScores } from '../core/uncertainty.js';
-import { loadCalibrationData } from './calibration-data.js';
-import { loadCalibrationFile } from './calibration-file.js';
+import { loadCalibrationData } from '../verify/calibration-data.js';
+import { loadCalibrationFile } from '../verify/calibration-file.js';
 import { defaultConfig } from './config.js';
 
 async function main(): Promise<void> {

@@ -20,10 +20,10 @@ import { BN_EPSILON, type HeadArchitecture } from '../head/head-model.js';
 import { saveHeadFile } from '../head/model-file.js';
 import { fixturePath } from '../testing/paths.js';
 import { initialHeadWeights } from '../train/head-trainer.js';
-import { impostorTable } from './calibration.js';
-import { CALIBRATION_FORMAT, CALIBRATION_VERSION, saveCalibrationFile } from './calibration-file.js';
+import { impostorTable } from '../verify/calibration.js';
+import { CALIBRATION_FORMAT, CALIBRATION_VERSION, saveCalibrationFile } from '../verify/calibration-file.js';
 import { defaultConfig, type ServiceConfig } from './config.js';
-import { loadHeadBinding, serviceEmbeddings } from './head-binding.js';
+import { loadHeadBinding, serviceEmbeddings } from '../head/head-binding.js';
 import { type RunningService, startService } from './server.js';
 
 const DIM = 1024;

@@ -16,8 +16,8 @@ import type { ServiceConfig } from './config.js';
 import type { AnalyzerBackend, FaceAnalysis } from './face-analysis.js';
 import { imageLabel, readImageInput } from './image-input.js';
 import { openApiDocument } from './openapi.js';
-import { falseMatchRisk } from './decision.js';
-import { checkQuality } from './quality-gate.js';
+import { falseMatchRisk } from '../verify/decision.js';
+import { checkQuality } from '../verify/quality-gate.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
 import { registerDemoRoutes } from './demo-routes.js';
 

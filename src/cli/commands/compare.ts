@@ -7,8 +7,8 @@ import { backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.j
 import type { VerdictPolicies } from '../../face-pfe/verdicts.js';
 import { headVerdicts } from '../head-verdicts.js';
 import { PfeError, type PfeErrorCode } from '../../core/errors.js';
-import { describeDecision } from '../../service/decision.js';
-import { loadHeadBinding } from '../../service/head-binding.js';
+import { describeDecision } from '../../verify/decision.js';
+import { loadHeadBinding } from '../../head/head-binding.js';
 import { choiceOption, parseCommandArgs } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { comparePairsFrom, type ImagePair } from '../compare-pairs.js';

@@ -11,8 +11,8 @@ import { loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import type { FiveLandmarks } from '../../face/types.js';
 import { FaceEmbedder, type EmbeddedFace, type EmbedRequest } from '../../face/pipeline/face-embedder.js';
 import { compareFaces, type Comparison } from '../../head/compare-faces.js';
-import type { Comparison as Decision } from '../../service/decision.js';
-import { loadHeadBinding } from '../../service/head-binding.js';
+import type { Comparison as Decision } from '../../verify/decision.js';
+import { loadHeadBinding } from '../../head/head-binding.js';
 import { headVerdicts } from '../head-verdicts.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'lfw');

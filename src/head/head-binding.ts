@@ -9,10 +9,17 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
-import { applyHead } from '../head/head-inference.js';
-import type { HeadInputKind, UncertaintyHead } from '../head/head-model.js';
-import { loadHeadFile } from '../head/model-file.js';
-import type { HeadIdentity } from './calibration-file.js';
+import { applyHead } from './head-inference.js';
+import type { HeadInputKind, UncertaintyHead } from './head-model.js';
+import { loadHeadFile } from './model-file.js';
+
+/** Which uncertainty head produced the embeddings (recorded in calibration files). */
+export interface HeadIdentity {
+  /** File name of the .pfehead file. */
+  readonly file: string;
+  /** SHA-256 of the file's bytes, hex. */
+  readonly sha256: string;
+}
 
 /** A loaded head with the identity of its file. */
 export interface HeadBinding {

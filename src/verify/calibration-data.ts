@@ -10,7 +10,7 @@ import { SeededRandom } from '../core/random.js';
 import { initBackend } from '../face/models/runtime.js';
 import { assertFolderUsable } from '../face/pipeline/embedding-folder-meta.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
-import { type HeadBinding, loadHeadBinding, serviceEmbeddings, type ServiceEmbeddings } from './head-binding.js';
+import { type HeadBinding, loadHeadBinding, serviceEmbeddings, type ServiceEmbeddings } from '../head/head-binding.js';
 
 /** The parts of a `pfe embed` index.json read here. */
 export interface IndexJson {

@@ -4,7 +4,15 @@
  * faces, is refused before it can enter a template or be matched. Lower uncertainty =
  * more confident (harmonic mean of σ², src/core/uncertainty.ts).
  */
-import type { FaceAnalysis } from './face-analysis.js';
+/** What the gate looks at in one analysed face (the service's FaceAnalysis has these fields). */
+export interface QualitySignals {
+  /** Harmonic mean of σ² (lower = more confident), or null without a head. */
+  readonly uncertainty: number | null;
+  /** Detector score (0..1), or null when the landmarks were given. */
+  readonly detectorScore: number | null;
+  /** Faces the detector found in the image, or null when the landmarks were given. */
+  readonly faceCount: number | null;
+}
 
 /** Configured limits. */
 export interface QualityLimits {
@@ -23,7 +31,7 @@ export interface QualityRejection {
 }
 
 /** null when the face passes, else the first failed check. */
-export function checkQuality(face: FaceAnalysis, limits: QualityLimits): QualityRejection | null {
+export function checkQuality(face: QualitySignals, limits: QualityLimits): QualityRejection | null {
   if (!limits.allowMultipleFaces && face.faceCount !== null && face.faceCount > 1) {
     return { code: 'MULTIPLE_FACES', reason: `the image shows ${face.faceCount} faces; send an image of one person` };
   }

@@ -3,26 +3,23 @@
  * without file access, so the browser build can read a fetched calibration too.
  */
 import { PfeError } from '../core/errors.js';
+import type { HeadIdentity } from '../head/head-binding.js';
 import { type CalibratedMetric, checkImpostorTable, type ImpostorTable, ScoreCalibration } from './calibration.js';
+
+export type { HeadIdentity } from '../head/head-binding.js';
 
 /** Format tag of calibration files. */
 export const CALIBRATION_FORMAT = 'pfe-calibration';
 /** Current version of the format. */
 export const CALIBRATION_VERSION = 1;
 
-/** Which uncertainty head produced the embeddings (null: none, cosine on raw mu only). */
-export interface HeadIdentity {
-  /** File name of the .pfehead file. */
-  readonly file: string;
-  /** SHA-256 of the file's bytes, hex. */
-  readonly sha256: string;
-}
 
 /** The JSON content of a calibration file. */
 export interface CalibrationFileContent {
   readonly format: typeof CALIBRATION_FORMAT;
   readonly version: typeof CALIBRATION_VERSION;
   readonly backbone: string;
+  /** The uncertainty head that produced the embeddings (null: none, cosine on raw mu only). */
   readonly head: HeadIdentity | null;
   /** How the tables were made (data, pair count, seed, command). */
   readonly source: Readonly<Record<string, unknown>>;

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FaceAnalysis } from './face-analysis.js';
-import { checkQuality, type QualityLimits } from './quality-gate.js';
+import { checkQuality, type QualityLimits, type QualitySignals } from './quality-gate.js';
 
-const P = { x: 0, y: 0 };
-function face(over: Partial<FaceAnalysis>): FaceAnalysis {
-  return { mu: new Float32Array(2), sigmaSq: null, uncertainty: null, box: null, landmarks: [P, P, P, P, P], detectorScore: 0.9, faceCount: 1, imageWidth: 10, imageHeight: 10, ...over };
+function face(over: Partial<QualitySignals>): QualitySignals {
+  return { uncertainty: null, detectorScore: 0.9, faceCount: 1, ...over };
 }
 const limits: QualityLimits = { maxUncertainty: 0.01, minDetectorScore: 0.6, allowMultipleFaces: false };
 
