@@ -23,7 +23,7 @@ import { initBackend } from '../face/models/runtime.js';
 import { pickSubjectFace } from '../face/pipeline/face-embedder.js';
 import { packageRoot, sharedDataDir } from '../testing/paths.js';
 import type { FaceDetection, FiveLandmarks, RgbImage } from '../face/types.js';
-import { formatDuration } from '../cli/progress.js';
+import { formatDuration } from '../io/progress.js';
 import { applyDegradeSteps, type DegradeStep } from '../face/degrade/steps.js';
 
 /** One image's outcome, one JSON line. */

@@ -20,10 +20,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { createProgress, formatDuration } from '../cli/progress.js';
+import { createProgress, formatDuration } from '../io/progress.js';
 import { cosineSimilarity } from '../core/cosine.js';
 import { PfeError } from '../core/errors.js';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { uncertaintyScore } from '../core/uncertainty.js';
 import { mutualLikelihoodScore } from '../core/mls.js';
 import { sliderSteps, sliderValue, SLIDER_STEPS } from '../demo/degradation-slider.js';
 import { loadImageTable, type ImageTable } from '../eval/image-table.js';
@@ -42,7 +42,7 @@ import { calibrationFileForHead, loadCalibrationFile } from '../verify/calibrati
 import { loadHeadBinding } from '../head/head-binding.js';
 import { DEFAULT_TARGET_FAR } from '../verify/decision-defaults.js';
 import type { DecisionPolicy } from '../verify/decision.js';
-import { acceptRate, tallyAccepts, type AcceptTally, type RateWithInterval } from './accept-tally.js';
+import { acceptRate, tallyAccepts, type AcceptTally, type RateWithInterval } from '../metrics/accept-tally.js';
 
 /** An image table passed through the head: centred mu and σ² rows (K×D each), failures kept. */
 interface HeadTable {
@@ -161,7 +161,7 @@ function meanUncertainty(t: HeadTable, used: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < t.table.count; i++) {
     if (used[i] !== 1 || t.table.failed[i] === 1) continue;
-    s += harmonicMeanKernel(t.sigmaSq, i * t.dim, t.dim);
+    s += uncertaintyScore({ dim: t.dim, mu: t.mu.subarray(i * t.dim, (i + 1) * t.dim), sigmaSq: t.sigmaSq.subarray(i * t.dim, (i + 1) * t.dim) });
     n++;
   }
   return n === 0 ? NaN : s / n;

@@ -17,7 +17,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDuration } from '../cli/progress.js';
+import { formatDuration } from '../io/progress.js';
 import { parseLfwPairs } from '../eval/lfw-protocol.js';
 import { evaluateMethod, indexPairs, withFailedPairsRejected } from '../eval/pair-verification.js';
 import { type CropTemplate, alignFaceTo, arcfaceCropTemplate } from '../face/align/align.js';

@@ -15,7 +15,7 @@ import { DEFAULT_BACKBONE, parseBackboneName } from '../face/backbone/names.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createProgress } from '../cli/progress.js';
+import { createProgress } from '../io/progress.js';
 import { loadImageTable } from '../eval/image-table.js';
 import { parseLfwPairs } from '../eval/lfw-protocol.js';
 import { indexPairs } from '../eval/pair-verification.js';

@@ -17,7 +17,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDuration } from '../cli/progress.js';
+import { formatDuration } from '../io/progress.js';
 import { parseLfwPairs } from '../eval/lfw-protocol.js';
 import { alignFaceTo } from '../face/align/align.js';
 import { loadMobileFaceNet, MOBILEFACENET_DIM } from '../face/backbone/mobilefacenet.js';

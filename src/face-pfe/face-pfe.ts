@@ -8,7 +8,7 @@
 import type { GaussianEmbedding } from '../core/embedding.js';
 import { PfeError } from '../core/errors.js';
 import type { FusionRule } from '../core/fusion.js';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { uncertaintyScore } from '../core/uncertainty.js';
 import { type FusedGallery, fuseGallery, type PairScores, scorePair } from './gallery-fusion.js';
 import type { DegradeStep } from '../face/degrade/steps.js';
 import { backendInUse, type BackendInfo } from '../face/models/runtime.js';
@@ -81,7 +81,7 @@ export class FacePfe {
       mu: gaussian.mu,
       sigmaSq: gaussian.sigmaSq,
       gaussian,
-      confidence: harmonicMeanKernel(gaussian.sigmaSq, 0, gaussian.dim),
+      confidence: uncertaintyScore(gaussian),
       landmarks: r.landmarks,
       aligned,
       image,

@@ -6,8 +6,8 @@
 import { cosineSimilarity } from '../core/cosine.js';
 import type { GaussianEmbedding } from '../core/embedding.js';
 import { PfeError } from '../core/errors.js';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
 import { mutualLikelihoodScore } from '../core/mls.js';
+import { uncertaintyScore } from '../core/uncertainty.js';
 import type { EmbeddedFace } from '../face/pipeline/face-embedder.js';
 import { applyHead } from './head-inference.js';
 import type { HeadInputKind, UncertaintyHead } from './head-model.js';
@@ -56,7 +56,7 @@ export function compareFaces(head: UncertaintyHead, a: HeadInputs, b: HeadInputs
     cosine: cosineSimilarity(ea, eb),
     rawCosine: cosineSimilarity({ dim: d, mu: a.mu }, { dim: d, mu: b.mu }),
     mls: mutualLikelihoodScore(ea, eb),
-    confidenceA: harmonicMeanKernel(e.sigmaSq, 0, d),
-    confidenceB: harmonicMeanKernel(e.sigmaSq, d, d),
+    confidenceA: uncertaintyScore(ea),
+    confidenceB: uncertaintyScore(eb),
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { uncertaintyScores } from '../core/uncertainty.js';
 import { parseDegradeSpec } from '../face/degrade/spec.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../face/landmarks-file/lfw-landmarks.js';
 import { FaceEmbedder, type EmbeddedFace } from '../face/pipeline/face-embedder.js';
@@ -55,9 +55,7 @@ describe('the shipped uncertainty head (models/)', () => {
         feats.set(kind === 'mu' ? f.mu : kind === 'pooled_global' ? f.pooledGlobal : f.pooledGrid2x2, i * head.architecture.inputDim);
       });
       const e = applyHead(head, mu, feats);
-      let s = 0;
-      for (let i = 0; i < faces.length; i++) s += harmonicMeanKernel(e.sigmaSq, i * d, d);
-      return s / faces.length;
+      return uncertaintyScores(e).reduce((s, u) => s + u, 0) / faces.length;
     };
     const c = meanHm(clean);
     const d = meanHm(degraded);

@@ -4,7 +4,7 @@
  * images it is sent and posts the results back, transferring the arrays.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { uncertaintyScore } from '../core/uncertainty.js';
 import { FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import type { AnalyzeResult } from './face-analysis.js';
 import { type HeadBinding, loadHeadBinding, serviceEmbeddings } from '../head/head-binding.js';
@@ -22,7 +22,7 @@ async function analyze(embedder: FaceEmbedder, binding: HeadBinding | undefined,
   return results.map((r): AnalyzeResult => {
     if (r.status === 'failed') return r;
     const emb = serviceEmbeddings(binding, { count: 1, mu: r.mu, features: { pooled_global: r.pooledGlobal, pooled_grid2x2: r.pooledGrid2x2 } });
-    const uncertainty = emb.sigmaSq === null ? null : harmonicMeanKernel(emb.sigmaSq, 0, emb.dim);
+    const uncertainty = emb.sigmaSq === null ? null : uncertaintyScore({ dim: emb.dim, mu: emb.mu, sigmaSq: emb.sigmaSq });
     return {
       status: 'ok',
       face: {

@@ -24,7 +24,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cosinePairs } from '../core/cosine.js';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { uncertaintyScores } from '../core/uncertainty.js';
 import { mlsPairs } from '../core/mls.js';
 import { parseLfwPairs, parseLfwPeople, type LfwPair } from '../eval/lfw-protocol.js';
 import { initBackend } from '../face/models/runtime.js';
@@ -135,8 +135,8 @@ function embedKeys(head: UncertaintyHead, folder: FeatureFolder, keys: readonly 
     feats.set(folder.features.subarray(r * c, (r + 1) * c), i * c);
   });
   const e = applyHead(head, mu, feats);
-  const hm = new Float64Array(keys.length);
-  for (let i = 0; i < keys.length; i++) hm[i] = missing[i] ? Number.NaN : harmonicMeanKernel(e.sigmaSq, i * d, d);
+  const hm = uncertaintyScores(e);
+  for (let i = 0; i < keys.length; i++) if (missing[i]) hm[i] = Number.NaN;
   return { e, missing, hm };
 }
 

@@ -3,7 +3,7 @@ import { gaussianBatch } from '../../core/embedding.js';
 import { fuseGroups } from '../../core/fusion.js';
 import { mlsPairs } from '../../core/mls.js';
 import { tarAtFar } from '../../metrics/far.js';
-import { syntheticImages } from '../../experiments/synthetic-faces.js';
+import { syntheticImages } from '../../demo/synthetic-faces.js';
 import { findDefaultHead } from '../../head/model-file.js';
 import { integerOption, parseCommandArgs } from '../args.js';
 import type { CliCommand } from '../command.js';

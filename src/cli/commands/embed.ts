@@ -16,7 +16,7 @@ import type { FiveLandmarks } from '../../face/types.js';
 import { choiceOption, integerOption, parseCommandArgs, requireOption } from '../args.js';
 import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarks } from '../landmark-options.js';
 import { type CliCommand, UsageError } from '../command.js';
-import { createProgress } from '../progress.js';
+import { createProgress } from '../../io/progress.js';
 
 /** Default cache folder, relative to the working directory (git-ignored in this repository). */
 const DEFAULT_CACHE_DIR = path.join('.cache', 'embed');

@@ -17,7 +17,7 @@ import { MAX_DEGRADE_LEVEL } from '../../face/degrade/ladder.js';
 import { findDefaultHead } from '../../head/model-file.js';
 import { integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
-import { createProgress, type Progress } from '../progress.js';
+import { createProgress, type Progress } from '../../io/progress.js';
 import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarksUnder } from '../landmark-options.js';
 
 /** Default per-image cache folder, shared with `pfe embed`. */

@@ -11,7 +11,7 @@ import { lossCurveCsv, lossCurveSvg } from '../../train/loss-curve.js';
 import { DEFAULT_TRAIN_CONFIG, trainHead, type TrainConfig, type TrainState } from '../../train/train-run.js';
 import { choiceOption, integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
-import { createProgress } from '../progress.js';
+import { createProgress } from '../../io/progress.js';
 
 const D = DEFAULT_TRAIN_CONFIG;
 
