@@ -11,8 +11,8 @@ import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { defaultModelsDir } from '../face/models/modelPaths.js';
-import { wasmBinariesDir } from '../face/models/runtime.js';
+import { defaultModelsDir } from '../face/runtime/model-paths.js';
+import { wasmBinariesDir } from '../face/runtime/tfjs-runtime.js';
 import { faceApiModelDir } from '../face/runtime/face-api-files.js';
 import { SAMPLE_IMAGES, sampleUrl } from '../demo/sample-images.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
@@ -41,11 +41,11 @@ const FACE_API_MODELS = ['face_recognition_model', 'tiny_face_detector_model', '
  * keeps its original's exports, so the modules importing it stay unchanged.
  */
 export const BROWSER_SWAPS: Readonly<Record<string, string>> = {
-  'face/models/localModel.ts': 'browser/local-model.ts',
-  'face/models/modelPaths.ts': 'browser/model-paths.ts',
+  'face/runtime/local-model.ts': 'browser/local-model.ts',
+  'face/runtime/model-paths.ts': 'browser/model-paths.ts',
   'face/runtime/face-api-files.ts': 'browser/face-api-files.ts',
   'face/backbone/opt-in-backbones.ts': 'browser/opt-in-backbones.ts',
-  'face/models/runtime.ts': 'browser/runtime.ts',
+  'face/runtime/tfjs-runtime.ts': 'browser/runtime.ts',
   'face/image/decode.ts': 'browser/decode.ts',
   'face/degrade/jpeg.ts': 'browser/jpeg-degrade.ts',
 };

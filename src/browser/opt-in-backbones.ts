@@ -5,7 +5,7 @@
  * page is a clear error instead of a fetch of files that are not there.
  */
 import { PfeError } from '../core/errors.js';
-import type { Backbone } from '../face/models/backbone.js';
+import type { Backbone } from '../face/backbone/backbone.js';
 
 /** Always fails: the browser build has no MobileFaceNet. */
 export async function loadOptInMobileFaceNet(): Promise<Backbone> {

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import type { FiveLandmarks } from '../face/types.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { findDefaultHead, loadHeadFile } from '../head/model-file.js';
 import { assertSameBackbone, DEFAULT_BACKBONE, isBackboneName, parseBackboneName, resolveBackbone } from '../face/backbone/names.js';

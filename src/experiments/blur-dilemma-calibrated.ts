@@ -30,7 +30,7 @@ import { loadImageTable, type ImageTable } from '../eval/image-table.js';
 import { loadLfwBase } from '../eval/lfw-setup.js';
 import { parseDegradeSpec } from '../face/degrade/spec.js';
 import type { DegradeStep } from '../face/degrade/steps.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { compareFaces } from '../head/compare-faces.js';
 import { applyHead } from '../head/head-inference.js';
 import { headFeatures } from '../eval/head-source.js';

@@ -25,7 +25,7 @@ import { DLIB_CHIP_TEMPLATE } from '../face/backbone/dlib-chip.js';
 import { loadDlibResnet } from '../face/backbone/dlib-resnet.js';
 import { decodeImage } from '../face/image/decode.js';
 import { loadLfwLandmarks } from '../face/landmarks-file/lfw-landmarks.js';
-import { type BackendName, initBackend } from '../face/models/runtime.js';
+import { type BackendName, initBackend } from '../face/runtime/tfjs-runtime.js';
 import type { RgbImage } from '../face/types.js';
 
 const FARS = [1e-3, 1e-2];

@@ -24,7 +24,7 @@ import { loadMobileFaceNet, MOBILEFACENET_DIM } from '../face/backbone/mobilefac
 import type { MobileFaceNetRepairOptions } from '../face/backbone/mobilefacenet-repair.js';
 import { decodeImage } from '../face/image/decode.js';
 import { loadLfwLandmarks } from '../face/landmarks-file/lfw-landmarks.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import type { RgbImage } from '../face/types.js';
 import { kFoldAccuracy } from '../metrics/accuracy.js';
 import { tarAtFar } from '../metrics/far.js';

@@ -6,7 +6,7 @@
 import { calibrationFileForHead, loadCalibrationFile } from '../verify/calibration-file.js';
 import { DEFAULT_TARGET_FAR } from '../verify/decision-defaults.js';
 import { loadHeadBinding } from '../head/head-binding.js';
-import type { BackendName } from '../face/models/runtime.js';
+import type { BackendName } from '../face/runtime/tfjs-runtime.js';
 import { FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import { defaultHeadPath } from '../head/model-file.js';
 import { resolveBackbone } from '../face/backbone/names.js';

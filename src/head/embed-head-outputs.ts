@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmbeddedFace } from '../face/pipeline/face-embedder.js';
-import { initBackend, type BackendName } from '../face/models/runtime.js';
+import { initBackend, type BackendName } from '../face/runtime/tfjs-runtime.js';
 import { writeNpyFile } from '../io/npy-file.js';
 import { PfeError } from '../core/errors.js';
 import { applyHead } from './head-inference.js';

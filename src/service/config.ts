@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { FusionRule } from '../core/fusion.js';
 import { type BackboneName, DEFAULT_BACKBONE } from '../face/backbone/names.js';
 import { noHeadCalibrationFileName } from '../verify/calibration-content.js';
-import type { BackendName } from '../face/models/runtime.js';
+import type { BackendName } from '../face/runtime/tfjs-runtime.js';
 import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from '../verify/decision-defaults.js';
 
 /** Everything `startService` needs. */

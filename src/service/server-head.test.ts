@@ -15,7 +15,7 @@ import { cosinePairs } from '../core/cosine.js';
 import { gaussianBatch } from '../core/embedding.js';
 import { mlsPairs } from '../core/mls.js';
 import { SeededRandom } from '../core/random.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { BN_EPSILON, type HeadArchitecture } from '../head/head-model.js';
 import { saveHeadFile } from '../head/model-file.js';
 import { fixturePath } from '../testing/paths.js';

@@ -27,7 +27,7 @@ import { cosinePairs } from '../core/cosine.js';
 import { uncertaintyScores } from '../core/uncertainty.js';
 import { mlsPairs } from '../core/mls.js';
 import { parseLfwPairs, parseLfwPeople, type LfwPair } from '../eval/lfw-protocol.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { applyHead, type HeadEmbeddings } from '../head/head-inference.js';
 import type { HeadInputKind, UncertaintyHead } from '../head/head-model.js';
 import { loadHeadFile, saveHeadFile } from '../head/model-file.js';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import { SeededRandom } from '../core/random.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { assertFolderUsable } from '../face/pipeline/embedding-folder-meta.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
 import { type HeadBinding, loadHeadBinding, serviceEmbeddings, type ServiceEmbeddings } from '../head/head-binding.js';

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../../core/errors.js';
 import { parseLfwPeople } from '../../eval/lfw-protocol.js';
-import { initBackend } from '../../face/models/runtime.js';
+import { initBackend } from '../../face/runtime/tfjs-runtime.js';
 import { HEAD_INPUT_KINDS } from '../../head/head-model.js';
 import { saveHeadFile } from '../../head/model-file.js';
 import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint.js';

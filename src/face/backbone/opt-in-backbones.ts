@@ -3,7 +3,7 @@
  * with the package or the page (the browser build swaps this module for one that refuses
  * them: src/browser/opt-in-backbones.ts).
  */
-import type { Backbone } from '../models/backbone.js';
+import type { Backbone } from './backbone.js';
 import { loadMobileFaceNet, mobileFaceNetModelInDir } from './mobilefacenet.js';
 
 /**

@@ -4,9 +4,9 @@
  * embedding folders, caches, heads and calibrations record the name they were made with
  * (names.ts).
  */
-import type { Backbone } from '../models/backbone.js';
-import { loadFaceres } from '../models/faceres.js';
-import { bundledModelPath } from '../models/modelPaths.js';
+import type { Backbone } from './backbone.js';
+import { loadFaceres } from './faceres.js';
+import { bundledModelPath } from '../runtime/model-paths.js';
 import { loadDlibResnet } from './dlib-resnet.js';
 import { loadOptInMobileFaceNet } from './opt-in-backbones.js';
 import { type BackboneName, parseBackboneName } from './names.js';

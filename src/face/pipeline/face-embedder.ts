@@ -8,9 +8,9 @@ import { alignFaceTo } from '../align/align.js';
 import { applyDegradeSteps, type DegradeStep } from '../degrade/steps.js';
 import { decodeImage } from '../image/decode.js';
 import { type BackboneName, DEFAULT_BACKBONE, loadBackbone } from '../backbone/registry.js';
-import type { Backbone } from '../models/backbone.js';
+import type { Backbone } from '../backbone/backbone.js';
 import { type FaceFinder, loadFaceFinder } from '../detect/face-finder.js';
-import { type BackendName, initBackend } from '../models/runtime.js';
+import { type BackendName, initBackend } from '../runtime/tfjs-runtime.js';
 import type { Box, FaceDetection, FiveLandmarks, RgbImage } from '../types.js';
 
 /** Where an embedded face's landmarks came from. */

@@ -1,15 +1,15 @@
 /**
- * Test helper (used only by the *.test.ts files of this folder): the LFW fixture
+ * Test helper (face tests and the detector/backbone benchmarks): the LFW fixture
  * images in fixtures/lfw/images with their MTCNN landmarks from
  * fixtures/lfw/ldmark_lfw_mtcnncaffe.txt (scaled ×0.6 to the 150×150 frame).
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fixturePath } from '../../testing/paths.js';
-import { decodeImage } from '../image/decode.js';
-import { loadLfwLandmarks } from '../landmarks-file/lfw-landmarks.js';
-import type { FiveLandmarks, RgbImage } from '../types.js';
+import { fixturePath } from './paths.js';
+import { decodeImage } from '../face/image/decode.js';
+import { loadLfwLandmarks } from '../face/landmarks-file/lfw-landmarks.js';
+import type { FiveLandmarks, RgbImage } from '../face/types.js';
 
 /** One fixture face. */
 export interface FixtureFace {

@@ -6,7 +6,7 @@
 import { PfeError } from '../../core/errors.js';
 import type { RgbImage } from '../types.js';
 import type { BackboneOutput, ConvFeatureMap, EmbedOptions } from './backbone.js';
-import { adaptiveAveragePool, globalAveragePool, l2NormalizeRows } from './featurePooling.js';
+import { adaptiveAveragePool, globalAveragePool, l2NormalizeRows } from './feature-pooling.js';
 
 /** What one forward pass over B faces gives. */
 export interface BatchForward {

@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Affine2x3, applyAffine } from '../align/affine.js';
 import { warpAffine } from '../align/warp.js';
 import type { FiveLandmarks, RgbImage } from '../types.js';
-import { type FaceDetector, loadFaceDetector } from './faceDetector.js';
-import { type FixtureFace, loadFixtureFaces } from './fixtureFaces.js';
-import { initBackend } from './runtime.js';
+import { type FaceDetector, loadFaceDetector } from './face-detector.js';
+import { type FixtureFace, loadFixtureFaces } from '../../testing/fixture-faces.js';
+import { initBackend } from '../runtime/tfjs-runtime.js';
 
 /** Largest allowed eye error in pixels of the 150×150 image (MTCNN itself is not exact). */
 const MAX_EYE_ERROR_PX = 4;

@@ -5,11 +5,11 @@ import { isPfeError } from '../../core/errors.js';
 import { alignFace } from '../align/align.js';
 import type { RgbImage } from '../types.js';
 import { type FaceresBackbone, FACERES_DESCRIPTOR_NODE, FACERES_INPUT_NORMALISATION, loadFaceres, loadFaceresGraph } from './faceres.js';
-import { globalAveragePool, l2NormalizeRows } from './featurePooling.js';
+import { globalAveragePool, l2NormalizeRows } from './feature-pooling.js';
 import { pairCosines } from '../../testing/pair-cosines.js';
-import { type FixtureFace, loadFixtureFaces } from './fixtureFaces.js';
-import { type InputNormalisation, packImageBatch, packNormalizedBatch } from './imageTensor.js';
-import { initBackend } from './runtime.js';
+import { type FixtureFace, loadFixtureFaces } from '../../testing/fixture-faces.js';
+import { type InputNormalisation, packImageBatch, packNormalizedBatch } from '../runtime/image-tensor.js';
+import { initBackend } from '../runtime/tfjs-runtime.js';
 
 function cosine(a: Float32Array, i: number, j: number, d: number): number {
   let s = 0;

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { isPfeError } from '../../core/errors.js';
-import { loadLocalGraphModel, readLocalModelArtifacts } from './localModel.js';
-import { bundledModelPath } from './modelPaths.js';
-import { initBackend } from './runtime.js';
+import { loadLocalGraphModel, readLocalModelArtifacts } from './local-model.js';
+import { bundledModelPath } from './model-paths.js';
+import { initBackend } from './tfjs-runtime.js';
 
 describe('local graph models', () => {
   let dir = '';

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPfeError } from '../../core/errors.js';
-import { fiveLandmarksFromBlazeface, MOUTH_HALF_WIDTH_PER_EYE_DISTANCE } from './blazefaceLandmarks.js';
+import { fiveLandmarksFromBlazeface, MOUTH_HALF_WIDTH_PER_EYE_DISTANCE } from './blazeface-landmarks.js';
 import { FACEMESH_POINTS } from './facemesh.js';
-import { fiveLandmarksFromMesh, MESH_LEFT_EYE_CONTOUR, MESH_MOUTH_LEFT, MESH_MOUTH_RIGHT, MESH_NOSE_TIP, MESH_RIGHT_EYE_CONTOUR } from './meshLandmarks.js';
+import { fiveLandmarksFromMesh, MESH_LEFT_EYE_CONTOUR, MESH_MOUTH_LEFT, MESH_MOUTH_RIGHT, MESH_NOSE_TIP, MESH_RIGHT_EYE_CONTOUR } from './mesh-landmarks.js';
 
 describe('fiveLandmarksFromMesh', () => {
   it('averages each eye contour and picks nose tip and mouth corners by index', () => {

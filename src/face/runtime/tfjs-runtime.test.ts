@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { backendInUse, initBackend, wasmBinariesDir } from './runtime.js';
+import { backendInUse, initBackend, wasmBinariesDir } from './tfjs-runtime.js';
 
 describe('initBackend', () => {
   it('finds the .wasm binaries locally', () => {

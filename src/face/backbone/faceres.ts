@@ -14,10 +14,10 @@ import { type CropTemplate, arcfaceCropTemplate } from '../align/align.js';
 import type { RgbImage } from '../types.js';
 import type { Backbone, BackboneOutput, EmbedOptions } from './backbone.js';
 import { type BatchForward, checkBatchSize, embedInBatches } from './backbone-batches.js';
-import { type InputNormalisation, packNormalizedBatch } from './imageTensor.js';
-import { loadLocalGraphModel, readScalarWeights } from './localModel.js';
-import { bundledModelPath } from './modelPaths.js';
-import { constNodeNames, rewriteClipChainsToRelu6 } from './relu6Rewrite.js';
+import { type InputNormalisation, packNormalizedBatch } from '../runtime/image-tensor.js';
+import { loadLocalGraphModel, readScalarWeights } from '../runtime/local-model.js';
+import { bundledModelPath } from '../runtime/model-paths.js';
+import { constNodeNames, rewriteClipChainsToRelu6 } from '../runtime/relu6-rewrite.js';
 
 /** Graph node of the 1024-d descriptor (global average pool). */
 export const FACERES_DESCRIPTOR_NODE = 'global_pooling/Mean';

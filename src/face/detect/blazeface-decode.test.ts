@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPfeError } from '../../core/errors.js';
-import { decodeBlazeface, sigmoid } from './blazefaceDecode.js';
+import { decodeBlazeface, sigmoid } from './blazeface-decode.js';
 
 describe('decodeBlazeface', () => {
   it('adds the anchor to centre and keypoint offsets, takes sizes as absolute and keeps scores ≥ minScore', () => {

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import type * as tfTypes from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { alignFace } from '../align/align.js';
-import { FACERES_CONV_NODE, FACERES_DESCRIPTOR_NODE, FACERES_RELU6_CHAINS, loadFaceresGraph } from './faceres.js';
-import { loadFixtureFaces } from './fixtureFaces.js';
-import { packImageBatch } from './imageTensor.js';
-import { readLocalModelArtifacts, readScalarWeights } from './localModel.js';
-import { bundledModelPath } from './modelPaths.js';
-import { constNodeNames, type GraphNodeJson, rewriteClipChainsToRelu6 } from './relu6Rewrite.js';
-import { initBackend } from './runtime.js';
+import { FACERES_CONV_NODE, FACERES_DESCRIPTOR_NODE, FACERES_RELU6_CHAINS, loadFaceresGraph } from '../backbone/faceres.js';
+import { loadFixtureFaces } from '../../testing/fixture-faces.js';
+import { packImageBatch } from './image-tensor.js';
+import { readLocalModelArtifacts, readScalarWeights } from './local-model.js';
+import { bundledModelPath } from './model-paths.js';
+import { constNodeNames, type GraphNodeJson, rewriteClipChainsToRelu6 } from './relu6-rewrite.js';
+import { initBackend } from './tfjs-runtime.js';
 
 /** A graph x → Relu → Minimum(·, six) → Maximum(·, zero) → Identity, with optional extras. */
 function chainGraph(extra: GraphNodeJson[] = [], swap = false): tfTypes.io.ModelJSON {

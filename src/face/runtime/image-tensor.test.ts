@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isPfeError } from '../../core/errors.js';
 import type { RgbImage } from '../types.js';
-import { packNormalizedBatch } from './imageTensor.js';
+import { packNormalizedBatch } from './image-tensor.js';
 
 /** A 1×1 image of one RGB pixel. */
 const pixel = (r: number, g: number, b: number): RgbImage => ({ width: 1, height: 1, data: Uint8Array.of(r, g, b) });

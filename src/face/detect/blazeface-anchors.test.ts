@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateAnchors } from './blazefaceAnchors.js';
+import { generateAnchors } from './blazeface-anchors.js';
 
 describe('generateAnchors', () => {
   it('gives 896 anchors for 256: 512 on the stride-16 grid then 384 on the stride-32 grid', () => {

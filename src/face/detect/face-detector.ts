@@ -4,10 +4,10 @@
  */
 import type { FaceDetection, RgbImage } from '../types.js';
 import { type BlazefaceDetection, type BlazefaceDetector, type BlazefaceOptions, loadBlazeface } from './blazeface.js';
-import { fiveLandmarksFromBlazeface } from './blazefaceLandmarks.js';
+import { fiveLandmarksFromBlazeface } from './blazeface-landmarks.js';
 import { type FaceMeshModel, type FaceRegion, loadFaceMesh } from './facemesh.js';
-import { fiveLandmarksFromMesh } from './meshLandmarks.js';
-import { bundledModelPath } from './modelPaths.js';
+import { fiveLandmarksFromMesh } from './mesh-landmarks.js';
+import { bundledModelPath } from '../runtime/model-paths.js';
 
 /**
  * Box enlargement before FaceMesh: human's config face.detector.scale (1.4); the mesh

@@ -1,10 +1,10 @@
 /**
- * Test helper (used only by the *.test.ts files of this folder): synthetic scenes made of
+ * Test helper (detector and service tests, the detection benchmark): synthetic scenes made of
  * the LFW fixture faces: enlarged onto a big canvas, laid out in a grid, shrunk and
  * scattered, turned by a quarter. Resampling is sharp's (Node only, like the tests).
  */
 import sharp from 'sharp';
-import type { FiveLandmarks, RgbImage } from '../types.js';
+import type { FiveLandmarks, RgbImage } from '../face/types.js';
 
 /** Mid-grey canvas fill (no face-like structure). */
 const CANVAS_GREY = 128;

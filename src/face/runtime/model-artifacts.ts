@@ -1,6 +1,6 @@
 /**
  * tfjs graph-model artifacts held in memory, whatever read them: the file reader in
- * localModel.ts (Node) or the fetching one in src/browser/local-model.ts (browser).
+ * local-model.ts (Node) or the fetching one in src/browser/local-model.ts (browser).
  * No I/O here, so both share it.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -9,12 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { PfeError } from '../../core/errors.js';
 import type { RgbImage } from '../types.js';
-import { generateAnchors } from './blazefaceAnchors.js';
-import { BLAZEFACE_KEYPOINTS, decodeBlazeface } from './blazefaceDecode.js';
-import { cropAndResizeBox } from './cropBox.js';
-import { imageToTensor4d } from './imageTensor.js';
-import { loadLocalGraphModel } from './localModel.js';
-import { bundledModelPath } from './modelPaths.js';
+import { generateAnchors } from './blazeface-anchors.js';
+import { BLAZEFACE_KEYPOINTS, decodeBlazeface } from './blazeface-decode.js';
+import { cropAndResizeBox } from './crop-box.js';
+import { imageToTensor4d } from '../runtime/image-tensor.js';
+import { loadLocalGraphModel } from '../runtime/local-model.js';
+import { bundledModelPath } from '../runtime/model-paths.js';
 import { type CornerBox, nonMaxSuppression } from './nms.js';
 
 /** Detector input side (the model's input signature: [1, 256, 256, 3]). */
@@ -71,7 +71,7 @@ export class BlazefaceDetector {
     const [, height, width] = image.shape;
     const side = Math.max(width, height);
     const scale = side / BLAZEFACE_INPUT_SIZE;
-    // The square whose top-left pixel is the image's (that pixel's left edge is at −0.5, see cropBox.ts).
+    // The square whose top-left pixel is the image's (that pixel's left edge is at −0.5, see crop-box.ts).
     const letterbox = { x: -0.5, y: -0.5, size: side };
     const toImage = (u: number) => letterbox.x + u * scale;
     const raw = tf.tidy(() => {

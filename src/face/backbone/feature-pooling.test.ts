@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isPfeError } from '../../core/errors.js';
-import { adaptiveAveragePool, globalAveragePool, l2NormalizeRows } from './featurePooling.js';
+import { adaptiveAveragePool, globalAveragePool, l2NormalizeRows } from './feature-pooling.js';
 
 /** Brute-force mean over an explicit list of (y, x) cells for face n, channel c. */
 function meanOver(map: Float32Array, H: number, W: number, C: number, n: number, c: number, cells: Array<[number, number]>): number {

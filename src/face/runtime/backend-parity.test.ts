@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { alignFace } from '../align/align.js';
-import { loadFaceDetector } from './faceDetector.js';
-import { loadFaceres } from './faceres.js';
-import { loadFixtureFaces } from './fixtureFaces.js';
-import { type BackendName, initBackend } from './runtime.js';
+import { loadFaceDetector } from '../detect/face-detector.js';
+import { loadFaceres } from '../backbone/faceres.js';
+import { loadFixtureFaces } from '../../testing/fixture-faces.js';
+import { type BackendName, initBackend } from './tfjs-runtime.js';
 
 describe('cpu fallback backend', () => {
   it('gives the same embedding and landmarks as wasm on a real face', async (t) => {

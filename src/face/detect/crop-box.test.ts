@@ -1,8 +1,8 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { cropAndResizeBox } from './cropBox.js';
-import { initBackend } from './runtime.js';
+import { cropAndResizeBox } from './crop-box.js';
+import { initBackend } from '../runtime/tfjs-runtime.js';
 
 /** A W×H image whose channel 0 is the pixel's x and channel 1 its y (pixel centres at integers). */
 function ramp(W: number, H: number): tf.Tensor4D {
