@@ -4,7 +4,7 @@
  * uncertainty quality gate. The head is a freshly initialised (untrained) head written to a
  * temporary file, and its calibration is built from synthetic impostor pairs, so this
  * tests the plumbing, not the accuracy of decisions (the trained head's calibration is
- * built from LFW by build-calibration.ts).
+ * built from LFW by src/scripts/build-calibration.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -4,7 +4,7 @@
  * a seeded sample of impostor pairs (two different people), their cosine and, with a
  * head, their MLS, turned into survival tables (see calibration.ts).
  *
- *   node build-<you>/service/build-calibration.js --data .cache/lfw/dlib/clean \
+ *   node build-<you>/scripts/build-calibration.js --data .cache/lfw/dlib/clean \
  *     [--head models/pfe-head-dlib.pfehead] [--out FILE] [--pairs 2000000] [--seed 1]
  *   (--out defaults to calibration-<head name>.json beside the head, or
  *   models/calibration-<backbone>.json without a head)
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       pairSampling: 'uniform over rows, different folder names, with replacement',
       seed,
       exactTailKnots: EXACT_TAIL,
-      command: `node <build>/service/build-calibration.js ${process.argv.slice(2).join(' ')}`,
+      command: `node <build>/scripts/build-calibration.js ${process.argv.slice(2).join(' ')}`,
     },
     tables,
     ...(uncertaintyQuantiles === undefined ? {} : { uncertaintyQuantiles }),

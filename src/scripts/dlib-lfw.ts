@@ -6,7 +6,7 @@
  * chip (`--crop dlib`, the backbone's own geometry) and/or the ArcFace crop at 150 px
  * (`--crop arcface`, to measure how much the chip geometry matters).
  *
- *   npm run build && nice -n 5 node dist/experiments/dlib-lfw.js [--lfw ../shared/data/lfw] [--crop dlib|arcface|both] [--backend wasm|cpu]
+ *   npm run build && nice -n 5 node dist/scripts/dlib-lfw.js [--lfw ../shared/data/lfw] [--crop dlib|arcface|both] [--backend wasm|cpu]
  *
  * Descriptors are cached in .cache/dlib-lfw/<crop>.f32 (+ .json with the number done), so
  * an interrupted run resumes; results go to out/dlib-lfw/results.json. An image without a

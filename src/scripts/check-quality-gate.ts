@@ -4,7 +4,7 @@
  * uncertainty (harmonic mean of σ²) is above the limit the service would use (the
  * calibration's clean-image quantile, or --max-uncertainty).
  *
- *   node build-<you>/service/check-quality-gate.js --head models/pfe-head-faceres.pfehead \
+ *   node build-<you>/scripts/check-quality-gate.js --head models/pfe-head-faceres.pfehead \
  *     --calibration models/calibration-pfe-head-faceres.json .cache/lfw/clean .cache/lfw/level2 .cache/lfw/level4
  */
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ import { gaussianBatch } from '../core/embedding.js';
 import { uncertaintyScores } from '../core/uncertainty.js';
 import { loadCalibrationData } from '../verify/calibration-data.js';
 import { loadCalibrationFile } from '../verify/calibration-file.js';
-import { defaultConfig } from './config.js';
+import { defaultConfig } from '../service/config.js';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({

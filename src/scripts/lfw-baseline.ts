@@ -5,7 +5,7 @@
  * the other folds' images subtracted, then re-normalised), 10-fold accuracy and TAR at
  * FAR 1e-3 / 1e-2, the number of failed images and the embedding rate.
  *
- *   npm run build && node dist/experiments/lfw-baseline.js [--lfw ../shared/data/lfw] [--align both|landmarks|detector] [--backbone dlib|faceres|mobilefacenet]
+ *   npm run build && node dist/scripts/lfw-baseline.js [--lfw ../shared/data/lfw] [--align both|landmarks|detector] [--backbone dlib|faceres|mobilefacenet]
  *
  * A pair with a failed image scores below every real score (src/eval/pair-verification.ts):
  * a genuine pair then counts as a false reject and an impostor pair as a correct reject.

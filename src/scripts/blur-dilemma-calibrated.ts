@@ -8,7 +8,7 @@
  * (false accepts) and genuine pairs accepted, by centred cosine and by MLS. The page's default mixed case (A clean, only B blurred) reuses the same
  * embeddings and is tallied too.
  *
- *   node dist/experiments/blur-dilemma-calibrated.js [--folds n] [--levels 0,3,6] [--out dir]
+ *   node dist/scripts/blur-dilemma-calibrated.js [--folds n] [--levels 0,3,6] [--out dir]
  *
  * A pair with an image in which the detector found no face is "lost": it is neither
  * accepted nor counted in a rate's denominator (the counts are reported beside the rates).
@@ -304,7 +304,7 @@ async function main(): Promise<void> {
   await mkdir(values.out, { recursive: true });
   const meta = {
     date: new Date().toISOString(),
-    command: `node dist/experiments/blur-dilemma-calibrated.js ${process.argv.slice(2).join(' ')}`.trim(),
+    command: `node dist/scripts/blur-dilemma-calibrated.js ${process.argv.slice(2).join(' ')}`.trim(),
     data: `LFW View 2 (${path.join(values.lfw, 'pairs.txt')}), folds 0..${folds - 1}`,
     pairs: pairs.labels.length,
     genuinePairs: genuineCount,

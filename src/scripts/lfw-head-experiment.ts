@@ -2,13 +2,13 @@
  * LFW experiments of the uncertainty head on cached features (.cache/lfw/{clean,level2,level4},
  * written by `pfe embed --landmarks ... [--degrade level:N]`).
  *
- *   node <build>/train/lfw-head-experiment.js validate [options]
+ *   node <build>/scripts/lfw-head-experiment.js validate [options]
  *     train on LFW View 1 peopleDevTrain, evaluate on pairsDevTest (people disjoint): the
  *     model-selection protocol LFW prescribes, so View 2 folds stay untouched for testing.
- *   node <build>/train/lfw-head-experiment.js train-folds --folds 0,1,... [options]
+ *   node <build>/scripts/lfw-head-experiment.js train-folds --folds 0,1,... [options]
  *     one head per held-out View 2 set (trained on the other nine), saved as fold-<f>.pfehead
  *     (skipped when present, so two processes can share the folds).
- *   node <build>/train/lfw-head-experiment.js evaluate-folds [options]
+ *   node <build>/scripts/lfw-head-experiment.js evaluate-folds [options]
  *     out-of-fold verification on View 2 (pairs of fold f scored by head f, threshold from the
  *     other folds' pairs scored by the same head): centred cosine vs MLS on clean pairs and on
  *     mixed pairs (second image replaced by its level-4 copy), and the harmonic-mean σ² of
@@ -34,9 +34,9 @@ import { loadHeadFile, saveHeadFile } from '../head/model-file.js';
 import { accuracyAtThreshold, bestThresholdAccuracy } from '../metrics/accuracy.js';
 import { tarAtFar } from '../metrics/far.js';
 import { rocCurve } from '../metrics/roc.js';
-import { buildTrainingSet, identityOfKey, loadFeatureFolder, type FeatureFolder } from './feature-folders.js';
-import { lossCurveCsv, lossCurveSvg } from './loss-curve.js';
-import { DEFAULT_TRAIN_CONFIG, trainHead, type TrainConfig } from './train-run.js';
+import { buildTrainingSet, identityOfKey, loadFeatureFolder, type FeatureFolder } from '../train/feature-folders.js';
+import { lossCurveCsv, lossCurveSvg } from '../train/loss-curve.js';
+import { DEFAULT_TRAIN_CONFIG, trainHead, type TrainConfig } from '../train/train-run.js';
 
 /** Score of a pair with a missing image: below any cosine and any MLS we produce. */
 const MISSING_PAIR_SCORE = -1e30;

@@ -4,7 +4,7 @@
  * half A exactly as build-calibration.ts does, and on half B measures the observed FAR of
  * fresh impostor pairs at the threshold for each target FAR, and the TAR of genuine pairs.
  *
- *   node build-<you>/service/check-calibration.js --data .cache/lfw/dlib/clean [--head h.pfehead] [--pairs 2000000] [--single-face]
+ *   node build-<you>/scripts/check-calibration.js --data .cache/lfw/dlib/clean [--head h.pfehead] [--pairs 2000000] [--single-face]
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';

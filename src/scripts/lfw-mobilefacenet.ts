@@ -6,7 +6,7 @@
  * 6,000 pairs, and CNN milliseconds per image on one core (tfjs wasm in Node runs
  * single-threaded): during the pass (batches of 8) and in a separate timing at batch 1 and 8.
  *
- *   npm run build && nice -n 5 node dist/experiments/lfw-mobilefacenet.js \
+ *   npm run build && nice -n 5 node dist/scripts/lfw-mobilefacenet.js \
  *     [--lfw ../shared/data/lfw] [--model <mobilefacenet.json>] [--repair both|none|unfuse|negate] [--folds 10] [--out out/lfw-mobilefacenet]
  *
  * `--repair` chooses which converter faults are repaired (src/face/backbone/mobilefacenet-repair.ts);
