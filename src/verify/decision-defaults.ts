@@ -3,7 +3,7 @@
  * page), in a module without Node-only imports so the browser build shares it.
  */
 
-/** Target false-accept rate of decisions: the default operating point. */
+/** Target false-accept rate of decisions: the default operating point (the one the calibration checks in docs/RESULTS.md measure). */
 export const DEFAULT_TARGET_FAR = 1e-3;
 
 /**

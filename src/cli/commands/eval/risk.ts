@@ -31,7 +31,7 @@ export async function runRiskCommand(values: Values): Promise<number> {
     detector: values['no-detector'] !== true,
     ...(values['detector-embeddings'] === undefined ? {} : { detectorFolders: new Map([[0, [values['detector-embeddings']]]]) }),
     fars: [1e-3, 1e-2],
-    // The issue's settings: threshold at FAR 1e-3, pAUC up to 30% discarded (1% grid steps).
+    // The risk-control settings of docs/RESULTS.md: threshold at FAR 1e-3, pAUC up to 30% discarded (1% grid steps).
     risk: { far: 1e-3, pAucLimit: 0.3, gridPoints: 31, filterFractions: [0, 0.05, 0.1, 0.2, 0.3] },
     outDir,
     log: (line) => process.stderr.write(`pfe eval risk: ${line}\n`),
