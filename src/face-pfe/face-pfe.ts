@@ -17,11 +17,11 @@ import type { FiveLandmarks, RgbImage } from '../face/types.js';
 import { compareFaces, type Comparison, headGaussian } from '../head/compare-faces.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { assertSameBackbone } from '../face/backbone/names.js';
-import type { Comparison as Decision } from '../verify/decision.js';
+import type { Decision } from '../verify/decision.js';
 import type { VerdictPolicies } from './verdicts.js';
 
 export type { Comparison } from '../head/compare-faces.js';
-export type { Comparison as Decision } from '../verify/decision.js';
+export type { Decision } from '../verify/decision.js';
 
 /** One face embedded under the head. */
 export interface PfeFace {
@@ -33,7 +33,9 @@ export interface PfeFace {
   readonly sigmaSq: Float32Array;
   /** mu and σ² as one Gaussian embedding (views of the arrays above), for the scoring core. */
   readonly gaussian: GaussianEmbedding;
-  /** Harmonic-mean σ² (lower = more confident; the paper's risk-control measure). */
+  /** Uncertainty: harmonic-mean σ² (lower = more certain; the paper's risk-control measure). */
+  readonly uncertainty: number;
+  /** @deprecated the same value as `uncertainty` (its old name); removed in the next release. */
   readonly confidence: number;
   readonly landmarks: FiveLandmarks;
   /** The aligned crop the backbone saw. */
@@ -76,19 +78,21 @@ export class FacePfe {
     if (viewed.status === 'failed') throw new PfeError(viewed.code, `${label}: ${viewed.reason}`, { path: label, reason: viewed.reason });
     const { image, aligned, ...r } = viewed;
     const gaussian = headGaussian(this.head, r);
+    const uncertainty = uncertaintyScore(gaussian);
     return {
       embedded: r,
       mu: gaussian.mu,
       sigmaSq: gaussian.sigmaSq,
       gaussian,
-      confidence: uncertaintyScore(gaussian),
+      uncertainty,
+      confidence: uncertainty,
       landmarks: r.landmarks,
       aligned,
       image,
     };
   }
 
-  /** Cosine (centred and raw), MLS and both confidences, as `pfe compare` computes them. */
+  /** Cosine (centred and raw), MLS and both uncertainties, as `pfe compare` computes them. */
   compare(a: PfeFace, b: PfeFace): Comparison {
     return compareFaces(this.head, a.embedded, b.embedded);
   }
@@ -105,7 +109,7 @@ export class FacePfe {
 
   /** True when the service's quality gate would refuse the face as too uncertain (false without a gate in the calibration). */
   refusedByGate(face: PfeFace): boolean {
-    return this.verdicts.uncertaintyGate !== undefined && face.confidence > this.verdicts.uncertaintyGate;
+    return this.verdicts.uncertaintyGate !== undefined && face.uncertainty > this.verdicts.uncertaintyGate;
   }
 
   /**

@@ -44,7 +44,7 @@ describe('the shipped uncertainty head (models/)', () => {
     const steps = parseDegradeSpec('level:4');
     const clean = (await embedder.embedBatch(requests)) as EmbeddedFace[];
     const degraded = (await embedder.embedBatch(requests.map((r, i) => ({ ...r, degrade: steps, seed: i })))) as EmbeddedFace[];
-    const meanHm = (faces: EmbeddedFace[]): number => {
+    const meanUncertainty = (faces: EmbeddedFace[]): number => {
       const kind = head.architecture.inputKind;
       const d = head.architecture.muDim;
       const mu = new Float32Array(faces.length * d);
@@ -57,8 +57,8 @@ describe('the shipped uncertainty head (models/)', () => {
       const e = applyHead(head, mu, feats);
       return uncertaintyScores(e).reduce((s, u) => s + u, 0) / faces.length;
     };
-    const c = meanHm(clean);
-    const d = meanHm(degraded);
+    const c = meanUncertainty(clean);
+    const d = meanUncertainty(degraded);
     assert.ok(d > c, `mean harmonic σ²: clean ${c}, level 4 ${d}`);
   });
 });

@@ -118,7 +118,7 @@ async function train(folders: Folders, identities: Set<string>, file: string, ta
 }
 
 /** Head outputs for the given image keys of one folder; missing keys get a zero row and missing[k] = 1. */
-function embedKeys(head: UncertaintyHead, folder: FeatureFolder, keys: readonly string[]): { e: HeadEmbeddings; missing: Uint8Array; hm: Float64Array } {
+function embedKeys(head: UncertaintyHead, folder: FeatureFolder, keys: readonly string[]): { e: HeadEmbeddings; missing: Uint8Array; uncertainty: Float64Array } {
   const c = folder.inputDim;
   const d = folder.muDim;
   const mu = new Float32Array(keys.length * d);
@@ -135,9 +135,9 @@ function embedKeys(head: UncertaintyHead, folder: FeatureFolder, keys: readonly 
     feats.set(folder.features.subarray(r * c, (r + 1) * c), i * c);
   });
   const e = applyHead(head, mu, feats);
-  const hm = uncertaintyScores(e);
-  for (let i = 0; i < keys.length; i++) if (missing[i]) hm[i] = Number.NaN;
-  return { e, missing, hm };
+  const uncertainty = uncertaintyScores(e);
+  for (let i = 0; i < keys.length; i++) if (missing[i]) uncertainty[i] = Number.NaN;
+  return { e, missing, uncertainty };
 }
 
 /** Centred-cosine and MLS scores of pairs (A from folder a, B from folder b) under one head. */
@@ -164,16 +164,16 @@ function scorePairs(head: UncertaintyHead, pairs: readonly LfwPair[], a: Feature
 function ladder(head: UncertaintyHead, folders: Folders, keys: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   const levels: [string, FeatureFolder][] = [['clean', folders.clean], ...[...folders.level.entries()]];
-  const hms = levels.map(([, f]) => embedKeys(head, f, keys).hm);
+  const uncertainties = levels.map(([, f]) => embedKeys(head, f, keys).uncertainty);
   levels.forEach(([name], j) => {
-    const v = hms[j]!.filter((x) => Number.isFinite(x));
+    const v = uncertainties[j]!.filter((x) => Number.isFinite(x));
     out[`meanHarmonicSigmaSq_${name}`] = v.reduce((s, x) => s + x, 0) / v.length;
   });
-  if (hms.length === 3) {
+  if (uncertainties.length === 3) {
     let rising = 0;
     let n = 0;
     for (let i = 0; i < keys.length; i++) {
-      const [c, l2, l4] = [hms[0]![i]!, hms[1]![i]!, hms[2]![i]!];
+      const [c, l2, l4] = [uncertainties[0]![i]!, uncertainties[1]![i]!, uncertainties[2]![i]!];
       if (!Number.isFinite(c) || !Number.isFinite(l2) || !Number.isFinite(l4)) continue;
       n++;
       if (c < l2 && l2 < l4) rising++;

@@ -10,8 +10,8 @@ import type { CalibratedMetric, ScoreCalibration } from './calibration.js';
 import type { LoadedCalibration } from './calibration-file.js';
 import type { SubjectTemplate } from './template.js';
 
-/** The answer of one comparison. */
-export interface Comparison {
+/** The calibrated verdict of one comparison (its scores, estimated FAR and decision). */
+export interface Decision {
   /** Paper-form MLS in nats, null without σ². */
   readonly mls: number | null;
   readonly cosine: number;
@@ -48,7 +48,7 @@ export function falseMatchRisk(far: number, gallerySize: number): number {
  * A decision in words, for people: "same person (estimated FAR 1.45e-4; accepted when ≤ 0.001)".
  * A score above every calibration impostor reads "< resolution".
  */
-export function describeDecision(d: Comparison): string {
+export function describeDecision(d: Decision): string {
   const far = d.farBeyondData ? `< ${d.farResolution.toExponential(1)}` : d.estimatedFar.toExponential(2);
   return `${d.match ? 'same person' : 'different people'} (estimated FAR ${far}; accepted when ≤ ${d.targetFar})`;
 }
@@ -75,7 +75,7 @@ export class DecisionPolicy {
   }
 
   /** The decision for already computed scores. */
-  decide(cosine: number, mls: number | null): Comparison {
+  decide(cosine: number, mls: number | null): Decision {
     const score = this.metric === 'mls' ? mls : cosine;
     if (score === null) throw new Error('an MLS decision needs σ² on both sides');
     const far = this.calibration.far(score);
@@ -95,7 +95,7 @@ export class DecisionPolicy {
   }
 
   /** Scores and decides one pair (σ² used when both sides have it). */
-  compare(a: SubjectTemplate, b: SubjectTemplate): Comparison {
+  compare(a: SubjectTemplate, b: SubjectTemplate): Decision {
     const dim = a.mu.length;
     const cosine = cosineSimilarity({ dim, mu: a.mu }, { dim, mu: b.mu });
     const mls = a.sigmaSq !== null && b.sigmaSq !== null ? mutualLikelihoodScore({ dim, mu: a.mu, sigmaSq: a.sigmaSq }, { dim, mu: b.mu, sigmaSq: b.sigmaSq }) : null;
