@@ -43,6 +43,7 @@ import { loadHeadBinding } from '../head/head-binding.js';
 import { DEFAULT_TARGET_FAR } from '../verify/decision-defaults.js';
 import type { DecisionPolicy } from '../verify/decision.js';
 import { acceptRate, tallyAccepts, type AcceptTally, type RateWithInterval } from '../metrics/accept-tally.js';
+import { DEFAULT_EMBED_CACHE_DIR } from '../face/pipeline/embed-cache.js';
 
 /** An image table passed through the head: centred mu and σ² rows (K×D each), failures kept. */
 interface HeadTable {
@@ -228,7 +229,7 @@ async function main(): Promise<void> {
       folds: { type: 'string', default: '10' },
       levels: { type: 'string', default: Array.from({ length: SLIDER_STEPS }, (_, i) => i).join(',') },
       out: { type: 'string', default: path.join('out', 'blur-dilemma-calibrated') },
-      cache: { type: 'string', default: path.join('.cache', 'embed') },
+      cache: { type: 'string', default: DEFAULT_EMBED_CACHE_DIR },
       workers: { type: 'string' },
       head: { type: 'string', default: defaultHeadPath() },
       calibration: { type: 'string' },

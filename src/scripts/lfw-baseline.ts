@@ -23,6 +23,7 @@ import { evaluatePairs } from '../eval/pairs-evaluation.js';
 import { loadLfwLandmarks } from '../face/landmarks-file/lfw-landmarks.js';
 import { rocCurve } from '../metrics/roc.js';
 import { linePlotSvg, type PlotSeries } from '../plot/index.js';
+import { DEFAULT_EMBED_CACHE_DIR } from '../face/pipeline/embed-cache.js';
 
 /** The FARs of the LFW tables in docs/RESULTS.md (TAR at FAR 1e-3 and 1e-2). */
 const FARS = [1e-3, 1e-2];
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     options: {
       lfw: { type: 'string', default: path.join('..', 'shared', 'data', 'lfw') },
       align: { type: 'string', default: 'both' },
-      cache: { type: 'string', default: path.join('.cache', 'embed') },
+      cache: { type: 'string', default: DEFAULT_EMBED_CACHE_DIR },
       out: { type: 'string', default: path.join('out', 'lfw-baseline') },
       plot: { type: 'string' },
       backbone: { type: 'string', default: DEFAULT_BACKBONE },

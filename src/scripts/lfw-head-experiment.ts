@@ -25,6 +25,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cosinePairs } from '../core/cosine.js';
 import { uncertaintyScores } from '../core/uncertainty.js';
+import { INDEX_FILE } from '../io/embedding-folder-index.js';
 import { mlsPairs } from '../core/mls.js';
 import { parseLfwPairs, parseLfwPeople, type LfwPair } from '../eval/lfw-protocol.js';
 import { initBackend } from '../face/runtime/tfjs-runtime.js';
@@ -92,7 +93,7 @@ async function loadFolders(): Promise<Folders> {
   const level = new Map<string, FeatureFolder>();
   for (const name of ['level2', 'level4']) {
     const dir = path.join(values.cache, name);
-    if (existsSync(path.join(dir, 'index.json'))) level.set(name, await loadFeatureFolder(dir, inputKind));
+    if (existsSync(path.join(dir, INDEX_FILE))) level.set(name, await loadFeatureFolder(dir, inputKind));
   }
   const variants = variantNames.map((n) => {
     const f = level.get(n);

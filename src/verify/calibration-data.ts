@@ -3,26 +3,19 @@
  * seeded impostor and genuine pairs, and the service's embeddings of every row (with the
  * head's σ² when a head is given). Shared by build-calibration.ts and check-calibration.ts.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import { SeededRandom } from '../core/random.js';
 import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { assertFolderUsable } from '../face/pipeline/embedding-folder-meta.js';
+import { MU_FILE } from '../io/embedding-folder.js';
+import { type EmbeddingFolderIndex, readEmbeddingFolderIndex } from '../io/embedding-folder-index.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
 import { type HeadBinding, loadHeadBinding, serviceEmbeddings, type ServiceEmbeddings } from '../head/head-binding.js';
 
-/** The parts of a `pfe embed` index.json read here. */
-export interface IndexJson {
-  readonly backbone?: string;
-  readonly pipelineVersion?: number;
-  readonly landmarksFile?: string | null;
-  readonly images: readonly { readonly path: string; readonly status: string; readonly row?: number; readonly faceCount?: number | null }[];
-}
-
 /** A loaded cache. */
 export interface CalibrationData {
-  readonly index: IndexJson;
+  readonly index: EmbeddingFolderIndex;
   /** Identity of each row (≥ 0), or −2 for rows left out. */
   readonly identities: Int32Array;
   readonly embeddings: ServiceEmbeddings;
@@ -35,8 +28,8 @@ export interface CalibrationData {
  * @param singleFace leave out images where the detector found several faces
  */
 export async function loadCalibrationData(dataDir: string, headFile: string | undefined, singleFace: boolean): Promise<CalibrationData> {
-  const index = JSON.parse(await readFile(path.join(dataDir, 'index.json'), 'utf8')) as IndexJson;
-  const mu = await readMatrixNpyFile(path.join(dataDir, 'mu.npy'));
+  const index = await readEmbeddingFolderIndex(dataDir);
+  const mu = await readMatrixNpyFile(path.join(dataDir, MU_FILE));
   const identities = rowIdentities(index, mu.rows, singleFace);
   let binding: HeadBinding | undefined;
   if (headFile !== undefined) {
@@ -52,7 +45,7 @@ export async function loadCalibrationData(dataDir: string, headFile: string | un
 
 
 /** Identity label of each row (folder name), length N; −2 for rows left out (several faces, with singleFace). */
-export function rowIdentities(index: IndexJson, rows: number, singleFace: boolean): Int32Array {
+export function rowIdentities(index: EmbeddingFolderIndex, rows: number, singleFace: boolean): Int32Array {
   const ids = new Int32Array(rows).fill(-1);
   const names = new Map<string, number>();
   for (const im of index.images) {

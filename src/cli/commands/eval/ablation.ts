@@ -4,7 +4,8 @@ import { LFW_PARTS } from '../../../eval/lfw-folder.js';
 import { runAblation } from '../../../eval/run-ablation.js';
 import { integerOption, numberOption } from '../../args.js';
 import { UsageError } from '../../command.js';
-import { backboneOf, DEFAULT_CACHE_DIR, landmarkFileOf, landmarkParts, landmarksUnder, lfwCacheOf, lfwFolders, lfwRootOf, pairsPart, parseLevels, progressReporter, type Values } from './options.js';
+import { DEFAULT_EMBED_CACHE_DIR } from '../../../face/pipeline/embed-cache.js';
+import { backboneOf, landmarkFileOf, landmarkParts, landmarksUnder, lfwCacheOf, lfwFolders, lfwRootOf, pairsPart, parseLevels, progressReporter, type Values } from './options.js';
 
 /** Runs the ablation and prints its table. */
 export async function runAblationCommand(values: Values): Promise<number> {
@@ -29,7 +30,7 @@ export async function runAblationCommand(values: Values): Promise<number> {
       folders: lfwFolders(lfwCacheOf(values), levels),
       landmarks: await landmarksUnder(values, landmarks, path.join(lfw, 'images')),
       seed: 1,
-      cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+      cacheDir: values.cache ?? DEFAULT_EMBED_CACHE_DIR,
       backbone: backboneOf(values),
       onProgress: progressReporter('pfe eval ablation'),
     },

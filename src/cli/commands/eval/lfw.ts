@@ -6,6 +6,7 @@ import { withSource } from '../../../core/errors.js';
 import { parseLfwPairs } from '../../../eval/lfw-protocol.js';
 import type { PairList } from '../../../eval/pair-file.js';
 import { LFW_PARTS } from '../../../eval/lfw-folder.js';
+import { INDEX_FILE } from '../../../io/embedding-folder-index.js';
 import { landmarkFileOf, landmarkParts, lfwCacheOf, lfwRootOf, type Values } from './options.js';
 import { jobFrom, runVerificationCommand } from './verification.js';
 
@@ -19,7 +20,7 @@ export async function runLfwCommand(values: Values): Promise<number> {
   const foldCount = 1 + Math.max(0, ...pairs.map((p) => p.fold));
   const pairList: PairList = { pairs, foldCount, foldLabels: Array.from({ length: foldCount }, (_, f) => f + 1) };
   const cleanFolder = path.join(lfwCacheOf(values), 'clean');
-  const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(cleanFolder, 'index.json')) ? [cleanFolder] : []);
+  const folders = values.embeddings ?? (values.degrade === undefined && existsSync(path.join(cleanFolder, INDEX_FILE)) ? [cleanFolder] : []);
   const landmarks = landmarkFileOf(values, lfw);
   return runVerificationCommand(await jobFrom(values, 'lfw', pairList, path.join(lfw, 'images'), landmarks, folders, path.join('out', 'eval-lfw')));
 }

@@ -9,13 +9,13 @@ import type { HeadSelection } from '../../../eval/run-verification.js';
 import type { LfwSetup } from '../../../eval/lfw-setup.js';
 import { checkLfwFolder, defaultLfwRoot, LFW_PARTS, type LfwPart } from '../../../eval/lfw-folder.js';
 import { MAX_DEGRADE_LEVEL } from '../../../face/degrade/ladder.js';
+import { DEFAULT_EMBED_CACHE_DIR } from '../../../face/pipeline/embed-cache.js';
+import { INDEX_FILE } from '../../../io/embedding-folder-index.js';
 import { integerOption, numberOption, parseCommandArgs } from '../../args.js';
 import { UsageError } from '../../command.js';
 import { createProgress, type Progress } from '../../../io/progress.js';
 import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarksUnder } from '../../landmark-options.js';
 
-/** Default per-image cache folder, shared with `pfe embed`. */
-export const DEFAULT_CACHE_DIR = path.join('.cache', 'embed');
 /** Where `pfe embed` runs of the whole of LFW are kept, one folder per backbone: <this>/<backbone>/clean, level<k>. */
 export const DEFAULT_LFW_CACHE = path.join('.cache', 'lfw');
 
@@ -56,7 +56,7 @@ export const COMMON_OPTIONS = {
 /** Help text of the options shared by the verification protocols. */
 export const commonHelp = `${backboneOptionHelp('      ', 21)}
       --embeddings <dir>   an embedding folder of \`pfe embed\` to take images from (repeatable);
-                           images not in it are embedded now (per-image cache: ${DEFAULT_CACHE_DIR})
+                           images not in it are embedded now (per-image cache: ${DEFAULT_EMBED_CACHE_DIR})
       --landmarks <file>   5-point landmarks ('Person/Person_0001.jpg x1..x5 y1..y5', keys relative
                            to the image root); images not in it go through the detector
 ${landmarkScaleHelp(6, 27)}
@@ -66,7 +66,7 @@ ${landmarkScaleHelp(6, 27)}
       --ablations          also MLS weighting-only, penalty-only and cosine on the head's centred mu
       --degrade <spec>     degrade every image first (e.g. level:3), seeded per image by --seed
       --seed <N>           base seed of the degradations (default 0)
-      --cache <dir>        per-image cache (default ${DEFAULT_CACHE_DIR})
+      --cache <dir>        per-image cache (default ${DEFAULT_EMBED_CACHE_DIR})
       --workers <n>        embedding worker threads (default one per core)
   -o, --out <dir>          output folder: results.json, table.md, roc.svg`;
 
@@ -145,7 +145,7 @@ export async function ladderImages(
     backbone: backboneOf(values),
     landmarks: await landmarksUnder(values, landmarkFile, imageRoot),
     seed,
-    cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+    cacheDir: values.cache ?? DEFAULT_EMBED_CACHE_DIR,
     ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
   };
 }
@@ -155,7 +155,7 @@ export function lfwFolders(cache: string, levels: readonly number[]): Map<number
   const out = new Map<number, string[]>();
   for (const level of [0, ...levels]) {
     const dir = path.join(cache, level === 0 ? 'clean' : `level${level}`);
-    if (existsSync(path.join(dir, 'index.json'))) out.set(level, [dir]);
+    if (existsSync(path.join(dir, INDEX_FILE))) out.set(level, [dir]);
   }
   return out;
 }

@@ -8,7 +8,8 @@ import { runVerificationJob, type VerificationJob } from '../../../eval/run-veri
 import { integerOption } from '../../args.js';
 import { UsageError } from '../../command.js';
 import { createProgress, type Progress } from '../../../io/progress.js';
-import { DEFAULT_CACHE_DIR, headSelectionOf, landmarksUnder, type Values } from './options.js';
+import { DEFAULT_EMBED_CACHE_DIR } from '../../../face/pipeline/embed-cache.js';
+import { headSelectionOf, landmarksUnder, type Values } from './options.js';
 
 /** The verification job of a pair list: images, landmarks, heads, cache and output folder from the options. */
 export async function jobFrom(values: Values, protocol: string, pairList: PairList, root: string, landmarkFile: string | undefined, folders: string[], outDefault?: string): Promise<VerificationJob> {
@@ -25,7 +26,7 @@ export async function jobFrom(values: Values, protocol: string, pairList: PairLi
     ...(landmarkFile === undefined ? {} : { landmarks: await landmarksUnder(values, landmarkFile, root) }),
     ...(values.degrade === undefined ? {} : { degrade: values.degrade }),
     ...(values.seed === undefined ? {} : { seed: integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, 0) }),
-    cacheDir: values.cache ?? DEFAULT_CACHE_DIR,
+    cacheDir: values.cache ?? DEFAULT_EMBED_CACHE_DIR,
     ...(values.workers === undefined ? {} : { workers: integerOption(values.workers, 'workers', { min: 0, max: 64 }, 0) }),
     heads: headSelectionOf(values),
     ablations: values.ablations === true,
