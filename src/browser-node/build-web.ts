@@ -1,7 +1,7 @@
 /**
  * Builds the static browser demo into `web/dist/` (git-ignored): bundles the page script
- * and the library (src/browser/index.ts → pfe-browser.js) with esbuild, swapping the
- * Node-only modules for their browser counterparts, and copies the page, the tfjs models,
+ * and the library (src/browser/index.ts → pfe-browser.js) with esbuild, which takes the
+ * browser counterparts of the Node-only modules (`#platform/*`, BROWSER_CONDITION), and copies the page, the tfjs models,
  * the wasm binaries, the shipped head and the LFW fixture images next to it, so the page
  * fetches nothing from another host.
  *
@@ -37,34 +37,11 @@ const MODEL_NAMES = ['blazeface', 'facemesh'] as const;
 const FACE_API_MODELS = ['face_recognition_model', 'tiny_face_detector_model', 'face_landmark_68_model'] as const;
 
 /**
- * Source module (path relative to src/, .ts) → browser counterpart. Each counterpart
- * keeps its original's exports, so the modules importing it stay unchanged.
+ * The package.json `imports` condition that picks the browser counterpart of each Node-only
+ * module (`#platform/*`: file access, sharp, the tfjs Node set-up); Node and TypeScript's
+ * Node build take the `default` target. Only this bundle asks for it.
  */
-export const BROWSER_SWAPS: Readonly<Record<string, string>> = {
-  'face/runtime/local-model.ts': 'browser/local-model.ts',
-  'face/runtime/model-paths.ts': 'browser/model-paths.ts',
-  'face/runtime/face-api-files.ts': 'browser/face-api-files.ts',
-  'face/backbone/opt-in-backbones.ts': 'browser/opt-in-backbones.ts',
-  'face/runtime/tfjs-runtime.ts': 'browser/runtime.ts',
-  'face/image/decode.ts': 'browser/decode.ts',
-  'face/degrade/jpeg.ts': 'browser/jpeg-degrade.ts',
-};
-
-function swapPlugin(srcDir: string): esbuild.Plugin {
-  const swaps = new Map(Object.entries(BROWSER_SWAPS).map(([from, to]) => [path.join(srcDir, from), path.join(srcDir, to)]));
-  return {
-    name: 'pfe-browser-swaps',
-    setup(build) {
-      build.onResolve({ filter: /^\.\.?\// }, (args) => {
-        // Sources import '.js' names of '.ts' files (NodeNext style).
-        const target = path.resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
-        const swapped = swaps.get(target);
-        if (swapped !== undefined) return { path: swapped };
-        return target.startsWith(srcDir) ? { path: target } : undefined;
-      });
-    },
-  };
-}
+export const BROWSER_CONDITION = 'pfe-browser';
 
 async function copyModel(name: string, from: string, to: string): Promise<void> {
   // A model is its JSON plus shards named after it (<name>.bin, <name>.bin.N, ...).
@@ -94,7 +71,7 @@ export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
     target: 'es2022',
     sourcemap: true,
     logLevel: 'warning',
-    plugins: [swapPlugin(srcDir)],
+    conditions: [BROWSER_CONDITION],
   });
   await copyFile(path.join(REPO_ROOT, 'web', 'index.html'), path.join(outDir, 'index.html'));
   for (const name of MODEL_NAMES) await copyModel(name, defaultModelsDir(), path.join(outDir, 'models'));

@@ -1,5 +1,5 @@
 /**
- * Browser counterpart of src/face/runtime/local-model.ts (swapped in at bundle time):
+ * Browser counterpart of src/face/runtime/local-model.ts (the bundle takes it through package.json `imports`, #platform/*):
  * the same exports, but model.json and its weight shards are fetched over HTTP from
  * the page's own origin instead of read from disk.
  */

@@ -11,7 +11,7 @@ import type { FusionRule } from '../core/fusion.js';
 import { uncertaintyScore } from '../core/uncertainty.js';
 import { type FusedGallery, fuseGallery, type PairScores, scorePair } from './gallery-fusion.js';
 import type { DegradeStep } from '../face/degrade/steps.js';
-import { backendInUse, type BackendInfo } from '../face/runtime/tfjs-runtime.js';
+import { backendInUse, type BackendInfo } from '#platform/tfjs-runtime';
 import type { EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import type { FiveLandmarks, RgbImage } from '../face/types.js';
 import { compareFaces, type Comparison, headGaussian } from '../head/compare-faces.js';

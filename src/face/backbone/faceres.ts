@@ -15,8 +15,8 @@ import type { RgbImage } from '../types.js';
 import type { Backbone, BackboneOutput, EmbedOptions } from './backbone.js';
 import { type BatchForward, checkBatchSize, embedInBatches } from './backbone-batches.js';
 import { type InputNormalisation, packNormalizedBatch } from '../runtime/image-tensor.js';
-import { loadLocalGraphModel, readScalarWeights } from '../runtime/local-model.js';
-import { bundledModelPath } from '../runtime/model-paths.js';
+import { loadLocalGraphModel, readScalarWeights } from '#platform/local-model';
+import { bundledModelPath } from '#platform/model-paths';
 import { constNodeNames, rewriteClipChainsToRelu6 } from '../runtime/relu6-rewrite.js';
 
 /** Graph node of the 1024-d descriptor (global average pool). */

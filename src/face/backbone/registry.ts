@@ -6,9 +6,9 @@
  */
 import type { Backbone } from './backbone.js';
 import { loadFaceres } from './faceres.js';
-import { bundledModelPath } from '../runtime/model-paths.js';
+import { bundledModelPath } from '#platform/model-paths';
 import { loadDlibResnet } from './dlib-resnet.js';
-import { loadOptInMobileFaceNet } from './opt-in-backbones.js';
+import { loadOptInMobileFaceNet } from '#platform/opt-in-backbones';
 import { type BackboneName, parseBackboneName } from './names.js';
 
 export * from './names.js';

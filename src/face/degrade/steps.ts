@@ -3,7 +3,7 @@ import { deriveSeed } from '../../core/random.js';
 import type { RgbImage } from '../types.js';
 import { assertRgbImage } from '../image/rgb-image.js';
 import { gaussianBlur } from './blur.js';
-import { jpegRecompress } from './jpeg.js';
+import { jpegRecompress } from '#platform/jpeg-degrade';
 import { addGaussianNoise } from './noise.js';
 import { downUpScale } from './resize.js';
 

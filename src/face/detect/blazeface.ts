@@ -13,8 +13,8 @@ import { generateAnchors } from './blazeface-anchors.js';
 import { BLAZEFACE_KEYPOINTS, decodeBlazeface } from './blazeface-decode.js';
 import { cropAndResizeBox } from './crop-box.js';
 import { imageToTensor4d } from '../runtime/image-tensor.js';
-import { loadLocalGraphModel } from '../runtime/local-model.js';
-import { bundledModelPath } from '../runtime/model-paths.js';
+import { loadLocalGraphModel } from '#platform/local-model';
+import { bundledModelPath } from '#platform/model-paths';
 import { type CornerBox, nonMaxSuppression } from './nms.js';
 
 /** Detector input side (the model's input signature: [1, 256, 256, 3]). */

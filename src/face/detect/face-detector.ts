@@ -7,7 +7,7 @@ import { type BlazefaceDetection, type BlazefaceDetector, type BlazefaceOptions,
 import { fiveLandmarksFromBlazeface } from './blazeface-landmarks.js';
 import { type FaceMeshModel, type FaceRegion, loadFaceMesh } from './facemesh.js';
 import { fiveLandmarksFromMesh } from './mesh-landmarks.js';
-import { bundledModelPath } from '../runtime/model-paths.js';
+import { bundledModelPath } from '#platform/model-paths';
 
 /**
  * Box enlargement before FaceMesh: human's config face.detector.scale (1.4); the mesh

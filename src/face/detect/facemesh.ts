@@ -13,8 +13,8 @@ import type { Affine2x3 } from '../align/affine.js';
 import { warpAffine } from '../align/warp.js';
 import type { RgbImage } from '../types.js';
 import { packImageBatch } from '../runtime/image-tensor.js';
-import { loadLocalGraphModel } from '../runtime/local-model.js';
-import { bundledModelPath } from '../runtime/model-paths.js';
+import { loadLocalGraphModel } from '#platform/local-model';
+import { bundledModelPath } from '#platform/model-paths';
 
 /** Crop side of the model (its input signature: [-1, 192, 192, 3]). */
 export const FACEMESH_INPUT_SIZE = 192;
