@@ -37,7 +37,7 @@ import { startServeProcess } from '../testing/pfe-serve-process.js';
 /** Cosines agree to this absolute difference (issue 7 asks for 1e-3). */
 export const COSINE_TOLERANCE = 1e-3;
 /**
- * MLS and confidences agree to this relative difference: MLS is a sum over D = 1024
+ * MLS and uncertainties agree to this relative difference: MLS is a sum over D = 1024
  * dimensions of squared differences divided by σ² plus log σ² terms, so it is hundreds
  * to thousands of nats and an absolute 1e-3 would ask for float32 agreement to ~1e-7
  * relative; 1e-3 relative is the same bar as the cosine's, relative to its scale.

@@ -1,6 +1,6 @@
 /**
  * Comparing two embedded faces under an uncertainty head: cosine (centred and raw),
- * MLS and each face's confidence. Pure (tfjs-core ops only), so Node's `pfe compare`
+ * MLS and each face's uncertainty. Pure (tfjs-core ops only), so Node's `pfe compare`
  * and the browser build share it.
  */
 import { cosineSimilarity } from '../core/cosine.js';
