@@ -6,7 +6,7 @@
  *
  * Images are the LFW fixtures (fixtures/lfw/images), repeated to N. `--leak N` also
  * embeds N faces in batches of 16 and prints tf.memory() before and after (a long
- * leak check; a short one is a unit test in src/face/models/faceres.test.ts).
+ * leak check; a short one is a unit test in src/face/backbone/faceres.test.ts).
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,9 +14,9 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { alignFace } from '../face/align/align.js';
 import { decodeImage } from '../face/image/decode.js';
-import { loadFaceDetector } from '../face/models/faceDetector.js';
-import { loadFaceres } from '../face/models/faceres.js';
-import { type BackendName, initBackend } from '../face/models/runtime.js';
+import { loadFaceDetector } from '../face/detect/face-detector.js';
+import { loadFaceres } from '../face/backbone/faceres.js';
+import { type BackendName, initBackend } from '../face/runtime/tfjs-runtime.js';
 import type { RgbImage } from '../face/types.js';
 import { fixturePath } from '../testing/paths.js';
 

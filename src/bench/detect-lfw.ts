@@ -2,7 +2,7 @@
  * Face detection on LFW: detection rate, faces per image, landmark distance to the MTCNN
  * landmarks (ldmark_lfw_mtcnncaffe.txt, 250-px frame × 0.6 for the 150-px images) and
  * detector time per image, for the new multi-face detector (src/face/detect) or the
- * BlazeFace + FaceMesh one (src/face/models/faceDetector.ts), on the wasm backend (one
+ * BlazeFace + FaceMesh one (src/face/detect/face-detector.ts), on the wasm backend (one
  * core: tfjs-backend-wasm runs without threads in Node).
  *
  *   npm run build && nice -n 5 node dist/bench/detect-lfw.js --detector multi [--every 1] [--limit N]
@@ -18,12 +18,12 @@ import { parseArgs } from 'node:util';
 import { loadMultiFaceDetector } from '../face/detect/multi-face-detector.js';
 import { decodeImage } from '../face/image/decode.js';
 import { loadLfwLandmarks } from '../face/landmarks-file/lfw-landmarks.js';
-import { loadFaceDetector } from '../face/models/faceDetector.js';
-import { initBackend } from '../face/models/runtime.js';
+import { loadFaceDetector } from '../face/detect/face-detector.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { pickSubjectFace } from '../face/pipeline/face-embedder.js';
 import { packageRoot, sharedDataDir } from '../testing/paths.js';
 import type { FaceDetection, FiveLandmarks, RgbImage } from '../face/types.js';
-import { formatDuration } from '../cli/progress.js';
+import { formatDuration } from '../io/progress.js';
 import { applyDegradeSteps, type DegradeStep } from '../face/degrade/steps.js';
 
 /** One image's outcome, one JSON line. */

@@ -10,12 +10,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMultiFaceDetector } from '../face/detect/multi-face-detector.js';
-import { greyCanvas, paste, resizeImage, turnClockwise } from '../face/detect/test-scenes.js';
+import { greyCanvas, paste, resizeImage, turnClockwise } from '../testing/test-scenes.js';
 import { decodeImage } from '../face/image/decode.js';
-import { loadFaceDetector } from '../face/models/faceDetector.js';
-import { loadFixtureFaces } from '../face/models/fixtureFaces.js';
-import { defaultModelsDir } from '../face/models/modelPaths.js';
-import { initBackend } from '../face/models/runtime.js';
+import { loadFaceDetector } from '../face/detect/face-detector.js';
+import { loadFixtureFaces } from '../testing/fixture-faces.js';
+import { defaultModelsDir } from '../face/runtime/model-paths.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import type { FaceDetection, RgbImage } from '../face/types.js';
 
 interface DetectorUnderTest {

@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { alignFaceTo } from '../face/align/align.js';
 import { loadDlibResnet } from '../face/backbone/dlib-resnet.js';
-import { loadFixtureFaces } from '../face/models/fixtureFaces.js';
-import { type BackendName, initBackend } from '../face/models/runtime.js';
+import { loadFixtureFaces } from '../testing/fixture-faces.js';
+import { type BackendName, initBackend } from '../face/runtime/tfjs-runtime.js';
 import type { RgbImage } from '../face/types.js';
 
 /** Best wall and CPU milliseconds per item over `repeats` runs of `run` (after one warm-up run). */

@@ -21,14 +21,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SeededRandom } from '../core/random.js';
-import { loadCalibrationFile } from '../service/calibration-file.js';
+import { loadCalibrationFile } from '../verify/calibration-file.js';
 import { GalleryIndex } from '../service/gallery-index.js';
 import type { GalleryStore, NewFace } from '../service/gallery-store.js';
 import pg from 'pg';
 import { PostgresGalleryStore } from '../service/postgres/postgres-gallery-store.js';
 import { startPostgresCluster } from '../testing/postgres-cluster.js';
 import { SqliteGalleryStore } from '../service/sqlite-gallery-store.js';
-import { loadHeadBinding } from '../service/head-binding.js';
+import { loadHeadBinding } from '../head/head-binding.js';
 import { resolveModelFiles } from '../service/service-context.js';
 import { fixturePath } from '../testing/paths.js';
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BROWSER_SWAPS, REPO_ROOT } from './build-web.js';
+import { BROWSER_CONDITION, REPO_ROOT } from './build-web.js';
 
 /** Names a TypeScript module exports at top level (functions, classes, consts, types, interfaces). */
 async function exportedNames(file: string): Promise<Set<string>> {
@@ -12,15 +12,27 @@ async function exportedNames(file: string): Promise<Set<string>> {
   return names;
 }
 
-describe('browser swaps', () => {
-  it('every swapped module has a counterpart exporting at least the names the original exports', async () => {
-    assert.ok(Object.keys(BROWSER_SWAPS).length >= 5);
-    for (const [from, to] of Object.entries(BROWSER_SWAPS)) {
-      const original = await exportedNames(path.join(REPO_ROOT, 'src', from));
-      const counterpart = await exportedNames(path.join(REPO_ROOT, 'src', to));
-      assert.ok(original.size > 0, `${from} exports nothing?`);
+/** The package's `#platform/*` imports: specifier → its targets per condition. */
+async function platformImports(): Promise<[string, Record<string, string>][]> {
+  const pkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { imports?: Record<string, Record<string, string>> };
+  return Object.entries(pkg.imports ?? {}).filter(([specifier]) => specifier.startsWith('#platform/'));
+}
+
+describe('the Node / browser seam (package.json imports)', () => {
+  it('every #platform module has a browser counterpart exporting at least the names the Node module exports', async () => {
+    const entries = await platformImports();
+    assert.ok(entries.length >= 5);
+    for (const [specifier, targets] of entries) {
+      const browser = targets[BROWSER_CONDITION];
+      const node = targets['default'];
+      assert.ok(browser !== undefined && node !== undefined, `${specifier} needs a '${BROWSER_CONDITION}' and a 'default' target`);
+      // The Node target is the compiled file in dist/; its source is the .ts under src/.
+      const nodeSource = node.replace(/^\.\/dist\//, './src/').replace(/\.js$/, '.ts');
+      const original = await exportedNames(path.join(REPO_ROOT, nodeSource));
+      const counterpart = await exportedNames(path.join(REPO_ROOT, browser));
+      assert.ok(original.size > 0, `${nodeSource} exports nothing?`);
       const missing = [...original].filter((n) => !counterpart.has(n));
-      assert.deepEqual(missing, [], `${to} lacks ${missing.join(', ')} of ${from}`);
+      assert.deepEqual(missing, [], `${browser} lacks ${missing.join(', ')} of ${nodeSource}`);
     }
   });
 });

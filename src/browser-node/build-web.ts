@@ -1,7 +1,7 @@
 /**
  * Builds the static browser demo into `web/dist/` (git-ignored): bundles the page script
- * and the library (src/browser/index.ts → pfe-browser.js) with esbuild, swapping the
- * Node-only modules for their browser counterparts, and copies the page, the tfjs models,
+ * and the library (src/browser/index.ts → pfe-browser.js) with esbuild, which takes the
+ * browser counterparts of the Node-only modules (`#platform/*`, BROWSER_CONDITION), and copies the page, the tfjs models,
  * the wasm binaries, the shipped head and the LFW fixture images next to it, so the page
  * fetches nothing from another host.
  *
@@ -11,12 +11,12 @@ import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { defaultModelsDir } from '../face/models/modelPaths.js';
-import { wasmBinariesDir } from '../face/models/runtime.js';
+import { defaultModelsDir } from '../face/runtime/model-paths.js';
+import { wasmBinariesDir } from '../face/runtime/tfjs-runtime.js';
 import { faceApiModelDir } from '../face/runtime/face-api-files.js';
 import { SAMPLE_IMAGES, sampleUrl } from '../demo/sample-images.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-file.js';
-import { calibrationFileNameForHead } from '../service/calibration-content.js';
+import { calibrationFileNameForHead } from '../verify/calibration-content.js';
 
 /** The calibration made with the shipped head, copied beside it for the page (src/browser/verdict.ts derives the same name). */
 export const HEAD_CALIBRATION_FILE_NAME = calibrationFileNameForHead(DEFAULT_HEAD_FILE_NAME);
@@ -37,34 +37,11 @@ const MODEL_NAMES = ['blazeface', 'facemesh'] as const;
 const FACE_API_MODELS = ['face_recognition_model', 'tiny_face_detector_model', 'face_landmark_68_model'] as const;
 
 /**
- * Source module (path relative to src/, .ts) → browser counterpart. Each counterpart
- * keeps its original's exports, so the modules importing it stay unchanged.
+ * The package.json `imports` condition that picks the browser counterpart of each Node-only
+ * module (`#platform/*`: file access, sharp, the tfjs Node set-up); Node and TypeScript's
+ * Node build take the `default` target. Only this bundle asks for it.
  */
-export const BROWSER_SWAPS: Readonly<Record<string, string>> = {
-  'face/models/localModel.ts': 'browser/local-model.ts',
-  'face/models/modelPaths.ts': 'browser/model-paths.ts',
-  'face/runtime/face-api-files.ts': 'browser/face-api-files.ts',
-  'face/backbone/opt-in-backbones.ts': 'browser/opt-in-backbones.ts',
-  'face/models/runtime.ts': 'browser/runtime.ts',
-  'face/image/decode.ts': 'browser/decode.ts',
-  'face/degrade/jpeg.ts': 'browser/jpeg-degrade.ts',
-};
-
-function swapPlugin(srcDir: string): esbuild.Plugin {
-  const swaps = new Map(Object.entries(BROWSER_SWAPS).map(([from, to]) => [path.join(srcDir, from), path.join(srcDir, to)]));
-  return {
-    name: 'pfe-browser-swaps',
-    setup(build) {
-      build.onResolve({ filter: /^\.\.?\// }, (args) => {
-        // Sources import '.js' names of '.ts' files (NodeNext style).
-        const target = path.resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
-        const swapped = swaps.get(target);
-        if (swapped !== undefined) return { path: swapped };
-        return target.startsWith(srcDir) ? { path: target } : undefined;
-      });
-    },
-  };
-}
+export const BROWSER_CONDITION = 'pfe-browser';
 
 async function copyModel(name: string, from: string, to: string): Promise<void> {
   // A model is its JSON plus shards named after it (<name>.bin, <name>.bin.N, ...).
@@ -94,7 +71,7 @@ export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
     target: 'es2022',
     sourcemap: true,
     logLevel: 'warning',
-    plugins: [swapPlugin(srcDir)],
+    conditions: [BROWSER_CONDITION],
   });
   await copyFile(path.join(REPO_ROOT, 'web', 'index.html'), path.join(outDir, 'index.html'));
   for (const name of MODEL_NAMES) await copyModel(name, defaultModelsDir(), path.join(outDir, 'models'));

@@ -28,8 +28,8 @@ import type { TracePoint } from '../demo/score-trace.js';
 import { type EmbeddedFace, type EmbedRequest, FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import { type Comparison, compareFaces, headGaussian } from '../head/compare-faces.js';
 import { defaultHeadPath, loadHeadFile } from '../head/model-file.js';
-import { loadCalibrationFile } from '../service/calibration-file.js';
-import { DecisionPolicy } from '../service/decision.js';
+import { loadCalibrationFile } from '../verify/calibration-file.js';
+import { DecisionPolicy } from '../verify/decision.js';
 import { DEMO_CSP, DEMO_PREFIX } from '../service/demo-routes.js';
 import { buildWeb, HEAD_CALIBRATION_FILE_NAME, LIBRARY_BUNDLE_NAME, REPO_ROOT } from './build-web.js';
 import { startServeProcess } from '../testing/pfe-serve-process.js';
@@ -37,7 +37,7 @@ import { startServeProcess } from '../testing/pfe-serve-process.js';
 /** Cosines agree to this absolute difference (issue 7 asks for 1e-3). */
 export const COSINE_TOLERANCE = 1e-3;
 /**
- * MLS and confidences agree to this relative difference: MLS is a sum over D = 1024
+ * MLS and uncertainties agree to this relative difference: MLS is a sum over D = 1024
  * dimensions of squared differences divided by σ² plus log σ² terms, so it is hundreds
  * to thousands of nats and an absolute 1e-3 would ask for float32 agreement to ~1e-7
  * relative; 1e-3 relative is the same bar as the cosine's, relative to its scale.
@@ -64,7 +64,7 @@ const fixture = (rel: string): string => path.join(REPO_ROOT, 'fixtures', 'lfw',
 /** What the gallery shows: the fused template's uncertainty and its scores against B. */
 interface GalleryNumbers {
   readonly count: number;
-  readonly confidence: number;
+  readonly uncertainty: number;
   readonly cosine: number;
   readonly mls: number;
 }
@@ -109,7 +109,7 @@ async function nodeReference(): Promise<NodeReference> {
     const gallery = Object.fromEntries(
       (['min', 'product', 'mean'] as const).map((rule) => {
         const fused = fuseGallery(galleryFaces, rule);
-        return [rule, { count: fused.count, confidence: fused.confidence, ...scorePair(fused.template, probe) }];
+        return [rule, { count: fused.count, uncertainty: fused.uncertainty, ...scorePair(fused.template, probe) }];
       }),
     ) as Record<FusionRule, GalleryNumbers>;
     const sweepStart = 3 + GALLERY_SAMPLE.length;
@@ -127,13 +127,10 @@ async function nodeReference(): Promise<NodeReference> {
 
 async function shownComparison(page: Page): Promise<Comparison> {
   const value = async (id: string): Promise<number> => Number(await page.getAttribute(`#${id}`, 'data-value'));
-  return {
-    cosine: await value('cosine'),
-    rawCosine: await value('raw-cosine'),
-    mls: await value('mls'),
-    confidenceA: await value('conf-a'),
-    confidenceB: await value('conf-b'),
-  };
+  const uncertaintyA = await value('conf-a');
+  const uncertaintyB = await value('conf-b');
+  // The page shows each uncertainty once; the deprecated confidenceA/B carry the same values.
+  return { cosine: await value('cosine'), rawCosine: await value('raw-cosine'), mls: await value('mls'), uncertaintyA, uncertaintyB, confidenceA: uncertaintyA, confidenceB: uncertaintyB };
 }
 
 /** The service's default operating point (src/service/config.ts), as the page uses. */
@@ -146,7 +143,7 @@ const TARGET_FAR = 1e-3;
 async function checkVerdicts(page: Page, policies: { mls: DecisionPolicy; cosine: DecisionPolicy }, shown: Comparison, title: string): Promise<string[]> {
   const failures: string[] = [];
   for (const [id, policy] of [['verdict', policies.mls], ['verdict-cosine', policies.cosine]] as const) {
-    const node = policy.decide(shown.cosine, shown.mls, [shown.confidenceA, shown.confidenceB]);
+    const node = policy.decide(shown.cosine, shown.mls, [shown.uncertaintyA, shown.uncertaintyB]);
     const match = await page.getAttribute(`#${id}`, 'data-match');
     const far = Number(await page.getAttribute(`#${id}`, 'data-far'));
     const ok = match === String(node.match) && far === node.estimatedFar;
@@ -250,7 +247,7 @@ async function checkSweep(page: Page, title: string, reference: readonly (Compar
   await page.$eval('#trace', (t) => t.setAttribute('data-state', 'pending'));
   await page.click('#sweep');
   await page.waitForSelector('#trace[data-state="swept"]', { timeout: 300_000 });
-  const points = JSON.parse((await page.getAttribute('#trace', 'data-points')) ?? '[]') as (Omit<TracePoint, 'cosine' | 'mls' | 'confidenceA' | 'confidenceB'> & { cosine: number | null; mls: number | null; confidenceA: number | null; confidenceB: number | null })[];
+  const points = JSON.parse((await page.getAttribute('#trace', 'data-points')) ?? '[]') as (Omit<TracePoint, 'cosine' | 'mls' | 'uncertaintyA' | 'uncertaintyB'> & { cosine: number | null; mls: number | null; uncertaintyA: number | null; uncertaintyB: number | null })[];
   const failures: string[] = [];
   process.stdout.write(`${title} (${points.length} positions)\n`);
   if (points.length !== SLIDER_STEPS) failures.push(`sweep: ${points.length} points, expected ${SLIDER_STEPS}`);
@@ -266,8 +263,8 @@ async function checkSweep(page: Page, title: string, reference: readonly (Compar
     const ok = [
       checkNumber(`${label} cosine`, point.cosine ?? NaN, ref.cosine, true),
       checkNumber(`${label} MLS`, point.mls ?? NaN, ref.mls, false),
-      checkNumber(`${label} σ²(A)`, point.confidenceA ?? NaN, ref.confidenceA, false),
-      checkNumber(`${label} σ²(B)`, point.confidenceB ?? NaN, ref.confidenceB, false),
+      checkNumber(`${label} σ²(A)`, point.uncertaintyA ?? NaN, ref.uncertaintyA, false),
+      checkNumber(`${label} σ²(B)`, point.uncertaintyB ?? NaN, ref.uncertaintyB, false),
     ];
     if (ok.includes(false)) failures.push(`sweep ${label}`);
   }
@@ -294,7 +291,7 @@ async function checkGallery(page: Page, reference: Readonly<Record<FusionRule, G
     process.stdout.write(`gallery of ${GALLERY_SAMPLE.length} photos, ${rule} rule, against B\n`);
     const ok = [
       (await value('gallery-count')) === ref.count,
-      checkNumber('fused σ²', await value('gallery-conf'), ref.confidence, false),
+      checkNumber('fused σ²', await value('gallery-conf'), ref.uncertainty, false),
       checkNumber('cosine', await value('gallery-cosine'), ref.cosine, true),
       checkNumber('MLS', await value('gallery-mls'), ref.mls, false),
     ];
@@ -387,9 +384,9 @@ async function main(): Promise<number> {
     failures.push(...compareToNode(`B blurred (σ ${BLUR_SIGMAS_PX[SLIDER_CHECK_POSITION]} px)`, blurred, blurReference));
     failures.push(...(await checkVerdicts(page, policies, blurred, 'blurred pair')));
     // Harmonic-mean σ² is the uncertainty: higher σ² = less confident.
-    const lessConfident = blurred.confidenceB > clean.confidenceB;
-    process.stdout.write(`  ${lessConfident ? 'ok  ' : 'FAIL'} blurring B raised its σ² from ${clean.confidenceB.toExponential(3)} to ${blurred.confidenceB.toExponential(3)} (cosine ${clean.cosine.toFixed(4)} → ${blurred.cosine.toFixed(4)}, MLS ${clean.mls.toFixed(1)} → ${blurred.mls.toFixed(1)})\n`);
-    if (!lessConfident) failures.push('the slider did not lower the confidence of B');
+    const moreUncertain = blurred.uncertaintyB > clean.uncertaintyB;
+    process.stdout.write(`  ${moreUncertain ? 'ok  ' : 'FAIL'} blurring B raised its σ² from ${clean.uncertaintyB.toExponential(3)} to ${blurred.uncertaintyB.toExponential(3)} (cosine ${clean.cosine.toFixed(4)} → ${blurred.cosine.toFixed(4)}, MLS ${clean.mls.toFixed(1)} → ${blurred.mls.toFixed(1)})\n`);
+    if (!moreUncertain) failures.push('the slider did not raise the uncertainty of B');
     failures.push(...(await checkSweep(page, 'sweep of the blur slider, B only', reference.blurSweep)));
     await page.screenshot({ path: path.join(out, 'browser-e2e-sweep.png'), fullPage: true });
 

@@ -7,7 +7,7 @@
  */
 import { FacePfe } from '../face-pfe/face-pfe.js';
 import { resolveBackbone } from '../face/backbone/names.js';
-import type { BackendName } from '../face/models/runtime.js';
+import type { BackendName } from './runtime.js';
 import { FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import { defaultHeadUrl, fetchHead } from './head-file.js';
 import { defaultCalibrationUrl, fetchVerdictPolicies } from './verdict.js';

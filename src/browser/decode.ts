@@ -1,5 +1,5 @@
 /**
- * Browser counterpart of src/face/image/decode.ts (swapped in at bundle time): encoded
+ * Browser counterpart of src/face/image/decode.ts (the bundle takes it through package.json `imports`, #platform/*): encoded
  * bytes → RgbImage with the browser's own decoder (createImageBitmap), EXIF orientation
  * applied, no colour-space conversion, transparent pixels composited onto white as the
  * Node decoder does, alpha dropped.

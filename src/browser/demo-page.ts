@@ -10,7 +10,7 @@ import { DEFAULT_PAIR, DILEMMA_BLUR_SIGMA_PX, DILEMMA_PAIR, GALLERY_SAMPLE, SAMP
 import type { TraceScores } from '../demo/score-trace.js';
 import type { DegradeStep } from '../face/degrade/steps.js';
 import { describeFailure, faceCountNote } from '../face/pipeline/failure-messages.js';
-import { type Comparison as Decision, describeDecision } from '../service/decision.js';
+import { type Decision, describeDecision } from '../verify/decision.js';
 import type { FacePfe, PfeFace } from '../face-pfe/face-pfe.js';
 import { loadBrowserFacePfe } from './browser-pfe.js';
 import { clearCanvas, clearShown, drawDetection, drawRgb, el, show } from './dom.js';
@@ -104,7 +104,7 @@ async function embedSlot(model: FacePfe, slot: Slot): Promise<boolean> {
     el(`note-${slot}`).textContent = faceCountNote(face.embedded.faceCount);
     drawDetection(el<HTMLCanvasElement>(`photo-${slot}`), face.image, face.landmarks, face.embedded.box);
     drawRgb(el<HTMLCanvasElement>(`crop-${slot}`), face.aligned);
-    show(`conf-${slot}`, face.confidence, face.confidence.toExponential(3));
+    show(`conf-${slot}`, face.uncertainty, face.uncertainty.toExponential(3));
     if (slot === 'b') gallery.setProbe(face);
     return true;
   } catch (e) {

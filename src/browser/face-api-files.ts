@@ -1,5 +1,5 @@
 /**
- * Browser counterpart of src/face/runtime/face-api-files.ts (swapped in at bundle time):
+ * Browser counterpart of src/face/runtime/face-api-files.ts (the bundle takes it through package.json `imports`, #platform/*):
  * face-api's weight files are copied at build time into `models/` next to the page and
  * fetched from the page's own origin.
  */

@@ -79,16 +79,16 @@ export class GalleryPanel {
       this.rule(),
     );
     show('gallery-count', fused.count, String(fused.count));
-    show('gallery-conf', fused.confidence, fused.confidence.toExponential(3));
+    show('gallery-conf', fused.uncertainty, fused.uncertainty.toExponential(3));
     if (this.probe !== undefined) {
       const s = scorePair(fused.template, this.probe.gaussian);
       show('gallery-cosine', s.cosine, s.cosine.toFixed(4));
       show('gallery-mls', s.mls, s.mls.toFixed(1));
     }
-    const best = Math.min(...faces.map((f) => f.confidence));
+    const best = Math.min(...faces.map((f) => f.uncertainty));
     el('gallery-note').textContent =
       `${failed > 0 ? `${failed} photo(s) without a usable face are left out. ` : ''}` +
-      `Fused uncertainty ${fused.confidence.toExponential(3)} against ${best.toExponential(3)} for the most certain single photo` +
+      `Fused uncertainty ${fused.uncertainty.toExponential(3)} against ${best.toExponential(3)} for the most certain single photo` +
       `${this.probe === undefined ? '; choose image B to score it against the template.' : '.'}`;
     section.dataset['state'] = 'fused';
   }
@@ -110,8 +110,8 @@ export class GalleryPanel {
       canvas.className = 'crop';
       drawRgb(canvas, entry.face.aligned);
       const facts = document.createElement('div');
-      box.dataset['confidence'] = String(entry.face.confidence);
-      let text = `σ² ${entry.face.confidence.toExponential(3)}`;
+      box.dataset['uncertainty'] = String(entry.face.uncertainty);
+      let text = `σ² ${entry.face.uncertainty.toExponential(3)}`;
       if (this.probe !== undefined) {
         const s = scorePair(entry.face.gaussian, this.probe.gaussian);
         box.dataset['mls'] = String(s.mls);

@@ -1,5 +1,5 @@
 /**
- * Browser counterpart of src/face/degrade/jpeg.ts (swapped in at bundle time): the
+ * Browser counterpart of src/face/degrade/jpeg.ts (the bundle takes it through package.json `imports`, #platform/*): the
  * Node version encodes with sharp (libjpeg-turbo), which has no browser equivalent
  * giving the same bytes, so the step is refused rather than silently different.
  */

@@ -1,14 +1,14 @@
 /**
- * Browser counterpart of src/face/models/localModel.ts (swapped in at bundle time):
+ * Browser counterpart of src/face/runtime/local-model.ts (the bundle takes it through package.json `imports`, #platform/*):
  * the same exports, but model.json and its weight shards are fetched over HTTP from
  * the page's own origin instead of read from disk.
  */
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { PfeError } from '../core/errors.js';
 import { fetchBytes } from './fetch-bytes.js';
-import { artifactsFromShards, graphModelFromArtifacts, isModelJson, type LoadLocalGraphModelOptions, type LocalModelArtifacts } from '../face/models/model-artifacts.js';
+import { artifactsFromShards, graphModelFromArtifacts, isModelJson, type LoadLocalGraphModelOptions, type LocalModelArtifacts } from '../face/runtime/model-artifacts.js';
 
-export { memoryIOHandler, readScalarWeights, type LoadLocalGraphModelOptions, type LocalModelArtifacts } from '../face/models/model-artifacts.js';
+export { memoryIOHandler, readScalarWeights, type LoadLocalGraphModelOptions, type LocalModelArtifacts } from '../face/runtime/model-artifacts.js';
 
 /** A model file's bytes; a failed fetch is MODEL_LOAD_FAILED, as a failed read is in Node. */
 function fetchModelFile(url: string): Promise<Uint8Array> {

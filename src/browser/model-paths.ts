@@ -1,5 +1,5 @@
 /**
- * Browser counterpart of src/face/models/modelPaths.ts (swapped in at bundle time):
+ * Browser counterpart of src/face/runtime/model-paths.ts (the bundle takes it through package.json `imports`, #platform/*):
  * the models are copied at build time into `models/` next to the page and fetched from
  * the page's own origin, never from a third-party host.
  */

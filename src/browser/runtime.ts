@@ -1,5 +1,5 @@
 /**
- * Browser counterpart of src/face/models/runtime.ts (swapped in at bundle time): the
+ * Browser counterpart of src/face/runtime/tfjs-runtime.ts (the bundle takes it through package.json `imports`, #platform/*): the
  * tfjs wasm backend with its .wasm binaries served from `wasm/` next to the page, the
  * pure-JS cpu backend as fallback. Same exports and behaviour as the Node module.
  */

@@ -73,6 +73,6 @@ export class TracePanel {
     });
     el('plot-cosine').innerHTML = plots.cosine;
     el('plot-mls').innerHTML = plots.mls;
-    el('plot-sigma').innerHTML = plots.confidence;
+    el('plot-sigma').innerHTML = plots.uncertainty;
   }
 }

@@ -7,7 +7,7 @@
 import { PfeError } from '../core/errors.js';
 import { type VerdictPolicies, verdictPolicies } from '../face-pfe/verdicts.js';
 import { DEFAULT_HEAD_FILE_NAME } from '../head/model-format.js';
-import { calibrationFileNameForHead, type LoadedCalibration, parseCalibration } from '../service/calibration-content.js';
+import { calibrationFileNameForHead, type LoadedCalibration, parseCalibration } from '../verify/calibration-content.js';
 import { fetchBytes } from './fetch-bytes.js';
 
 /** File name of the calibration made with the shipped head (MLS and cosine tables). */

@@ -1,7 +1,7 @@
 /** The calibrated verdicts that go with a head file, for the CLI commands that print verdicts. */
 import { existsSync } from 'node:fs';
 import { type VerdictPolicies, verdictPolicies } from '../face-pfe/verdicts.js';
-import { calibrationFileForHead, loadCalibrationFile } from '../service/calibration-file.js';
+import { calibrationFileForHead, loadCalibrationFile } from '../verify/calibration-file.js';
 
 /** The head's calibrated verdicts, or undefined when no calibration made with this head file sits beside it. */
 export async function headVerdicts(headFile: string, headSha256: string): Promise<VerdictPolicies | undefined> {

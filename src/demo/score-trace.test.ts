@@ -15,9 +15,9 @@ function pathOf(svg: string, name: string): string {
 describe('ScoreTrace', () => {
   it('keeps one point per position, in slider order, replacing a revisited position', () => {
     const t = new ScoreTrace('blur');
-    t.record(4, { cosine: 0.2, mls: -1800, confidenceA: 0.01, confidenceB: 0.02 });
-    t.record(0, { cosine: 0.6, mls: -1500, confidenceA: 0.01, confidenceB: 0.01 });
-    t.record(4, { cosine: 0.25, mls: -1790, confidenceA: 0.01, confidenceB: 0.021 });
+    t.record(4, { cosine: 0.2, mls: -1800, uncertaintyA: 0.01, uncertaintyB: 0.02 });
+    t.record(0, { cosine: 0.6, mls: -1500, uncertaintyA: 0.01, uncertaintyB: 0.01 });
+    t.record(4, { cosine: 0.25, mls: -1790, uncertaintyA: 0.01, uncertaintyB: 0.021 });
     assert.equal(t.size, 2);
     assert.deepEqual(t.points().map((p) => [p.position, p.x, p.cosine]), [
       [0, 0, 0.6],
@@ -27,9 +27,9 @@ describe('ScoreTrace', () => {
 
   it('records a failed position as a gap with its reason', () => {
     const t = new ScoreTrace('scale');
-    t.record(0, { cosine: 0.6, mls: -1500, confidenceA: 0.01, confidenceB: 0.01 });
+    t.record(0, { cosine: 0.6, mls: -1500, uncertaintyA: 0.01, uncertaintyB: 0.01 });
     t.recordFailure(8, 'No face was found');
-    t.record(7, { cosine: 0.3, mls: -1700, confidenceA: 0.01, confidenceB: 0.03 });
+    t.record(7, { cosine: 0.3, mls: -1700, uncertaintyA: 0.01, uncertaintyB: 0.03 });
     const p = t.points();
     assert.equal(p[2]!.failure, 'No face was found');
     assert.ok(Number.isNaN(p[2]!.mls));
@@ -41,7 +41,7 @@ describe('ScoreTrace', () => {
 
   it('draws each score against its own acceptance threshold, and both images’ σ² with the gate', () => {
     const t = new ScoreTrace('blur');
-    for (const [p, c] of [[0, 0.6], [2, 0.5], [5, 0.25]] as const) t.record(p, { cosine: c, mls: -1500 - 100 * p, confidenceA: 0.01, confidenceB: 0.01 + p / 100 });
+    for (const [p, c] of [[0, 0.6], [2, 0.5], [5, 0.25]] as const) t.record(p, { cosine: c, mls: -1500 - 100 * p, uncertaintyA: 0.01, uncertaintyB: 0.01 + p / 100 });
     const plots = t.plots(refs);
     // the threshold line is flat, dashed, and spans the whole slider
     const threshold = pathOf(plots.cosine, 'at FAR 1e-3');
@@ -52,11 +52,11 @@ describe('ScoreTrace', () => {
     assert.equal(ys.length, 3);
     assert.ok(ys[1]! < Number(y1) && ys[2]! > Number(y1));
     assert.match(plots.mls, /data-name="MLS"/);
-    for (const name of ['image B', 'image A', 'quality gate']) assert.match(plots.confidence, new RegExp(`data-name="${name}"`));
+    for (const name of ['image B', 'image A', 'quality gate']) assert.match(plots.uncertainty, new RegExp(`data-name="${name}"`));
     // A and B each get one marker per point
-    assert.equal((plots.confidence.match(/class="marker"/g) ?? []).length, 6);
+    assert.equal((plots.uncertainty.match(/class="marker"/g) ?? []).length, 6);
     // without a gate there is no gate line
     const { uncertaintyGate: _gate, ...noGate } = refs;
-    assert.doesNotMatch(t.plots(noGate).confidence, /quality gate/);
+    assert.doesNotMatch(t.plots(noGate).uncertainty, /quality gate/);
   });
 });

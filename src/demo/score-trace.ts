@@ -17,9 +17,9 @@ export interface TracePoint {
   /** MLS, nats (paper form). */
   readonly mls: number;
   /** Harmonic-mean σ² of image A (lower = more confident); A changes too when both images are degraded. */
-  readonly confidenceA: number;
+  readonly uncertaintyA: number;
   /** Harmonic-mean σ² of image B. */
-  readonly confidenceB: number;
+  readonly uncertaintyB: number;
   /** Why the pair could not be embedded at this position (then the scores are NaN). */
   readonly failure?: string;
 }
@@ -28,8 +28,8 @@ export interface TracePoint {
 export interface TraceScores {
   readonly cosine: number;
   readonly mls: number;
-  readonly confidenceA: number;
-  readonly confidenceB: number;
+  readonly uncertaintyA: number;
+  readonly uncertaintyB: number;
 }
 
 /** Horizontal reference lines of the plots. */
@@ -48,7 +48,7 @@ export interface TraceReferences {
 export interface TracePlots {
   readonly cosine: string;
   readonly mls: string;
-  readonly confidence: string;
+  readonly uncertainty: string;
 }
 
 /** Plot size in px: three side by side fit the demo page's 66rem (1056 px) width. */
@@ -71,7 +71,7 @@ export class ScoreTrace {
 
   /** Records that the pair could not be embedded at `position`. */
   recordFailure(position: number, failure: string): void {
-    this.byPosition.set(position, { position, x: sliderPlotX(this.kind, position), cosine: NaN, mls: NaN, confidenceA: NaN, confidenceB: NaN, failure });
+    this.byPosition.set(position, { position, x: sliderPlotX(this.kind, position), cosine: NaN, mls: NaN, uncertaintyA: NaN, uncertaintyB: NaN, failure });
   }
 
   /** The points, by slider position. */
@@ -98,11 +98,11 @@ export class ScoreTrace {
     const common = { xLabel, xDomain, width: PLOT_WIDTH, height: PLOT_HEIGHT };
     // A short name keeps the legend box small enough to leave the points visible.
     const threshold = `at FAR ${refs.targetFar.toExponential(0)}`;
-    const confidenceSeries: PlotSeries[] = [
-      { name: 'image A', x, y: points.map((p) => p.confidenceA), markers: true, color: '#7f7f7f' },
-      { name: 'image B', x, y: points.map((p) => p.confidenceB), markers: true, color: '#9467bd' },
+    const uncertaintySeries: PlotSeries[] = [
+      { name: 'image A', x, y: points.map((p) => p.uncertaintyA), markers: true, color: '#7f7f7f' },
+      { name: 'image B', x, y: points.map((p) => p.uncertaintyB), markers: true, color: '#9467bd' },
     ];
-    if (refs.uncertaintyGate !== undefined) confidenceSeries.push(across('quality gate', refs.uncertaintyGate, '#d62728'));
+    if (refs.uncertaintyGate !== undefined) uncertaintySeries.push(across('quality gate', refs.uncertaintyGate, '#d62728'));
     return {
       cosine: linePlotSvg({
         ...common,
@@ -120,7 +120,7 @@ export class ScoreTrace {
         series: [{ name: 'MLS', x, y: points.map((p) => p.mls), markers: true, color: '#ff7f0e' }, across(threshold, refs.mlsThreshold, '#ff7f0e')],
         legend: 'best',
       }),
-      confidence: linePlotSvg({ ...common, title: 'uncertainty', yLabel: 'harmonic-mean σ²', idPrefix: 'trace-sigma', series: confidenceSeries, legend: 'best' }),
+      uncertainty: linePlotSvg({ ...common, title: 'uncertainty', yLabel: 'harmonic-mean σ²', idPrefix: 'trace-sigma', series: uncertaintySeries, legend: 'best' }),
     };
   }
 }

@@ -59,7 +59,7 @@ export interface RiskCurve {
 export interface RiskOptions {
   /** FAR that fixes the EDC threshold at the start and for the filtering view (e.g. 1e-3). */
   readonly far: number;
-  /** Largest discarded fraction of the pAUC (the issue: 0.3). */
+  /** Largest discarded fraction of the pAUC (`pfe eval risk`: 0.3). */
   readonly pAucLimit: number;
   /** EDC grid points from 0 to pAucLimit (e.g. 31 for steps of 1%). */
   readonly gridPoints: number;

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { assignVersions, mixedPairs, stackTables } from './degraded-protocols.js';
 import { headGaussianSource } from './head-source.js';
 import type { ImageTable } from './image-table.js';

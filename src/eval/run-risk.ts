@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { linePlotSvg, type PlotSeries } from '../plot/index.js';
 import { assignVersions, mixedPairs, stackTables } from './degraded-protocols.js';
 import { headGaussianSource, heldOutUncertainty } from './head-source.js';

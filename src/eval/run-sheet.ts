@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { PfeError } from '../core/errors.js';
 import { deriveSeed, SeededRandom } from '../core/random.js';
 import type { GaussianBatch } from '../core/embedding.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { contactSheetSvg, extremes, type SheetRow, type SheetTile } from './contact-sheet.js';
 import { headGaussianSource, heldOutUncertainty } from './head-source.js';
 import type { BackboneName } from '../face/backbone/names.js';

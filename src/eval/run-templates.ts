@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { columnMeans } from '../head/feature-normalisation.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { stackTables } from './degraded-protocols.js';
 import { headGaussianSource } from './head-source.js';
 import { rawFeatureNorms, type ImageTable } from './image-table.js';

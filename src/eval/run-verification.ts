@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import type { FiveLandmarks } from '../face/types.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { findDefaultHead, loadHeadFile } from '../head/model-file.js';
 import { assertSameBackbone, DEFAULT_BACKBONE, isBackboneName, parseBackboneName, resolveBackbone } from '../face/backbone/names.js';
@@ -19,7 +19,7 @@ import { indexPairs, type IndexedPairs } from './pair-verification.js';
 import { methodsMarkdownTable, methodSummary, rocPlotSvg } from './verification-report.js';
 import type { GaussianSource } from './verification-methods.js';
 
-/** The FARs every verification table reports (the operating points). */
+/** The FARs every verification table reports (the operating points of the tables in docs/RESULTS.md). */
 export const DEFAULT_FARS: readonly number[] = [1e-3, 1e-2];
 
 /** Where the Gaussian embeddings come from. */

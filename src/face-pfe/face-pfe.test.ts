@@ -12,8 +12,8 @@ import sharp from 'sharp';
 import { FaceEmbedder, type EmbeddedFace } from '../face/pipeline/face-embedder.js';
 import { compareFaces } from '../head/compare-faces.js';
 import { defaultHeadPath, loadHeadFile } from '../head/model-file.js';
-import { calibrationFileForHead, loadCalibrationFile } from '../service/calibration-file.js';
-import { DecisionPolicy } from '../service/decision.js';
+import { calibrationFileForHead, loadCalibrationFile } from '../verify/calibration-file.js';
+import { DecisionPolicy } from '../verify/decision.js';
 import { fixturePath } from '../testing/paths.js';
 import { assertRejectsPfe } from '../testing/pfe-error-assertions.js';
 import type { FacePfe, PfeFace } from './face-pfe.js';
@@ -57,7 +57,7 @@ describe('FacePfe (Node)', () => {
     assert.equal(same.match, true);
     assert.equal(different.match, false);
     const blurred = await pfe.embed(await readFile(B), 'B blurred', [{ kind: 'blur', sigma: 3 }]);
-    assert.ok(blurred.confidence > faces.get(B)!.confidence, `σ² ${blurred.confidence} vs ${faces.get(B)!.confidence}`);
+    assert.ok(blurred.uncertainty > faces.get(B)!.uncertainty, `σ² ${blurred.uncertainty} vs ${faces.get(B)!.uncertainty}`);
     // the analysed photo is the blurred one, the crop is the backbone's input size
     assert.equal(blurred.aligned.width, pfe.embedder.backbone.inputSize);
     assert.notDeepEqual(blurred.image.data, faces.get(B)!.image.data);
@@ -67,7 +67,7 @@ describe('FacePfe (Node)', () => {
     const members = [faces.get(A)!, faces.get(C)!];
     const fused = pfe.fuse(members, 'product');
     assert.equal(fused.count, 2);
-    assert.ok(members.every((m) => fused.confidence < m.confidence));
+    assert.ok(members.every((m) => fused.uncertainty < m.uncertainty));
     const s = pfe.score(fused.template, faces.get(B)!.gaussian);
     assert.ok(Number.isFinite(s.mls) && s.cosine > pfe.score(fused.template, faces.get(OTHER)!.gaussian).cosine);
   });

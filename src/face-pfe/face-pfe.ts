@@ -8,20 +8,20 @@
 import type { GaussianEmbedding } from '../core/embedding.js';
 import { PfeError } from '../core/errors.js';
 import type { FusionRule } from '../core/fusion.js';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { uncertaintyScore } from '../core/uncertainty.js';
 import { type FusedGallery, fuseGallery, type PairScores, scorePair } from './gallery-fusion.js';
 import type { DegradeStep } from '../face/degrade/steps.js';
-import { backendInUse, type BackendInfo } from '../face/models/runtime.js';
+import { backendInUse, type BackendInfo } from '#platform/tfjs-runtime';
 import type { EmbeddedFace, FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import type { FiveLandmarks, RgbImage } from '../face/types.js';
 import { compareFaces, type Comparison, headGaussian } from '../head/compare-faces.js';
 import type { UncertaintyHead } from '../head/head-model.js';
 import { assertSameBackbone } from '../face/backbone/names.js';
-import type { Comparison as Decision } from '../service/decision.js';
+import type { Decision } from '../verify/decision.js';
 import type { VerdictPolicies } from './verdicts.js';
 
 export type { Comparison } from '../head/compare-faces.js';
-export type { Comparison as Decision } from '../service/decision.js';
+export type { Decision } from '../verify/decision.js';
 
 /** One face embedded under the head. */
 export interface PfeFace {
@@ -33,7 +33,9 @@ export interface PfeFace {
   readonly sigmaSq: Float32Array;
   /** mu and σ² as one Gaussian embedding (views of the arrays above), for the scoring core. */
   readonly gaussian: GaussianEmbedding;
-  /** Harmonic-mean σ² (lower = more confident; the paper's risk-control measure). */
+  /** Uncertainty: harmonic-mean σ² (lower = more certain; the paper's risk-control measure). */
+  readonly uncertainty: number;
+  /** @deprecated the same value as `uncertainty` (its old name); removed in the next release. */
   readonly confidence: number;
   readonly landmarks: FiveLandmarks;
   /** The aligned crop the backbone saw. */
@@ -76,36 +78,38 @@ export class FacePfe {
     if (viewed.status === 'failed') throw new PfeError(viewed.code, `${label}: ${viewed.reason}`, { path: label, reason: viewed.reason });
     const { image, aligned, ...r } = viewed;
     const gaussian = headGaussian(this.head, r);
+    const uncertainty = uncertaintyScore(gaussian);
     return {
       embedded: r,
       mu: gaussian.mu,
       sigmaSq: gaussian.sigmaSq,
       gaussian,
-      confidence: harmonicMeanKernel(gaussian.sigmaSq, 0, gaussian.dim),
+      uncertainty,
+      confidence: uncertainty,
       landmarks: r.landmarks,
       aligned,
       image,
     };
   }
 
-  /** Cosine (centred and raw), MLS and both confidences, as `pfe compare` computes them. */
+  /** Cosine (centred and raw), MLS and both uncertainties, as `pfe compare` computes them. */
   compare(a: PfeFace, b: PfeFace): Comparison {
     return compareFaces(this.head, a.embedded, b.embedded);
   }
 
   /** The PFE verdict: the estimated FAR of the pair's MLS and whether it is accepted at the target FAR. */
   decide(c: Comparison): Decision {
-    return this.verdicts.mls.decide(c.cosine, c.mls, [c.confidenceA, c.confidenceB]);
+    return this.verdicts.mls.decide(c.cosine, c.mls, [c.uncertaintyA, c.uncertaintyB]);
   }
 
   /** The baseline's verdict on the same pair: the estimated FAR of its centred cosine. */
   decideOnCosine(c: Comparison): Decision {
-    return this.verdicts.cosine.decide(c.cosine, c.mls, [c.confidenceA, c.confidenceB]);
+    return this.verdicts.cosine.decide(c.cosine, c.mls, [c.uncertaintyA, c.uncertaintyB]);
   }
 
   /** True when the service's quality gate would refuse the face as too uncertain (false without a gate in the calibration). */
   refusedByGate(face: PfeFace): boolean {
-    return this.verdicts.uncertaintyGate !== undefined && face.confidence > this.verdicts.uncertaintyGate;
+    return this.verdicts.uncertaintyGate !== undefined && face.uncertainty > this.verdicts.uncertaintyGate;
   }
 
   /**

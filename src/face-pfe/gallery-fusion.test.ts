@@ -9,15 +9,15 @@ describe('gallery fusion', () => {
   const a = f([1, 0, 0], [0.1, 0.2, 0.4]);
   const b = f([0.6, 0.8, 0], [0.3, 0.2, 0.1]);
 
-  it('product rule: precisions add, and the fused confidence is the harmonic mean of the fused σ²', () => {
+  it('product rule: precisions add, and the fused uncertainty is the harmonic mean of the fused σ²', () => {
     const g = fuseGallery([a, b], 'product');
     const expected = [1 / (1 / 0.1 + 1 / 0.3), 1 / (1 / 0.2 + 1 / 0.2), 1 / (1 / 0.4 + 1 / 0.1)];
     expected.forEach((v, l) => assert.ok(Math.abs(g.template.sigmaSq[l]! - v) < 1e-7, `σ² ${l}`));
     const harmonic = 3 / expected.reduce((s, v) => s + 1 / v, 0);
-    assert.ok(Math.abs(g.confidence - harmonic) < 1e-7);
+    assert.ok(Math.abs(g.uncertainty - harmonic) < 1e-7);
     assert.equal(g.count, 2);
     // fusing makes the template more confident than either photo
-    assert.ok(g.confidence < fuseGallery([a], 'product').confidence && g.confidence < fuseGallery([b], 'product').confidence);
+    assert.ok(g.uncertainty < fuseGallery([a], 'product').uncertainty && g.uncertainty < fuseGallery([b], 'product').uncertainty);
   });
 
   it('min rule: σ² is the per-dimension minimum and μ is unit length', () => {

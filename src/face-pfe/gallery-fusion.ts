@@ -1,6 +1,6 @@
 /**
  * Several photos of one person fused into one Gaussian
- * template (the service's fuseTemplate, src/service/template.ts) and compared with a probe.
+ * template (fuseTemplate, src/verify/template.ts) and compared with a probe.
  */
 import { cosineSimilarity } from '../core/cosine.js';
 import type { GaussianEmbedding } from '../core/embedding.js';
@@ -8,12 +8,14 @@ import { PfeError } from '../core/errors.js';
 import type { FusionRule } from '../core/fusion.js';
 import { mutualLikelihoodScore } from '../core/mls.js';
 import { uncertaintyScore } from '../core/uncertainty.js';
-import { fuseTemplate } from '../service/template.js';
+import { fuseTemplate } from '../verify/template.js';
 
 /** A fused gallery. */
 export interface FusedGallery {
   readonly template: GaussianEmbedding;
-  /** Harmonic-mean σ² of the template (lower = more confident). */
+  /** Uncertainty of the template: harmonic-mean σ² (lower = more certain). */
+  readonly uncertainty: number;
+  /** @deprecated the same value as `uncertainty` (its old name); removed in the next release. */
   readonly confidence: number;
   /** Number of photos fused. */
   readonly count: number;
@@ -37,7 +39,8 @@ export function fuseGallery(faces: readonly GaussianEmbedding[], rule: FusionRul
   // Every face has σ², so the template has too (fuseTemplate drops σ² only when a face lacks it).
   if (fused.sigmaSq === null) throw new PfeError('INVALID_ARGUMENT', 'the fused template lost its σ²');
   const template: GaussianEmbedding = { dim: fused.mu.length, mu: fused.mu, sigmaSq: fused.sigmaSq };
-  return { template, confidence: uncertaintyScore(template), count: faces.length };
+  const uncertainty = uncertaintyScore(template);
+  return { template, uncertainty, confidence: uncertainty, count: faces.length };
 }
 
 /** Cosine and MLS of `a` and `b`. @throws PfeError DIMENSION_MISMATCH, NON_FINITE, NON_POSITIVE_VARIANCE */

@@ -3,10 +3,10 @@
  * folder, the head and its calibration from files (by default the ones shipped in
  * models/). The browser's counterpart is loadBrowserFacePfe (src/browser/browser-pfe.ts).
  */
-import { calibrationFileForHead, loadCalibrationFile } from '../service/calibration-file.js';
-import { DEFAULT_TARGET_FAR } from '../service/decision-defaults.js';
-import { loadHeadBinding } from '../service/head-binding.js';
-import type { BackendName } from '../face/models/runtime.js';
+import { calibrationFileForHead, loadCalibrationFile } from '../verify/calibration-file.js';
+import { DEFAULT_TARGET_FAR } from '../verify/decision-defaults.js';
+import { loadHeadBinding } from '../head/head-binding.js';
+import type { BackendName } from '../face/runtime/tfjs-runtime.js';
 import { FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import { defaultHeadPath } from '../head/model-file.js';
 import { resolveBackbone } from '../face/backbone/names.js';

@@ -1,14 +1,14 @@
 /**
  * Calibrated verdicts for FacePfe: the calibration made with the head (impostor score
- * tables, see src/service/calibration-content.ts) turned into one DecisionPolicy per
+ * tables, see src/verify/calibration-content.ts) turned into one DecisionPolicy per
  * score and the quality gate's limit. Platform-neutral: the caller reads the file and
  * hashes the head's bytes (Node: fs + node:crypto, browser: fetch + crypto.subtle).
  */
 import { PfeError } from '../core/errors.js';
-import type { LoadedCalibration } from '../service/calibration-content.js';
-import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from '../service/decision-defaults.js';
+import type { LoadedCalibration } from '../verify/calibration-content.js';
+import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from '../verify/decision-defaults.js';
+import { type Decision, DecisionPolicy } from '../verify/decision.js';
 import type { Comparison as FaceComparison } from '../head/compare-faces.js';
-import { type Comparison as Decision, DecisionPolicy } from '../service/decision.js';
 
 /** The decisions FacePfe makes: one policy per score, and the quality gate. */
 export interface VerdictPolicies {
@@ -47,6 +47,6 @@ export function verdictPolicies(loaded: LoadedCalibration, headSha256: string, l
  * σ² when the calibration has quality-aware tables (else on its global table).
  */
 export function decideBoth(verdicts: VerdictPolicies, c: FaceComparison): { readonly mls: Decision; readonly cosine: Decision } {
-  const u = [c.confidenceA, c.confidenceB] as const;
+  const u = [c.uncertaintyA, c.uncertaintyB] as const;
   return { mls: verdicts.mls.decide(c.cosine, c.mls, u), cosine: verdicts.cosine.decide(c.cosine, c.mls, u) };
 }

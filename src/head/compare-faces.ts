@@ -1,13 +1,13 @@
 /**
  * Comparing two embedded faces under an uncertainty head: cosine (centred and raw),
- * MLS and each face's confidence. Pure (tfjs-core ops only), so Node's `pfe compare`
+ * MLS and each face's uncertainty. Pure (tfjs-core ops only), so Node's `pfe compare`
  * and the browser build share it.
  */
 import { cosineSimilarity } from '../core/cosine.js';
 import type { GaussianEmbedding } from '../core/embedding.js';
 import { PfeError } from '../core/errors.js';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
 import { mutualLikelihoodScore } from '../core/mls.js';
+import { uncertaintyScore } from '../core/uncertainty.js';
 import type { EmbeddedFace } from '../face/pipeline/face-embedder.js';
 import { applyHead } from './head-inference.js';
 import type { HeadInputKind, UncertaintyHead } from './head-model.js';
@@ -32,8 +32,13 @@ export interface Comparison {
   readonly rawCosine: number;
   /** Paper form, nats. */
   readonly mls: number;
-  /** Harmonic-mean σ² of a and b. */
+  /** Uncertainty of a: harmonic-mean σ² (lower = more certain). */
+  readonly uncertaintyA: number;
+  /** Uncertainty of b. */
+  readonly uncertaintyB: number;
+  /** @deprecated the same value as `uncertaintyA` (its old name); removed in the next release. */
   readonly confidenceA: number;
+  /** @deprecated the same value as `uncertaintyB` (its old name); removed in the next release. */
   readonly confidenceB: number;
 }
 
@@ -52,11 +57,15 @@ export function compareFaces(head: UncertaintyHead, a: HeadInputs, b: HeadInputs
   const e = applyHead(head, mu, feats);
   const ea = { dim: d, mu: e.mu.subarray(0, d), sigmaSq: e.sigmaSq.subarray(0, d) };
   const eb = { dim: d, mu: e.mu.subarray(d), sigmaSq: e.sigmaSq.subarray(d) };
+  const uncertaintyA = uncertaintyScore(ea);
+  const uncertaintyB = uncertaintyScore(eb);
   return {
     cosine: cosineSimilarity(ea, eb),
     rawCosine: cosineSimilarity({ dim: d, mu: a.mu }, { dim: d, mu: b.mu }),
     mls: mutualLikelihoodScore(ea, eb),
-    confidenceA: harmonicMeanKernel(e.sigmaSq, 0, d),
-    confidenceB: harmonicMeanKernel(e.sigmaSq, d, d),
+    uncertaintyA,
+    uncertaintyB,
+    confidenceA: uncertaintyA,
+    confidenceB: uncertaintyB,
   };
 }

@@ -8,7 +8,8 @@ import { deriveSeed, SeededRandom } from '../core/random.js';
 import type { EmbeddedFace } from '../face/pipeline/face-embedder.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
 import { initialHeadWeights } from '../train/head-trainer.js';
-import { MU_CENTRED_NPY, SIGMA_SQ_NPY, writeHeadOutputs } from './embed-head-outputs.js';
+import { MU_CENTRED_FILE, SIGMA_SQ_FILE } from '../io/embedding-folder.js';
+import { writeHeadOutputs } from './embed-head-outputs.js';
 import { BN_EPSILON, type HeadArchitecture, type UncertaintyHead } from './head-model.js';
 import { predictCompactSigmaSq } from './head-inference.js';
 
@@ -34,8 +35,8 @@ describe('writeHeadOutputs', () => {
       const faces = [face(rng, d), face(rng, d), face(rng, d)];
       const info = await writeHeadOutputs(path.join(dir, 'out'), faces, head, 'h.pfehead', 'cpu');
       assert.equal(info['inputKind'], 'pooled_global');
-      const s = await readMatrixNpyFile(path.join(dir, 'out', SIGMA_SQ_NPY));
-      const m = await readMatrixNpyFile(path.join(dir, 'out', MU_CENTRED_NPY));
+      const s = await readMatrixNpyFile(path.join(dir, 'out', SIGMA_SQ_FILE));
+      const m = await readMatrixNpyFile(path.join(dir, 'out', MU_CENTRED_FILE));
       assert.deepEqual([s.rows, s.cols, m.rows, m.cols], [3, d, 3, d]);
       const want = predictCompactSigmaSq(head, Float32Array.from(faces.flatMap((f) => [...f.pooledGlobal])));
       for (let i = 0; i < 3; i++) {

@@ -6,16 +6,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmbeddedFace } from '../face/pipeline/face-embedder.js';
-import { initBackend, type BackendName } from '../face/models/runtime.js';
+import { initBackend, type BackendName } from '../face/runtime/tfjs-runtime.js';
+import { MU_CENTRED_FILE, SIGMA_SQ_FILE } from '../io/embedding-folder.js';
 import { writeNpyFile } from '../io/npy-file.js';
 import { PfeError } from '../core/errors.js';
 import { applyHead } from './head-inference.js';
 import type { UncertaintyHead } from './head-model.js';
 
-/** File names written beside mu.npy. */
-export const SIGMA_SQ_NPY = 'sigma_sq.npy';
-/** Centred mu file name. */
-export const MU_CENTRED_NPY = 'mu_centred.npy';
 
 /**
  * Runs the head on the embedded faces (in order) and writes the two .npy files (folder created).
@@ -38,7 +35,7 @@ export async function writeHeadOutputs(outDir: string, faces: readonly EmbeddedF
   await initBackend(backend);
   await mkdir(outDir, { recursive: true });
   const e = applyHead(head, mu, feats);
-  await writeNpyFile(path.join(outDir, SIGMA_SQ_NPY), [faces.length, d], e.sigmaSq);
-  await writeNpyFile(path.join(outDir, MU_CENTRED_NPY), [faces.length, d], e.mu);
-  return { file: headFile, inputKind: a.inputKind, sigmaMode: a.sigmaMode, sigmaSq: SIGMA_SQ_NPY, muCentred: MU_CENTRED_NPY };
+  await writeNpyFile(path.join(outDir, SIGMA_SQ_FILE), [faces.length, d], e.sigmaSq);
+  await writeNpyFile(path.join(outDir, MU_CENTRED_FILE), [faces.length, d], e.mu);
+  return { file: headFile, inputKind: a.inputKind, sigmaMode: a.sigmaMode, sigmaSq: SIGMA_SQ_FILE, muCentred: MU_CENTRED_FILE };
 }

@@ -1,7 +1,7 @@
 /**
  * Inference of the uncertainty head with TensorFlow.js core ops only (no layers, no
  * training code, no Node APIs), so the same weights run in a browser. The caller sets up
- * a tfjs backend first (in Node: initBackend from face/models/runtime).
+ * a tfjs backend first (in Node: initBackend from face/runtime/tfjs-runtime.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { PfeError } from '../core/errors.js';

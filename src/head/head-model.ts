@@ -4,7 +4,7 @@
  *     → one shared scalar scale γ and shift β → z;  log σ² = log(1e-6 + exp(z)).
  * The FC layers carry no bias because a batch norm follows each (slim drops the bias
  * when a normalizer is set). In 'scalar' mode z is averaged over its O outputs, giving one
- * isotropic σ² per image (what worked in the issue's prototype); in 'per-dimension' mode
+ * isotropic σ² per image (the default chosen on LFW View 1: docs/RESULTS.md, "Choosing the defaults"); in 'per-dimension' mode
  * O = D and each dimension gets its own σ².
  * Pure data types and shape checks; no tfjs, no I/O.
  */

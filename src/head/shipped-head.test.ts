@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { uncertaintyScores } from '../core/uncertainty.js';
 import { parseDegradeSpec } from '../face/degrade/spec.js';
 import { LFW_LANDMARK_SCALE_150, loadLfwLandmarks } from '../face/landmarks-file/lfw-landmarks.js';
 import { FaceEmbedder, type EmbeddedFace } from '../face/pipeline/face-embedder.js';
@@ -44,7 +44,7 @@ describe('the shipped uncertainty head (models/)', () => {
     const steps = parseDegradeSpec('level:4');
     const clean = (await embedder.embedBatch(requests)) as EmbeddedFace[];
     const degraded = (await embedder.embedBatch(requests.map((r, i) => ({ ...r, degrade: steps, seed: i })))) as EmbeddedFace[];
-    const meanHm = (faces: EmbeddedFace[]): number => {
+    const meanUncertainty = (faces: EmbeddedFace[]): number => {
       const kind = head.architecture.inputKind;
       const d = head.architecture.muDim;
       const mu = new Float32Array(faces.length * d);
@@ -55,12 +55,10 @@ describe('the shipped uncertainty head (models/)', () => {
         feats.set(kind === 'mu' ? f.mu : kind === 'pooled_global' ? f.pooledGlobal : f.pooledGrid2x2, i * head.architecture.inputDim);
       });
       const e = applyHead(head, mu, feats);
-      let s = 0;
-      for (let i = 0; i < faces.length; i++) s += harmonicMeanKernel(e.sigmaSq, i * d, d);
-      return s / faces.length;
+      return uncertaintyScores(e).reduce((s, u) => s + u, 0) / faces.length;
     };
-    const c = meanHm(clean);
-    const d = meanHm(degraded);
+    const c = meanUncertainty(clean);
+    const d = meanUncertainty(degraded);
     assert.ok(d > c, `mean harmonic σ²: clean ${c}, level 4 ${d}`);
   });
 });

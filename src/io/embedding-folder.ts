@@ -16,6 +16,10 @@ export const SIGMA_SQ_FILE = 'sigma_sq.npy';
  * loaded with them.
  */
 export const MU_CENTRED_FILE = 'mu_centred.npy';
+/** File name of the N×C raw global average of the backbone's last conv map (an uncertainty-head input). */
+export const POOLED_GLOBAL_FILE = 'pooled_global.npy';
+/** File name of the N×4C 2×2 average pooling of that map (an uncertainty-head input). */
+export const POOLED_GRID_FILE = 'pooled_grid2x2.npy';
 
 async function isFile(file: string): Promise<boolean> {
   try {

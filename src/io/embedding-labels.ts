@@ -5,9 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
-
-/** File name of the per-image index `pfe embed` writes into an embedding folder. */
-export const INDEX_FILE = 'index.json';
+import { INDEX_FILE } from './embedding-folder-index.js';
 
 /** An input image with no row, and why. */
 export interface FailedImage {

@@ -3,26 +3,20 @@
  * and the uncertainty head named in workerData, then analyses each batch of encoded
  * images it is sent and posts the results back, transferring the arrays.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { workerData } from 'node:worker_threads';
+import { uncertaintyScore } from '../core/uncertainty.js';
 import { FaceEmbedder } from '../face/pipeline/face-embedder.js';
 import type { AnalyzeResult } from './face-analysis.js';
-import { type HeadBinding, loadHeadBinding, serviceEmbeddings } from './head-binding.js';
-import type { AnalyzerWorkerData, AnalyzerWorkerReply } from './worker-analyzer.js';
+import { type HeadBinding, loadHeadBinding, serviceEmbeddings } from '../head/head-binding.js';
+import type { AnalyzerWorkerData } from './worker-analyzer.js';
+import { serveWorkerRequests } from '../face/runtime/worker-channel.js';
 
-const port = parentPort;
-if (port === null) throw new Error('analyze-worker.js must run as a worker thread');
-
-function post(reply: AnalyzerWorkerReply, transfer: ArrayBuffer[] = []): void {
-  port!.postMessage(reply, transfer);
-}
-
-async function analyze(embedder: FaceEmbedder, binding: HeadBinding | undefined, images: Uint8Array[]): Promise<AnalyzeResult[]> {
+async function analyze(embedder: FaceEmbedder, binding: HeadBinding | undefined, images: readonly Uint8Array[]): Promise<AnalyzeResult[]> {
   const results = await embedder.embedBatch(images.map((bytes, i) => ({ path: `<upload ${i}>`, bytes })));
   return results.map((r): AnalyzeResult => {
     if (r.status === 'failed') return r;
     const emb = serviceEmbeddings(binding, { count: 1, mu: r.mu, features: { pooled_global: r.pooledGlobal, pooled_grid2x2: r.pooledGrid2x2 } });
-    const uncertainty = emb.sigmaSq === null ? null : harmonicMeanKernel(emb.sigmaSq, 0, emb.dim);
+    const uncertainty = emb.sigmaSq === null ? null : uncertaintyScore({ dim: emb.dim, mu: emb.mu, sigmaSq: emb.sigmaSq });
     return {
       status: 'ok',
       face: {
@@ -40,27 +34,20 @@ async function analyze(embedder: FaceEmbedder, binding: HeadBinding | undefined,
   });
 }
 
-try {
+await serveWorkerRequests<readonly Uint8Array[], AnalyzeResult[]>('analyze-worker.js', async () => {
   const data = workerData as AnalyzerWorkerData;
   const embedder = await FaceEmbedder.load(data.embedder);
   // Every model now, not on the first request: a missing model fails the start, not each request.
   await embedder.loadDetector();
   const binding = data.headFile === undefined ? undefined : await loadHeadBinding(data.headFile);
-  port.on('message', (msg: { id: number; images: Uint8Array[] }) => {
-    analyze(embedder, binding, msg.images).then(
-      (results) => {
-        const transfer: ArrayBuffer[] = [];
-        for (const r of results) {
-          if (r.status !== 'ok') continue;
-          transfer.push(r.face.mu.buffer as ArrayBuffer);
-          if (r.face.sigmaSq !== null && r.face.sigmaSq.buffer !== r.face.mu.buffer) transfer.push(r.face.sigmaSq.buffer as ArrayBuffer);
-        }
-        post({ type: 'results', id: msg.id, results }, transfer);
-      },
-      (e: unknown) => post({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) }),
-    );
-  });
-  post({ type: 'ready', id: -1 });
-} catch (e) {
-  post({ type: 'error', id: -1, message: e instanceof Error ? e.message : String(e) });
-}
+  return async (images) => {
+    const results = await analyze(embedder, binding, images);
+    const transfer: ArrayBuffer[] = [];
+    for (const r of results) {
+      if (r.status !== 'ok') continue;
+      transfer.push(r.face.mu.buffer as ArrayBuffer);
+      if (r.face.sigmaSq !== null && r.face.sigmaSq.buffer !== r.face.mu.buffer) transfer.push(r.face.sigmaSq.buffer as ArrayBuffer);
+    }
+    return { results, transfer };
+  };
+});

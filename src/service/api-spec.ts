@@ -42,7 +42,7 @@ const faceQuality: JsonSchema = {
   type: 'object',
   properties: {
     uncertaintyAvailable: { type: 'boolean', description: 'false when the service runs without an uncertainty head (fallback)' },
-    uncertainty: { type: ['number', 'null'], description: 'harmonic mean of σ² (PFE confidence; lower = more confident)' },
+    uncertainty: { type: ['number', 'null'], description: 'harmonic mean of σ² (PFE uncertainty; lower = more certain)' },
     detectorScore: { type: ['number', 'null'] },
     faceCount: { type: ['integer', 'null'] },
     box,
@@ -111,8 +111,8 @@ const imageErrors = {
 
 const topK = { minimum: 1, maximum: 100, description: 'number of candidates (default 5)' };
 
-/** Every route of the API. */
-export const ROUTES: readonly RouteSpec[] = [
+/** Every route of the API, as a literal so that RouteId lists the ids. */
+const ROUTE_LIST = [
   {
     id: 'health',
     method: 'GET',
@@ -285,4 +285,10 @@ export const ROUTES: readonly RouteSpec[] = [
       ...imageErrors,
     },
   },
-];
+] as const satisfies readonly RouteSpec[];
+
+/** The id of every route; server.ts has one handler per id. */
+export type RouteId = (typeof ROUTE_LIST)[number]['id'];
+
+/** Every route of the API. */
+export const ROUTES: readonly (RouteSpec & { readonly id: RouteId })[] = ROUTE_LIST;

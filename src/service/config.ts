@@ -6,9 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FusionRule } from '../core/fusion.js';
 import { type BackboneName, DEFAULT_BACKBONE } from '../face/backbone/names.js';
-import { noHeadCalibrationFileName } from './calibration-content.js';
-import type { BackendName } from '../face/models/runtime.js';
-import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from './decision-defaults.js';
+import { noHeadCalibrationFileName } from '../verify/calibration-content.js';
+import type { BackendName } from '../face/runtime/tfjs-runtime.js';
+import { DEFAULT_GATE_QUANTILE, DEFAULT_TARGET_FAR } from '../verify/decision-defaults.js';
 
 /** Everything `startService` needs. */
 export interface ServiceConfig {

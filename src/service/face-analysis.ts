@@ -1,6 +1,6 @@
 /**
  * What the service knows about one uploaded face: its embedding in the service's space
- * (see head-binding.ts), σ² and the uncertainty score when a head is bound, and what the
+ * (see src/head/head-binding.ts), σ² and the uncertainty score when a head is bound, and what the
  * detector saw. Plain data, transferable between threads.
  */
 import type { PfeErrorCode } from '../core/errors.js';

@@ -4,7 +4,7 @@ import { cosineSimilarity } from '../core/cosine.js';
 import { mutualLikelihoodScore } from '../core/mls.js';
 import { SeededRandom } from '../core/random.js';
 import { GalleryIndex, type SigmaLayout } from './gallery-index.js';
-import type { SubjectTemplate } from './template.js';
+import type { SubjectTemplate } from '../verify/template.js';
 
 function randomTemplate(rng: SeededRandom, dim: number, layout: SigmaLayout): SubjectTemplate {
   const mu = new Float32Array(dim);

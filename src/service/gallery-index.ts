@@ -13,7 +13,7 @@ import { PfeError } from '../core/errors.js';
 import { dotProductKernel } from '../core/kernels/dot-product.js';
 import { squaredDistanceKernel } from '../core/kernels/squared-distance.js';
 import { gaussianLogNormaliser, mlsScan } from '../core/mls.js';
-import type { SubjectTemplate } from './template.js';
+import type { SubjectTemplate } from '../verify/template.js';
 
 /** One candidate of a scan. */
 export interface ScanHit {

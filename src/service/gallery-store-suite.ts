@@ -9,7 +9,7 @@ import type { FusionRule } from '../core/fusion.js';
 import { SeededRandom } from '../core/random.js';
 import { type GalleryErrorKind, isGalleryError } from './gallery-errors.js';
 import type { EmbeddingSpace, GalleryStore, NewFace } from './gallery-store.js';
-import { fuseTemplate } from './template.js';
+import { fuseTemplate } from '../verify/template.js';
 
 /** Dimension of the suite's synthetic embeddings (small: the stores do not care about D). */
 export const SUITE_DIM = 8;

@@ -8,7 +8,7 @@
  */
 import type { FusionRule } from '../core/fusion.js';
 import { GalleryError } from './gallery-errors.js';
-import { type FaceEmbeddingRow, fuseTemplate, type SubjectTemplate } from './template.js';
+import { type FaceEmbeddingRow, fuseTemplate, type SubjectTemplate } from '../verify/template.js';
 
 /** What the embeddings in a gallery are (a gallery cannot mix embedding spaces). */
 export interface EmbeddingSpace {

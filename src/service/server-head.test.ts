@@ -4,7 +4,7 @@
  * uncertainty quality gate. The head is a freshly initialised (untrained) head written to a
  * temporary file, and its calibration is built from synthetic impostor pairs, so this
  * tests the plumbing, not the accuracy of decisions (the trained head's calibration is
- * built from LFW by build-calibration.ts).
+ * built from LFW by src/scripts/build-calibration.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,15 +15,15 @@ import { cosinePairs } from '../core/cosine.js';
 import { gaussianBatch } from '../core/embedding.js';
 import { mlsPairs } from '../core/mls.js';
 import { SeededRandom } from '../core/random.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { BN_EPSILON, type HeadArchitecture } from '../head/head-model.js';
 import { saveHeadFile } from '../head/model-file.js';
 import { fixturePath } from '../testing/paths.js';
 import { initialHeadWeights } from '../train/head-trainer.js';
-import { impostorTable } from './calibration.js';
-import { CALIBRATION_FORMAT, CALIBRATION_VERSION, saveCalibrationFile } from './calibration-file.js';
+import { impostorTable } from '../verify/calibration.js';
+import { CALIBRATION_FORMAT, CALIBRATION_VERSION, saveCalibrationFile } from '../verify/calibration-file.js';
 import { defaultConfig, type ServiceConfig } from './config.js';
-import { loadHeadBinding, serviceEmbeddings } from './head-binding.js';
+import { loadHeadBinding, serviceEmbeddings } from '../head/head-binding.js';
 import { type RunningService, startService } from './server.js';
 
 const DIM = 1024;

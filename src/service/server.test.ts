@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { gaussianBlur } from '../face/degrade/blur.js';
-import { greyCanvas, paste } from '../face/detect/test-scenes.js';
+import { greyCanvas, paste } from '../testing/test-scenes.js';
 import { decodeImage } from '../face/image/decode.js';
 import { encodeImage } from '../face/image/encode.js';
 import { fixturePath } from '../testing/paths.js';

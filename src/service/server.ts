@@ -11,13 +11,13 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import multipart from '@fastify/multipart';
 import { ApiError, InternalFault, statusOfImageError } from './api-error.js';
 import { GalleryError } from './gallery-errors.js';
-import { type JsonSchema, ROUTES, type RouteSpec } from './api-spec.js';
+import { type JsonSchema, type RouteId, ROUTES, type RouteSpec } from './api-spec.js';
 import type { ServiceConfig } from './config.js';
 import type { AnalyzerBackend, FaceAnalysis } from './face-analysis.js';
 import { imageLabel, readImageInput } from './image-input.js';
 import { openApiDocument } from './openapi.js';
-import { falseMatchRisk, templateUncertainties } from './decision.js';
-import { checkQuality } from './quality-gate.js';
+import { falseMatchRisk, templateUncertainties } from '../verify/decision.js';
+import { checkQuality } from '../verify/quality-gate.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
 import { registerDemoRoutes } from './demo-routes.js';
 
@@ -94,7 +94,7 @@ function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name]!;
 }
 
-function imageFieldsOf(id: string): NonNullable<RouteSpec['imageFields']> {
+function imageFieldsOf(id: RouteId): NonNullable<RouteSpec['imageFields']> {
   return ROUTES.find((r) => r.id === id)!.imageFields!;
 }
 
@@ -103,7 +103,8 @@ function maxImageBytes(ctx: ServiceContext): number {
   return ctx.config.maxBodyBytes;
 }
 
-const HANDLERS: Readonly<Record<string, Handler>> = {
+/** One handler per route id: a route without a handler, or a handler without a route, does not compile. */
+const HANDLERS: Readonly<Record<RouteId, Handler>> = {
   async health(ctx) {
     return {
       status: 'ok',
@@ -381,7 +382,6 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
 
   for (const route of ROUTES) {
     const handler = HANDLERS[route.id];
-    if (handler === undefined) throw new Error(`no handler for route ${route.id}`);
     const coerceQuery = coerceIntegerQuery(route.query);
     app.route({
       method: route.method,

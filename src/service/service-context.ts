@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { PfeError } from '../core/errors.js';
 import { assertSameBackbone, type BackboneName, BACKBONE_DESCRIPTIONS, DEFAULT_BACKBONE, resolveBackbone } from '../face/backbone/names.js';
 import { headFileNameForBackbone } from '../head/model-file.js';
-import { noHeadCalibrationFileName } from './calibration-content.js';
+import { noHeadCalibrationFileName } from '../verify/calibration-content.js';
 import { ApiKeyCheck } from './auth.js';
-import { calibrationFileForHead, type LoadedCalibration, loadCalibrationFile } from './calibration-file.js';
+import { calibrationFileForHead, type LoadedCalibration, loadCalibrationFile } from '../verify/calibration-file.js';
 import { isLoopbackHost, type ServiceConfig } from './config.js';
-import { DecisionPolicy } from './decision.js';
+import { DecisionPolicy } from '../verify/decision.js';
 import type { AnalyzerBackend } from './face-analysis.js';
 import { GalleryIndex, type SigmaLayout } from './gallery-index.js';
 import { isGalleryError } from './gallery-errors.js';
@@ -22,9 +22,9 @@ import type { EmbeddingSpace, GalleryStore } from './gallery-store.js';
 import { GallerySync } from './postgres/gallery-sync.js';
 import { PostgresGalleryStore } from './postgres/postgres-gallery-store.js';
 import { SqliteGalleryStore } from './sqlite-gallery-store.js';
-import { type HeadBinding, loadHeadBinding } from './head-binding.js';
+import { type HeadBinding, loadHeadBinding } from '../head/head-binding.js';
 import { InferencePool } from './inference-pool.js';
-import type { QualityLimits } from './quality-gate.js';
+import type { QualityLimits } from '../verify/quality-gate.js';
 import { WorkerAnalyzerBackend } from './worker-analyzer.js';
 
 /** The repository's models/ folder (this file sits in <root>/<out>/service/). */

@@ -28,7 +28,7 @@ import {
   templateOf,
   type TemplateRow,
 } from './gallery-store.js';
-import type { SubjectTemplate } from './template.js';
+import type { SubjectTemplate } from '../verify/template.js';
 
 /** File name of the database inside the data directory. */
 export const GALLERY_FILE_NAME = 'gallery.sqlite';

@@ -6,7 +6,7 @@
  * note `uptime` beside the number.
  */
 import { SeededRandom } from '../core/random.js';
-import { initBackend } from '../face/models/runtime.js';
+import { initBackend } from '../face/runtime/tfjs-runtime.js';
 import { BN_EPSILON, type HeadArchitecture } from '../head/head-model.js';
 import { HeadTrainer, initialHeadWeights } from './head-trainer.js';
 

@@ -1,7 +1,7 @@
 /**
  * Batches of P identities × K samples for MLS training, seeded.
  *
- * 'mixed' (default, what worked in the issue's prototype): per identity K−m distinct clean
+ * 'mixed' (default; it beat 'pooled' on LFW View 1, docs/RESULTS.md "Choosing the defaults"): per identity K−m distinct clean
  * images plus m degraded copies (m = degradedPerIdentity, default 1), each a random
  * degradation of a random image of that identity. Eligible identities have ≥ K−m images
  * (and ≥ 2 samples in all). With m = 0 this is the reference sampler on clean images.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { harmonicMeanKernel } from '../core/kernels/harmonic-mean.js';
+import { uncertaintyScores } from '../core/uncertainty.js';
 import { applyHead } from '../head/head-inference.js';
 import { spearman } from './rank-correlation.js';
 import { syntheticFeatures } from './synthetic.js';
@@ -35,8 +35,8 @@ describe('MLS training on synthetic features with known noise', () => {
     // Fresh identities and samples: the head must generalise, not memorise.
     const test = syntheticFeatures(40, 5, DIM, [0.05, 1], 2);
     const out = applyHead(head, test.set.mu, test.set.features);
-    const hm = Array.from({ length: out.count }, (_, i) => harmonicMeanKernel(out.sigmaSq, i * DIM, DIM));
-    const rho = spearman(hm, test.noise);
+    const uncertainty = Array.from(uncertaintyScores(out));
+    const rho = spearman(uncertainty, test.noise);
     assert.ok(rho >= 0.9, `Spearman(harmonic-mean σ², true noise) = ${rho.toFixed(3)}`);
   });
 
@@ -46,7 +46,7 @@ describe('MLS training on synthetic features with known noise', () => {
     const { head } = await trainHead(train.set, { ...config, steps: 100 });
     const test = syntheticFeatures(40, 5, DIM, [0.05, 1], 2);
     const out = applyHead(head, test.set.mu, test.set.features);
-    const hm = Array.from({ length: out.count }, (_, i) => harmonicMeanKernel(out.sigmaSq, i * DIM, DIM));
-    assert.ok(!(spearman(hm, test.noise) >= 0.9), 'without varying noise in training the head cannot have learned the noise ranking');
+    const uncertainty = Array.from(uncertaintyScores(out));
+    assert.ok(!(spearman(uncertainty, test.noise) >= 0.9), 'without varying noise in training the head cannot have learned the noise ranking');
   });
 });

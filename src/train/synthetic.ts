@@ -3,8 +3,8 @@
  * recovers it. Identity k has a non-negative unit centre c_k (like faceres' ReLU features);
  * sample i of it has the embedding mu_i = normalise(c_k + t_i·ε_i), ε_i ~ N(0, I/D) (so the
  * noise has norm ≈ t_i), and the head sees the raw feature f_i = (1 − t_i/2)·mu_i: a noisier
- * sample has a smaller feature norm, as low-quality faces have for real backbones (the
- * issue's prototype found the learned confidence tracking the feature norm). The head must
+ * sample has a smaller feature norm, as low-quality faces have for real backbones (on LFW
+ * the learned σ² tracks the feature norm: docs/RESULTS.md, "Mixed clean + degraded LFW View 2"). The head must
  * find that cue; the MLS loss only sees distances between the mu of genuine pairs.
  */
 import { SeededRandom } from '../core/random.js';

@@ -65,7 +65,7 @@ export interface TrainConfig {
 }
 
 /**
- * The issue's / reference code's settings (64 × 4 batches, lr 1e-3 → 1e-4 at 2000, 3000 steps),
+ * The PFE reference code's settings (Shi & Jain 2019: 64 × 4 batches, lr 1e-3 → 1e-4 at 2000, 3000 steps),
  * except the layer widths: H = O = 256 instead of D = 1024, because a step at 1024 took 1.45 s
  * on this 2-core machine (73 min per 3000-step run) against 0.13 s at 256 (docs/RESULTS.md).
  */

@@ -17,7 +17,7 @@ const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
 const img = (p: string, n: number): string => fixturePath('lfw', 'images', p, `${p}_000${n}.jpg`);
 
 describe('pfe compare', () => {
-  it('prints cosine, MLS and both confidences; same person scores higher than different people', async () => {
+  it('prints cosine, MLS and both uncertainties; same person scores higher than different people', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'pfe-compare-'));
     try {
       // An untrained head on pooled_global (σ² ≈ e^−7, slightly image-dependent) is enough to test the plumbing.
@@ -33,15 +33,15 @@ describe('pfe compare', () => {
       const img = (p: string, n: number): string => fixturePath('lfw', 'images', p, `${p}_000${n}.jpg`);
       const same = run(img('Adrien_Brody', 1), img('Adrien_Brody', 2));
       const diff = run(img('Adrien_Brody', 1), img('AJ_Cook', 1));
-      for (const k of ['cosine', 'rawCosine', 'mls', 'confidenceA', 'confidenceB']) assert.ok(Number.isFinite(same[k]), k);
+      for (const k of ['cosine', 'rawCosine', 'mls', 'uncertaintyA', 'uncertaintyB']) assert.ok(Number.isFinite(same[k]), k);
       assert.ok(same['cosine']! > diff['cosine']!, `cosine same ${same['cosine']} vs different ${diff['cosine']}`);
       assert.ok(same['mls']! > diff['mls']!, `MLS same ${same['mls']} vs different ${diff['mls']}`);
-      assert.equal(same['confidenceA'], diff['confidenceA'], 'the confidence of an image does not depend on the other image');
+      assert.equal(same['uncertaintyA'], diff['uncertaintyA'], 'the uncertainty of an image does not depend on the other image');
       const text = spawnSync(process.execPath, [mainJs, 'compare', img('Adrien_Brody', 1), img('AJ_Cook', 1), '--head', headFile], { encoding: 'utf8' });
       assert.equal(text.status, 0, text.stderr);
       assert.match(text.stdout, /cosine \(centred mu\)\s+-?\d\.\d{4}\n/);
       assert.match(text.stdout, /MLS \(nats\)\s+-?\d+\.\d\n/);
-      assert.match(text.stdout, /confidence a\s+\d\.\d{3}e[-+]\d+/);
+      assert.match(text.stdout, /uncertainty a\s+\d\.\d{3}e[-+]\d+/);
       // an ad-hoc head has no calibration beside it: no verdict, and the output says so
       assert.match(text.stdout, /verdict\s+none \(no calibration/);
       assert.equal(same['verdicts'], undefined);
@@ -130,7 +130,7 @@ describe('pfe compare', () => {
       });
       const pairFile = path.join(dir, 'pairs.tsv');
       await writeFile(pairFile, pairs.map((p) => p.join('\t')).join('\n') + '\n');
-      type Row = { mls: number; confidenceA: number; verdicts: Record<'mls' | 'cosine', { match: boolean }> };
+      type Row = { mls: number; uncertaintyA: number; verdicts: Record<'mls' | 'cosine', { match: boolean }> };
       const run = (root: string, extra: string[] = []): { rows: Row[]; stderr: string } => {
         const r = spawnSync(process.execPath, [mainJs, 'compare', '--pairs', pairFile, '--root', root, '--landmarks', fixturePath('lfw', 'ldmark_lfw_mtcnncaffe.txt'), '--json', ...extra], { encoding: 'utf8' });
         assert.equal(r.status, 0, r.stderr);
@@ -145,7 +145,7 @@ describe('pfe compare', () => {
           assert.equal(small.rows[i]!.verdicts[metric].match, expected[i], `150 px, ${metric}, ${pairs[i]!.join(' ')}`);
           assert.equal(big.rows[i]!.verdicts[metric].match, small.rows[i]!.verdicts[metric].match, `250 px vs 150 px, ${metric}, ${pairs[i]!.join(' ')}`);
         }
-        const ratio = big.rows[i]!.confidenceA / small.rows[i]!.confidenceA;
+        const ratio = big.rows[i]!.uncertaintyA / small.rows[i]!.uncertaintyA;
         assert.ok(ratio > 0.67 && ratio < 1.5, `σ² of the same photo at 250 and 150 px: ratio ${ratio}`);
       }
       // The old fixed default on the 250-px images is now called out.

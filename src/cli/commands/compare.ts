@@ -7,8 +7,8 @@ import { backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.j
 import { decideBoth, type VerdictPolicies } from '../../face-pfe/verdicts.js';
 import { headVerdicts } from '../head-verdicts.js';
 import { PfeError, type PfeErrorCode } from '../../core/errors.js';
-import { describeDecision } from '../../service/decision.js';
-import { loadHeadBinding } from '../../service/head-binding.js';
+import { describeDecision } from '../../verify/decision.js';
+import { loadHeadBinding } from '../../head/head-binding.js';
 import { choiceOption, parseCommandArgs } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { comparePairsFrom, type ImagePair } from '../compare-pairs.js';
@@ -29,10 +29,10 @@ const usage = `Usage: pfe compare <a.jpg> <b.jpg> [<c.jpg> <d.jpg> ...] [--pairs
 
 Embeds the faces (detect or use landmarks, align, backbone), applies the uncertainty head
 and prints the cosine similarity, the mutual likelihood score (MLS) and each image's
-confidence. Cosine and MLS use mu centred by the head's training mean (as the head was
+uncertainty. Cosine and MLS use mu centred by the head's training mean (as the head was
 trained); the raw cosine of the backbone is printed too.
-Confidence = harmonic mean of σ² over the dimensions (the paper's risk-control measure):
-lower means more confident.
+Uncertainty = harmonic mean of σ² over the dimensions (the paper's risk-control measure):
+lower means more certain.
 When the head has a calibration beside it (calibration-<head name>.json, made with that
 very file; the shipped head has one), two verdicts at FAR 1e-3 follow, one on MLS and one
 on cosine: the estimated false-accept rate of the score and whether the pair is accepted.
@@ -66,9 +66,9 @@ function decide(verdicts: VerdictPolicies | undefined, c: Comparison) {
   return verdicts === undefined ? undefined : decideBoth(verdicts, c);
 }
 
-/** `pfe compare a b [c d ...] [--pairs FILE]`: cosine, MLS, confidences and verdicts of face pairs, models loaded once. */
+/** `pfe compare a b [c d ...] [--pairs FILE]`: cosine, MLS, uncertainties and verdicts of face pairs, models loaded once. */
 const compare: CliCommand = {
-  summary: 'compare face images in pairs: cosine, MLS, the confidence (harmonic-mean σ²) of each, calibrated verdicts',
+  summary: 'compare face images in pairs: cosine, MLS, the uncertainty (harmonic-mean σ²) of each, calibrated verdicts',
   usage,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -158,8 +158,8 @@ function singlePairText(pair: ImagePair, headFile: string, arch: { inputKind: st
       `cosine (centred mu)  ${c.cosine.toFixed(4)}`,
       `cosine (raw mu)      ${c.rawCosine.toFixed(4)}`,
       `MLS (nats)           ${c.mls.toFixed(1)}`,
-      `confidence a         ${c.confidenceA.toExponential(3)}  (harmonic-mean σ², lower = more confident)`,
-      `confidence b         ${c.confidenceB.toExponential(3)}`,
+      `uncertainty a        ${c.uncertaintyA.toExponential(3)}  (harmonic-mean σ², lower = more certain)`,
+      `uncertainty b        ${c.uncertaintyB.toExponential(3)}`,
       ...(decisions === undefined
         ? ['verdict              none (no calibration made with this head beside it)']
         : [`verdict on MLS       ${describeDecision(decisions.mls)}`, `verdict on cosine    ${describeDecision(decisions.cosine)}`]),
@@ -167,13 +167,13 @@ function singlePairText(pair: ImagePair, headFile: string, arch: { inputKind: st
   );
 }
 
-/** One line per pair: the scores, both confidences and both verdicts (or why it failed). */
+/** One line per pair: the scores, both uncertainties and both verdicts (or why it failed). */
 function pairTable(outcomes: readonly PairOutcome[], headFile: string, calibrated: boolean): string {
   const verdict = (d: { match: boolean } | undefined): string => (d === undefined ? '-' : d.match ? 'same' : 'different');
   const lines = [
-    `head: ${headFile}; confidence = harmonic-mean σ² (lower = more confident)` +
+    `head: ${headFile}; uncertainty = harmonic-mean σ² (lower = more certain)` +
       (calibrated ? '; verdicts at FAR 1e-3 (same / different person)' : '; no verdicts (no calibration made with this head beside it)'),
-    ['a', 'b', 'cosine', 'raw cos', 'MLS', 'conf a', 'conf b', 'on MLS', 'on cosine'].join('\t'),
+    ['a', 'b', 'cosine', 'raw cos', 'MLS', 'unc a', 'unc b', 'on MLS', 'on cosine'].join('\t'),
   ];
   for (const o of outcomes) {
     if ('failure' in o) {
@@ -182,7 +182,7 @@ function pairTable(outcomes: readonly PairOutcome[], headFile: string, calibrate
     }
     const c = o.comparison;
     lines.push(
-      [o.pair.a, o.pair.b, c.cosine.toFixed(4), c.rawCosine.toFixed(4), c.mls.toFixed(1), c.confidenceA.toExponential(3), c.confidenceB.toExponential(3), verdict(o.verdicts?.mls), verdict(o.verdicts?.cosine)].join(
+      [o.pair.a, o.pair.b, c.cosine.toFixed(4), c.rawCosine.toFixed(4), c.mls.toFixed(1), c.uncertaintyA.toExponential(3), c.uncertaintyB.toExponential(3), verdict(o.verdicts?.mls), verdict(o.verdicts?.cosine)].join(
         '\t',
       ),
     );

@@ -6,7 +6,7 @@ import { DEGRADATION_LADDER, MAX_DEGRADE_LEVEL } from '../../face/degrade/ladder
 import { formatDegradeStep, parseDegradeSpec } from '../../face/degrade/spec.js';
 import { applyDegradeSteps, stepsNeedFace } from '../../face/degrade/steps.js';
 import { loadFaceFinder } from '../../face/detect/face-finder.js';
-import { initBackend } from '../../face/models/runtime.js';
+import { initBackend } from '../../face/runtime/tfjs-runtime.js';
 import { pickSubjectFace } from '../../face/pipeline/face-embedder.js';
 import type { FiveLandmarks, RgbImage } from '../../face/types.js';
 import { expectPositionals, integerOption, parseCommandArgs, requireOption } from '../args.js';

@@ -1,7 +1,7 @@
 /**
  * The real-face part of `pfe demo`: a few LFW photos (committed as test fixtures) through
  * the whole chain — detection, alignment, the backbone, the shipped uncertainty head — with
- * clean and degraded copies, printing cosine, MLS and each image's confidence.
+ * clean and degraded copies, printing cosine, MLS and each image's uncertainty.
  */
 import { resolveBackbone } from '../../face/backbone/names.js';
 import path from 'node:path';
@@ -11,8 +11,8 @@ import { loadLfwLandmarks } from '../../face/landmarks-file/lfw-landmarks.js';
 import type { FiveLandmarks } from '../../face/types.js';
 import { FaceEmbedder, type EmbeddedFace, type EmbedRequest } from '../../face/pipeline/face-embedder.js';
 import { compareFaces, type Comparison } from '../../head/compare-faces.js';
-import type { Comparison as Decision } from '../../service/decision.js';
-import { loadHeadBinding } from '../../service/head-binding.js';
+import type { Decision } from '../../verify/decision.js';
+import { loadHeadBinding } from '../../head/head-binding.js';
 import { headVerdicts } from '../head-verdicts.js';
 import { decideBoth } from '../../face-pfe/verdicts.js';
 
@@ -129,12 +129,12 @@ export function demoFindings(results: readonly DemoPairResult[], gate: number | 
       out.push(`For the poor genuine pair cosine says ${c ? 'same' : 'different'} and MLS ${m ? 'same' : 'different'}${!c && !m ? ': neither recovers it.' : '.'}`);
     }
   }
-  const poorSigma = results.filter((r) => r.poor).flatMap((r) => [r.comparison.confidenceA, r.comparison.confidenceB]);
-  const cleanSigma = results.filter((r) => !r.poor).flatMap((r) => [r.comparison.confidenceA, r.comparison.confidenceB]);
+  const poorSigma = results.filter((r) => r.poor).flatMap((r) => [r.comparison.uncertaintyA, r.comparison.uncertaintyB]);
+  const cleanSigma = results.filter((r) => !r.poor).flatMap((r) => [r.comparison.uncertaintyA, r.comparison.uncertaintyB]);
   const maxPoor = Math.max(...poorSigma);
   const maxClean = Math.max(...cleanSigma);
   if (poorSigma.length > 0 && cleanSigma.length > 0) {
-    const flagged = gate !== undefined && results.some((r) => r.poor && Math.max(r.comparison.confidenceB, r.comparison.confidenceA) > gate);
+    const flagged = gate !== undefined && results.some((r) => r.poor && Math.max(r.comparison.uncertaintyB, r.comparison.uncertaintyA) > gate);
     out.push(
       `Where σ² helps most: the poor photos' σ² reaches ${maxPoor.toExponential(2)}, ${(maxPoor / maxClean).toFixed(1)}× the clean ones' highest` +
         (gate === undefined ? '.' : flagged ? `, above the quality gate (${gate.toExponential(2)}): the service would refuse them (LOW_QUALITY) rather than decide.` : `, yet below the quality gate (${gate.toExponential(2)}).`),
@@ -186,7 +186,7 @@ export async function runRealFaceDemo(headFile: string | undefined, out: (line: 
   out(`"poor" = the same photo degraded with ${POOR}.`);
   out(`σ² = the head's variance of each of the ${d} embedding dimensions: how unsure it is where the face lies; shown as its harmonic mean (lower = surer).`);
   // Typical σ² of the clean photos, to show where MLS values near 2,000 come from.
-  const cleanSigma = pairs.filter((p) => !p.poor).flatMap((p) => [p.comparison.confidenceA, p.comparison.confidenceB]);
+  const cleanSigma = pairs.filter((p) => !p.poor).flatMap((p) => [p.comparison.uncertaintyA, p.comparison.uncertaintyB]);
   const typical = cleanSigma.reduce((x, y) => x + y, 0) / cleanSigma.length;
   const perDimension = -0.5 * Math.log(2 * Math.PI * 2 * typical);
   out(`MLS = log-likelihood (nats) that both photos come from one face: -½Σ[Δμ²/(σ²a+σ²b) + ln 2π(σ²a+σ²b)]. With σ² ≈ ${typical.toExponential(1)}`);
@@ -204,7 +204,7 @@ export async function runRealFaceDemo(headFile: string | undefined, out: (line: 
     const c = p.comparison;
     out(
       `   ${p.label.padEnd(47)} ${(p.same ? 'yes' : 'no').padEnd(5)} ${c.cosine.toFixed(3).padStart(15)}  ${verdictWord(p.verdicts?.cosine, p.same).padEnd(7)} ` +
-        `${c.mls.toFixed(0).padStart(6)}  ${verdictWord(p.verdicts?.mls, p.same).padEnd(7)}   ${c.confidenceA.toExponential(2)} / ${c.confidenceB.toExponential(2)}`,
+        `${c.mls.toFixed(0).padStart(6)}  ${verdictWord(p.verdicts?.mls, p.same).padEnd(7)}   ${c.uncertaintyA.toExponential(2)} / ${c.uncertaintyB.toExponential(2)}`,
     );
   }
   for (const finding of demoFindings(pairs, verdicts?.uncertaintyGate)) for (const line of wrap(finding, 100)) out(`   ${line}`);

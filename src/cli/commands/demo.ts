@@ -3,7 +3,7 @@ import { gaussianBatch } from '../../core/embedding.js';
 import { fuseGroups } from '../../core/fusion.js';
 import { mlsPairs } from '../../core/mls.js';
 import { tarAtFar } from '../../metrics/far.js';
-import { syntheticImages } from '../../experiments/synthetic-faces.js';
+import { syntheticImages } from '../../demo/synthetic-faces.js';
 import { findDefaultHead } from '../../head/model-file.js';
 import { integerOption, parseCommandArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -19,7 +19,7 @@ MLS with their calibrated verdicts at FAR 1e-3, each image's σ², what they mea
 MLS and σ² help in this example and where they do not.
 
 Then an end-to-end run of the probabilistic scoring core on generated data with a known,
-perfectly calibrated uncertainty (see src/experiments/synthetic-faces.ts): images of
+perfectly calibrated uncertainty (see src/demo/synthetic-faces.ts): images of
 identities degrade towards one shared featureless point, as blurred faces do.
 Shows (1) the blurry-image dilemma: mean genuine (clean vs degraded, same identity) and
 impostor (degraded vs degraded, different identities) scores per degradation level,

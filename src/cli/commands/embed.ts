@@ -1,25 +1,23 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../../core/errors.js';
 import { deriveSeed } from '../../core/random.js';
+import { MU_FILE, POOLED_GLOBAL_FILE, POOLED_GRID_FILE } from '../../io/embedding-folder.js';
+import { type EmbeddingIndexImage, writeEmbeddingFolderIndex } from '../../io/embedding-folder-index.js';
 import { writeNpyFile } from '../../io/npy-file.js';
 import { parseDegradeSpec } from '../../face/degrade/spec.js';
 import type { DegradeStep } from '../../face/degrade/steps.js';
-import { EmbedCache, PIPELINE_VERSION } from '../../face/pipeline/embed-cache.js';
+import { DEFAULT_EMBED_CACHE_DIR, EmbedCache, PIPELINE_VERSION } from '../../face/pipeline/embed-cache.js';
 import { embedImages } from '../../face/pipeline/embed-images.js';
 import type { EmbeddedFace, EmbedRequest, EmbedResult } from '../../face/pipeline/face-embedder.js';
 import { writeHeadOutputs } from '../../head/embed-head-outputs.js';
 import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
 import { backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.js';
 import { fnv1a32, IMAGE_EXTENSIONS, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
-import type { FiveLandmarks } from '../../face/types.js';
 import { choiceOption, integerOption, parseCommandArgs, requireOption } from '../args.js';
 import { landmarkScaleHelp, landmarkScaleChoice, loadFittedLandmarks } from '../landmark-options.js';
 import { type CliCommand, UsageError } from '../command.js';
-import { createProgress } from '../progress.js';
-
-/** Default cache folder, relative to the working directory (git-ignored in this repository). */
-const DEFAULT_CACHE_DIR = path.join('.cache', 'embed');
+import { createProgress } from '../../io/progress.js';
 
 const OPTIONS = {
   out: { type: 'string', short: 'o' },
@@ -68,7 +66,7 @@ ${landmarkScaleHelp(6, 27)}
                            (see pfe degrade --help)
       --seed <N>           base seed of the degradations (default 0); each image gets its own
                            seed derived from this and its path
-      --cache <dir>        per-image cache folder (default ${DEFAULT_CACHE_DIR})
+      --cache <dir>        per-image cache folder (default ${DEFAULT_EMBED_CACHE_DIR})
       --no-cache           neither read nor write the cache
       --workers <n>        worker threads (default: one per core; 0 = in this thread)
       --batch <n>          faces per backbone call (default 8)
@@ -77,27 +75,6 @@ ${landmarkScaleHelp(6, 27)}
                            (mu minus the head's training mean, re-normalised; use it with sigma_sq.npy)
                            (default: the head shipped in models/ for the backbone, when present)
       --no-head            do not apply a head`;
-
-/** A JSON-safe description of one input in index.json. */
-interface IndexEntry {
-  path: string;
-  status: 'ok' | 'failed';
-  row?: number;
-  code?: string;
-  reason?: string;
-  landmarkSource?: string;
-  detectorScore?: number | null;
-  faceCount?: number | null;
-  landmarks?: FiveLandmarks;
-  imageWidth?: number;
-  imageHeight?: number;
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, file);
-}
 
 /** Writes mu.npy, the pooled features and index.json for the results; returns the number of failures. */
 async function writeOutputs(outDir: string, files: readonly string[], results: readonly EmbedResult[], meta: Record<string, unknown>): Promise<number> {
@@ -108,7 +85,7 @@ async function writeOutputs(outDir: string, files: readonly string[], results: r
   const mu = new Float32Array(ok.length * dim);
   const pooledGlobal = new Float32Array(ok.length * channels);
   const pooledGrid = new Float32Array(ok.length * 4 * channels);
-  const images: IndexEntry[] = [];
+  const images: EmbeddingIndexImage[] = [];
   let row = 0;
   for (let i = 0; i < files.length; i++) {
     const r = results[i]!;
@@ -133,11 +110,11 @@ async function writeOutputs(outDir: string, files: readonly string[], results: r
     row++;
   }
   await mkdir(outDir, { recursive: true });
-  await writeNpyFile(path.join(outDir, 'mu.npy'), [ok.length, dim], mu);
-  await writeNpyFile(path.join(outDir, 'pooled_global.npy'), [ok.length, channels], pooledGlobal);
-  await writeNpyFile(path.join(outDir, 'pooled_grid2x2.npy'), [ok.length, 4 * channels], pooledGrid);
+  await writeNpyFile(path.join(outDir, MU_FILE), [ok.length, dim], mu);
+  await writeNpyFile(path.join(outDir, POOLED_GLOBAL_FILE), [ok.length, channels], pooledGlobal);
+  await writeNpyFile(path.join(outDir, POOLED_GRID_FILE), [ok.length, 4 * channels], pooledGrid);
   // index.json last: its presence says the .npy files beside it are complete.
-  await writeAtomically(path.join(outDir, 'index.json'), JSON.stringify({ ...meta, count: ok.length, dim, images }, null, 1) + '\n');
+  await writeEmbeddingFolderIndex(outDir, { ...meta, count: ok.length, dim, images });
   return files.length - ok.length;
 }
 
@@ -191,7 +168,7 @@ const embed: CliCommand = {
       backend,
       batchSize,
       ...(workers === undefined ? {} : { workers }),
-      ...(values['no-cache'] === true ? {} : { cache: new EmbedCache(values.cache ?? DEFAULT_CACHE_DIR) }),
+      ...(values['no-cache'] === true ? {} : { cache: new EmbedCache(values.cache ?? DEFAULT_EMBED_CACHE_DIR) }),
       onProgress: (n) => progress.tick(n),
     });
     progress.done();

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../../core/errors.js';
 import { parseLfwPeople } from '../../eval/lfw-protocol.js';
-import { initBackend } from '../../face/models/runtime.js';
+import { initBackend } from '../../face/runtime/tfjs-runtime.js';
 import { HEAD_INPUT_KINDS } from '../../head/head-model.js';
 import { saveHeadFile } from '../../head/model-file.js';
 import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint.js';
@@ -11,7 +11,7 @@ import { lossCurveCsv, lossCurveSvg } from '../../train/loss-curve.js';
 import { DEFAULT_TRAIN_CONFIG, trainHead, type TrainConfig, type TrainState } from '../../train/train-run.js';
 import { choiceOption, integerOption, numberOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
-import { createProgress } from '../progress.js';
+import { createProgress } from '../../io/progress.js';
 
 const D = DEFAULT_TRAIN_CONFIG;
 

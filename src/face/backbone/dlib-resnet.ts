@@ -16,9 +16,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PfeError } from '../../core/errors.js';
 import type { CropTemplate } from '../align/align.js';
-import type { Backbone, BackboneOutput, EmbedOptions } from '../models/backbone.js';
-import { type BatchForward, checkBatchSize, embedInBatches } from '../models/backbone-batches.js';
-import { type InputNormalisation, packNormalizedBatch } from '../models/imageTensor.js';
+import type { Backbone, BackboneOutput, EmbedOptions } from './backbone.js';
+import { type BatchForward, checkBatchSize, embedInBatches } from './backbone-batches.js';
+import { type InputNormalisation, packNormalizedBatch } from '../runtime/image-tensor.js';
 import type { RgbImage } from '../types.js';
 import { faceApiFile, faceApiModelDir, loadWeightsManifest } from '../runtime/face-api-weights.js';
 import { DLIB_CHIP_SIZE, DLIB_CHIP_TEMPLATE } from './dlib-chip.js';

@@ -2,10 +2,10 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as tfTypes from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { artifactsFromShards, graphModelFromArtifacts } from '../models/model-artifacts.js';
-import { readLocalModelArtifacts } from '../models/localModel.js';
-import type { GraphNodeJson } from '../models/relu6Rewrite.js';
-import { initBackend } from '../models/runtime.js';
+import { artifactsFromShards, graphModelFromArtifacts } from '../runtime/model-artifacts.js';
+import { readLocalModelArtifacts } from '../runtime/local-model.js';
+import type { GraphNodeJson } from '../runtime/relu6-rewrite.js';
+import { initBackend } from '../runtime/tfjs-runtime.js';
 import { mobileFaceNetModelPath } from './mobilefacenet.js';
 import { repairMobileFaceNetGraph } from './mobilefacenet-repair.js';
 

@@ -22,7 +22,7 @@
  * Pure: works on the parsed model.json and returns a new one; the input is not modified.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { type GraphNodeJson, nodesOf, producerName } from '../models/relu6Rewrite.js';
+import { type GraphNodeJson, nodesOf, producerName } from '../runtime/relu6-rewrite.js';
 
 /** 'Relu' as a fused op name appears in a tfjs model.json attr list: base64 of its bytes ('UmVsdQ=='). */
 const RELU_B64 = btoa('Relu');

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { alignFaceTo, arcfaceCropTemplate } from '../align/align.js';
-import { type FixtureFace, loadFixtureFaces } from '../models/fixtureFaces.js';
-import { initBackend } from '../models/runtime.js';
+import { type FixtureFace, loadFixtureFaces } from '../../testing/fixture-faces.js';
+import { initBackend } from '../runtime/tfjs-runtime.js';
 import type { RgbImage } from '../types.js';
 import { assertRejectsPfe } from '../../testing/pfe-error-assertions.js';
 import {

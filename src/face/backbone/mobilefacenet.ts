@@ -28,10 +28,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { PfeError } from '../../core/errors.js';
 import { type CropTemplate, arcfaceCropTemplate } from '../align/align.js';
-import type { Backbone, BackboneOutput, EmbedOptions } from '../models/backbone.js';
-import { type BatchForward, checkBatchSize, embedInBatches } from '../models/backbone-batches.js';
-import { packImageBatch } from '../models/imageTensor.js';
-import { loadLocalGraphModel } from '../models/localModel.js';
+import type { Backbone, BackboneOutput, EmbedOptions } from './backbone.js';
+import { type BatchForward, checkBatchSize, embedInBatches } from './backbone-batches.js';
+import { packImageBatch } from '../runtime/image-tensor.js';
+import { loadLocalGraphModel } from '../runtime/local-model.js';
 import type { RgbImage } from '../types.js';
 import { type MobileFaceNetRepairOptions, repairMobileFaceNetGraph } from './mobilefacenet-repair.js';
 

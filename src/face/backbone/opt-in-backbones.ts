@@ -1,9 +1,9 @@
 /**
  * Loaders of the opt-in backbones, whose weights are installed per machine and never ship
- * with the package or the page (the browser build swaps this module for one that refuses
- * them: src/browser/opt-in-backbones.ts).
+ * with the package or the page (the browser build takes one that refuses them instead:
+ * src/browser/opt-in-backbones.ts, through #platform/opt-in-backbones).
  */
-import type { Backbone } from '../models/backbone.js';
+import type { Backbone } from './backbone.js';
 import { loadMobileFaceNet, mobileFaceNetModelInDir } from './mobilefacenet.js';
 
 /**

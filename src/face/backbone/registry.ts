@@ -4,11 +4,11 @@
  * embedding folders, caches, heads and calibrations record the name they were made with
  * (names.ts).
  */
-import type { Backbone } from '../models/backbone.js';
-import { loadFaceres } from '../models/faceres.js';
-import { bundledModelPath } from '../models/modelPaths.js';
+import type { Backbone } from './backbone.js';
+import { loadFaceres } from './faceres.js';
+import { bundledModelPath } from '#platform/model-paths';
 import { loadDlibResnet } from './dlib-resnet.js';
-import { loadOptInMobileFaceNet } from './opt-in-backbones.js';
+import { loadOptInMobileFaceNet } from '#platform/opt-in-backbones';
 import { type BackboneName, parseBackboneName } from './names.js';
 
 export * from './names.js';

@@ -4,7 +4,7 @@ import { SeededRandom } from '../../core/random.js';
 import type { FiveLandmarks, RgbImage } from '../types.js';
 import { assertRgbImage } from '../image/rgb-image.js';
 import { gaussianBlur } from './blur.js';
-import { jpegRecompress } from './jpeg.js';
+import { jpegRecompress } from '#platform/jpeg-degrade';
 import { lowLight } from './low-light.js';
 import { motionBlur } from './motion-blur.js';
 import { addGaussianNoise } from './noise.js';

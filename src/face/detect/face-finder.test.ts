@@ -2,10 +2,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gaussianBlur } from '../degrade/blur.js';
 import { decodeImage } from '../image/decode.js';
-import { initBackend } from '../models/runtime.js';
+import { initBackend } from '../runtime/tfjs-runtime.js';
 import { fixturePath } from '../../testing/paths.js';
 import { type FaceFinder, loadFaceFinder } from './face-finder.js';
-import { greyCanvas } from './test-scenes.js';
+import { greyCanvas } from '../../testing/test-scenes.js';
 
 describe('FaceFinder (multi-face detector, BlazeFace + FaceMesh fallback)', () => {
   let finder: FaceFinder;

@@ -5,7 +5,7 @@
  * σ 4 px the multi-face detector finds 1.5% of the faces and BlazeFace + FaceMesh 44%
  * (docs/RESULTS.md, "Face detection"); on sharp photos the fallback never runs.
  */
-import { type DetectedFace, type FaceDetector, loadFaceDetector } from '../models/faceDetector.js';
+import { type DetectedFace, type FaceDetector, loadFaceDetector } from './face-detector.js';
 import type { RgbImage } from '../types.js';
 import { type FoundFace, loadMultiFaceDetector, type MultiFaceDetector } from './multi-face-detector.js';
 

@@ -1,13 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeImage } from '../image/decode.js';
-import { type FixtureFace, loadFixtureFaces } from '../models/fixtureFaces.js';
-import { defaultModelsDir } from '../models/modelPaths.js';
-import { initBackend } from '../models/runtime.js';
+import { type FixtureFace, loadFixtureFaces } from '../../testing/fixture-faces.js';
+import { defaultModelsDir } from '../runtime/model-paths.js';
+import { initBackend } from '../runtime/tfjs-runtime.js';
 import { pickSubjectFace } from '../pipeline/face-embedder.js';
 import type { FiveLandmarks } from '../types.js';
 import { type FoundFace, type MultiFaceDetector, loadMultiFaceDetector } from './multi-face-detector.js';
-import { eyeDistance, greyCanvas, mapLandmarks, meanLandmarkDistance, paste, resizeImage, turnClockwise } from './test-scenes.js';
+import { eyeDistance, greyCanvas, mapLandmarks, meanLandmarkDistance, paste, resizeImage, turnClockwise } from '../../testing/test-scenes.js';
 import path from 'node:path';
 
 /** Mean landmark error allowed against MTCNN on the 150-px fixtures, px (measured: 0.9–2.2). */

@@ -10,14 +10,14 @@
  * "upright" face (trying turns whenever the upright score is low fixes those but flips
  * 2.4% of LFW's upright faces, so it is not done).
  *
- * Same `detectFaces(image)` / `dispose()` shape as src/face/models/faceDetector.ts, so
+ * Same `detectFaces(image)` / `dispose()` shape as src/face/detect/face-detector.ts, so
  * the pipeline can use either.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { PfeError } from '../../core/errors.js';
 import { assertRgbImage } from '../image/rgb-image.js';
-import { imageToTensor4d } from '../models/imageTensor.js';
-import { type CornerBox, iou } from '../models/nms.js';
+import { imageToTensor4d } from '../runtime/image-tensor.js';
+import { type CornerBox, iou } from './nms.js';
 import { loadFaceApiWeights } from '../runtime/face-api-tensors.js';
 import type { FaceDetection, RgbImage } from '../types.js';
 import { fiveLandmarksFrom68 } from './five-from-68.js';

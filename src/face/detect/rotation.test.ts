@@ -1,7 +1,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../models/runtime.js';
+import { initBackend } from '../runtime/tfjs-runtime.js';
 import { type QuarterTurn, rotateImageTensor, unrotatePoint } from './rotation.js';
 
 describe('quarter turns', () => {

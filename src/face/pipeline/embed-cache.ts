@@ -17,6 +17,9 @@ import type { EmbedRequest, EmbedResult, LandmarkSource } from './face-embedder.
  */
 export const PIPELINE_VERSION = 2;
 
+/** Default per-image cache folder of `pfe embed`, `pfe eval` and the LFW scripts, relative to the working directory (git-ignored here). */
+export const DEFAULT_EMBED_CACHE_DIR = path.join('.cache', 'embed');
+
 /**
  * Version of the face detector; part of the key of requests without given landmarks only
  * (with landmarks the detector never runs, so those entries stay valid across detector

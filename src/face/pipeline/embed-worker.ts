@@ -3,30 +3,16 @@
  * workerData, then embeds each batch it is sent and posts the results back
  * (transferring the arrays, not copying them).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import type { WorkerReply } from './batch-runner.js';
-import { type EmbedRequest, FaceEmbedder, type FaceEmbedderOptions } from './face-embedder.js';
+import { workerData } from 'node:worker_threads';
+import { serveWorkerRequests } from '../runtime/worker-channel.js';
+import { type EmbedRequest, type EmbedResult, FaceEmbedder, type FaceEmbedderOptions } from './face-embedder.js';
 
-const port = parentPort;
-if (port === null) throw new Error('embed-worker.js must run as a worker thread');
-
-function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
-  port!.postMessage(reply, transfer);
-}
-
-try {
+await serveWorkerRequests<readonly EmbedRequest[], EmbedResult[]>('embed-worker.js', async () => {
   const embedder = await FaceEmbedder.load(workerData as FaceEmbedderOptions);
-  port.on('message', (requests: EmbedRequest[]) => {
-    embedder.embedBatch(requests).then(
-      (results) => {
-        const transfer: ArrayBuffer[] = [];
-        for (const r of results) if (r.status === 'ok') transfer.push(r.mu.buffer as ArrayBuffer, r.pooledGlobal.buffer as ArrayBuffer, r.pooledGrid2x2.buffer as ArrayBuffer);
-        post({ type: 'results', results }, transfer);
-      },
-      (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
-    );
-  });
-  post({ type: 'ready' });
-} catch (e) {
-  post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-}
+  return async (requests) => {
+    const results = await embedder.embedBatch(requests);
+    const transfer: ArrayBuffer[] = [];
+    for (const r of results) if (r.status === 'ok') transfer.push(r.mu.buffer as ArrayBuffer, r.pooledGlobal.buffer as ArrayBuffer, r.pooledGrid2x2.buffer as ArrayBuffer);
+    return { results, transfer };
+  };
+});

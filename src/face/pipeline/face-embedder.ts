@@ -6,11 +6,11 @@
 import { PfeError, isPfeError, type PfeErrorCode } from '../../core/errors.js';
 import { alignFaceTo } from '../align/align.js';
 import { applyDegradeSteps, stepsNeedFace, type DegradeStep } from '../degrade/steps.js';
-import { decodeImage } from '../image/decode.js';
+import { decodeImage } from '#platform/decode-image';
 import { type BackboneName, DEFAULT_BACKBONE, loadBackbone } from '../backbone/registry.js';
-import type { Backbone } from '../models/backbone.js';
+import type { Backbone } from '../backbone/backbone.js';
 import { type FaceFinder, loadFaceFinder } from '../detect/face-finder.js';
-import { type BackendName, initBackend } from '../models/runtime.js';
+import { type BackendName, initBackend } from '#platform/tfjs-runtime';
 import type { Box, FaceDetection, FiveLandmarks, RgbImage } from '../types.js';
 
 /** Where an embedded face's landmarks came from. */

@@ -1,7 +1,7 @@
 /**
  * Where face-api's weight files are and how they are read, in Node: the `model/` folder of
- * the installed @vladmandic/face-api package, read from disk. The browser build swaps this
- * module for src/browser/face-api-files.ts (fetch from the page's own origin), so the
+ * the installed @vladmandic/face-api package, read from disk. The browser build takes
+ * src/browser/face-api-files.ts instead (fetch from the page's own origin; #platform/face-api-files), so the
  * decoding in face-api-weights.ts is shared.
  */
 import { readFile } from 'node:fs/promises';

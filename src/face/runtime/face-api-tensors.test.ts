@@ -2,7 +2,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { initBackend } from '../models/runtime.js';
+import { initBackend } from './tfjs-runtime.js';
 import { disposeFaceApiWeights, loadFaceApiWeights, weightOfShape } from './face-api-tensors.js';
 import { faceApiModelDir } from './face-api-weights.js';
 

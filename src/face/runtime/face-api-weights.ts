@@ -9,9 +9,9 @@
  * arrays are needed: this module knows nothing about any particular net.
  */
 import { PfeError } from '../../core/errors.js';
-import { readFaceApiFile, siblingOf } from './face-api-files.js';
+import { readFaceApiFile, siblingOf } from '#platform/face-api-files';
 
-export { faceApiFile, faceApiModelDir } from './face-api-files.js';
+export { faceApiFile, faceApiModelDir } from '#platform/face-api-files';
 
 /** How a quantized tensor is stored (tfjs `quantization` entry). */
 export interface WeightQuantization {

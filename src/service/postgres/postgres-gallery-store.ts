@@ -27,7 +27,7 @@ import {
   templateOf,
   type TemplateRow,
 } from '../gallery-store.js';
-import type { SubjectTemplate } from '../template.js';
+import type { SubjectTemplate } from '../../verify/template.js';
 import { migrate } from './migrations.js';
 
 /** The NOTIFY channel of committed template changes (payload: the change's sequence number). */

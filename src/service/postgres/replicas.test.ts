@@ -18,7 +18,7 @@ import { type ServeProcess, startServeProcess } from '../../testing/pfe-serve-pr
 import { type PostgresCluster, postgresUnavailableReason, startPostgresCluster } from '../../testing/postgres-cluster.js';
 
 const KEY = 'replicas-key-0123456789abcdef';
-/** The visibility bound the issue asks for: an acknowledged enrolment reaches every replica within this (ms). */
+/** The visibility bound held here (README "Several replicas" measures 0.1–0.3 s): an acknowledged enrolment reaches every replica within this (ms). */
 const VISIBLE_WITHIN_MS = 1000;
 /** Poll interval while waiting for a replica to see a change (ms). */
 const POLL_MS = 20;
