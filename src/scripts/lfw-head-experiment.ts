@@ -19,7 +19,8 @@
  * --steps 3000 --variants level2,level4 --impostor-weight 0 --verification-weight 0
  * --verification-temperature 0.1 --seed 0 --backend wasm; validate --spread-powers 2,3 also scores
  * the head with its σ² range widened (sigma-spread.ts), evaluate-folds --spread K scores the
- * fold heads widened by K (results in folds-spreadK.json). --variants names any embedding folders
+ * fold heads widened by K (results in folds-spreadK.json); evaluate-folds --mixed level4,motion
+ * names the degraded caches scored as mixed (clean vs degraded) and both-degraded pairs. --variants names any embedding folders
  * of the cache (level2, motion, mask, ...), each a degraded copy of the clean images.
  * The learning rate drops from 1e-3 to 1e-4 at 2/3 of the steps (step 2000 of 3000, as the reference).
  */
@@ -70,6 +71,7 @@ const { values, positionals } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     'no-centre': { type: 'boolean', default: false },
     'spread-powers': { type: 'string', default: '' },
+    mixed: { type: 'string', default: 'level4' },
     spread: { type: 'string', default: '1' },
   },
 });
@@ -268,8 +270,14 @@ async function evaluateFolds(): Promise<void> {
   const labels = Uint8Array.from(pairs, (p) => (p.genuine ? 1 : 0));
   const folds = Int32Array.from(pairs, (p) => p.fold);
   const available = sets.map((_, f) => f).filter((f) => existsSync(path.join(values.out, `fold-${f}.pfehead`)));
-  const level4 = folders.level.get('level4');
-  const conditions: [string, FeatureFolder][] = [['clean', folders.clean], ...(level4 === undefined ? [] : [['mixed-level4', level4] as [string, FeatureFolder]])];
+  // Per degraded cache: mixed (clean photo vs degraded photo) and both (two degraded photos).
+  const conditions: [string, FeatureFolder, FeatureFolder][] = [['clean', folders.clean, folders.clean]];
+  for (const name of values.mixed === '' ? [] : values.mixed.split(',')) {
+    const dir = path.join(values.cache, name);
+    if (!existsSync(path.join(dir, 'index.json'))) throw new Error(`--mixed: no embedding folder ${dir}`);
+    const folder = folders.level.get(name) ?? (await loadFeatureFolder(dir, inputKind));
+    conditions.push([`mixed-${name}`, folders.clean, folder], [`both-${name}`, folder, folder]);
+  }
   const perFold: Record<string, unknown>[] = [];
   const pooled: Record<string, { cosine: Float64Array; mls: Float64Array }> = {};
   for (const [name] of conditions) pooled[name] = { cosine: new Float64Array(pairs.length).fill(Number.NaN), mls: new Float64Array(pairs.length).fill(Number.NaN) };
@@ -279,8 +287,8 @@ async function evaluateFolds(): Promise<void> {
     const trainKeys = [...folders.clean.rowOfKey.keys()].filter((k) => !sets[f]!.some((p) => p.name === identityOfKey(k)));
     const head = power === 1 ? trained : spreadSigma(trained, power, meanFinite(embedKeys(trained, folders.clean, trainKeys).uncertainty));
     const row: Record<string, unknown> = { fold: f };
-    for (const [name, bFolder] of conditions) {
-      const s = scorePairs(head, pairs, folders.clean, bFolder);
+    for (const [name, aFolder, bFolder] of conditions) {
+      const s = scorePairs(head, pairs, aFolder, bFolder);
       for (const method of ['cosine', 'mls'] as const) {
         const sc = s[method];
         const trainIdx = pairs.map((_, k) => k).filter((k) => folds[k] !== f);
