@@ -34,6 +34,8 @@ const OPTIONS = {
   momentum: { type: 'string' },
   'weight-decay': { type: 'string' },
   'impostor-weight': { type: 'string' },
+  'verification-weight': { type: 'string' },
+  'verification-temperature': { type: 'string' },
   seed: { type: 'string' },
   people: { type: 'string' },
   'exclude-sets': { type: 'string' },
@@ -73,6 +75,11 @@ Options:
   --momentum <μ>             (default ${D.momentum})
   --weight-decay <wd>        L2 on the FC weights (default ${D.weightDecay})
   --impostor-weight <λ>      add λ·mean softplus(MLS_impostor − mean MLS_genuine) (default 0 = off)
+  --verification-weight <w>  add w·(logistic loss of every batch pair's MLS against the batch
+                             threshold, genuine and impostor, clean and degraded) (default 0 = off;
+                             measured in docs/RESULTS.md "Uncertainty on dlib": no better than off)
+  --verification-temperature <f>  its temperature as a fraction of the batch's impostor–genuine
+                             gap (default ${D.verificationTemperature})
   --seed <n>                 seed of the initial weights and of every batch (default ${D.seed})
   --people <file>            LFW people.txt (person-disjoint sets), with --exclude-sets
   --exclude-sets <i,j>       leave out the people of these 0-based sets (e.g. the test fold)
@@ -112,6 +119,8 @@ const train: CliCommand = {
       momentum: numberOption(values.momentum, 'momentum', { min: 0, max: 1 }, D.momentum),
       weightDecay: numberOption(values['weight-decay'], 'weight-decay', { min: 0 }, D.weightDecay),
       impostorWeight: numberOption(values['impostor-weight'], 'impostor-weight', { min: 0 }, D.impostorWeight),
+      verificationWeight: numberOption(values['verification-weight'], 'verification-weight', { min: 0 }, D.verificationWeight),
+      verificationTemperature: numberOption(values['verification-temperature'], 'verification-temperature', { min: 1e-6 }, D.verificationTemperature),
       seed: integerOption(values.seed, 'seed', { min: 0, max: 0xffffffff }, D.seed),
     };
     if (config.learningRates.length !== config.learningRateBoundaries.length + 1) {
