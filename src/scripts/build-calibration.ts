@@ -48,6 +48,13 @@ const EXACT_TAIL = 5000;
  */
 const DEFAULT_BANDS = 4;
 const DEFAULT_BAND_PAIRS = 16_000_000;
+/**
+ * Knots of each cell's table: every score at FAR ≤ 1000/1,000,000 = 1e-3 exactly, 500 strided
+ * knots above (an upper bound within 2e-3). Fewer than the global table's, so the 32 tables
+ * stay near 1 MB of JSON for the browser page.
+ */
+const CELL_EXACT_TAIL = 1000;
+const CELL_BULK_KNOTS = 500;
 /** Seed stream of the banded impostor pairs (the global table uses the seed itself). */
 const BAND_PAIR_STREAM = 7;
 /** Quantiles of clean-image uncertainty stored for the quality gate's default. */
@@ -103,7 +110,7 @@ async function main(): Promise<void> {
     if (values.head === undefined) throw new Error('--degraded needs --head: the bands are bands of the head\'s uncertainty');
     const pool = await loadCalibrationPool([data, ...degraded], values.head, singleFace);
     const p = impostorPairs(pool.identities, bandPairs, deriveSeed(seed, BAND_PAIR_STREAM));
-    bands = impostorBandTables(gaussianBatch(pool.embeddings.mu, pool.embeddings.sigmaSq!, pool.embeddings.dim), p.a, p.b, bandCount, bandCount, EXACT_TAIL);
+    bands = impostorBandTables(gaussianBatch(pool.embeddings.mu, pool.embeddings.sigmaSq!, pool.embeddings.dim), p.a, p.b, bandCount, bandCount, CELL_EXACT_TAIL, CELL_BULK_KNOTS);
   }
   const content: CalibrationFileContent = {
     format: CALIBRATION_FORMAT,
@@ -120,6 +127,7 @@ async function main(): Promise<void> {
       pairSampling: 'uniform over rows, different folder names, with replacement',
       seed,
       exactTailKnots: EXACT_TAIL,
+      cellKnots: { exactTail: CELL_EXACT_TAIL, bulk: CELL_BULK_KNOTS },
       ...(bands === undefined
         ? {}
         : { bands: { caches: [data, ...degraded], impostorPairs: bandPairs, cells: `${bandCount} × ${bandCount}`, pairSampling: 'uniform over the rows of every cache, different people (an image and its degraded copy are the same person)' } }),

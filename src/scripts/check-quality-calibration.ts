@@ -89,7 +89,8 @@ async function main(): Promise<void> {
     mls: new ScoreCalibration(impostorTable('mls', mlsPairs(batch, batch, fit.a, fit.b).sort(), EXACT_TAIL)),
   };
   const bandFit = impostorPairs(identities, bandPairs, deriveSeed(seed, 11), inA);
-  const bandTables = impostorBandTables(batch, bandFit.a, bandFit.b, bandCount, bandCount, EXACT_TAIL);
+  // Cells with the knots build-calibration.ts gives them (every score at FAR ≤ 1e-3 of a 1M-pair cell exact).
+  const bandTables = impostorBandTables(batch, bandFit.a, bandFit.b, bandCount, bandCount, 1000, 500);
   const banded = { cosine: bandTables.cosine.map((t) => new ScoreCalibration(t)), mls: bandTables.mls!.map((t) => new ScoreCalibration(t)) };
 
   const name = (dir: string): string => path.basename(dir);

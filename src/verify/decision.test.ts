@@ -80,6 +80,7 @@ test('with uncertainty bands, a pair is decided on the table of its band; withou
   const blurred = policy.decide(0.6, null, [0.9, 0.7]);
   assert.deepEqual([blurred.match, blurred.uncertaintyBand], [false, 1], 'the same cosine between two uncertain photos is refused');
   assert.ok(Math.abs(blurred.estimatedFar - 0.4) < 1e-9);
+  assert.match(describeDecision(blurred), /^different people \(estimated FAR 4\.00e-1 among pairs of like quality; accepted when ≤ 0\.01\)$/);
   const unknown = policy.decide(0.6, null);
   assert.deepEqual([unknown.uncertaintyBand, unknown.threshold], [null, policy.threshold]);
   assert.throws(() => policy.decide(0.6, null, [Number.NaN, 0.2]), /finite/);

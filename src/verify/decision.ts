@@ -58,7 +58,9 @@ export function falseMatchRisk(far: number, gallerySize: number): number {
  */
 export function describeDecision(d: Decision): string {
   const far = d.farBeyondData ? `< ${d.farResolution.toExponential(1)}` : d.estimatedFar.toExponential(2);
-  return `${d.match ? 'same person' : 'different people'} (estimated FAR ${far}; accepted when ≤ ${d.targetFar})`;
+  // A banded FAR is the rate among impostor pairs of like quality, not among all pairs.
+  const among = d.uncertaintyBand === null ? '' : ' among pairs of like quality';
+  return `${d.match ? 'same person' : 'different people'} (estimated FAR ${far}${among}; accepted when ≤ ${d.targetFar})`;
 }
 
 /**

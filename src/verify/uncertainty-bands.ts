@@ -104,7 +104,7 @@ export function cellEdges(uMin: Float64Array, uMax: Float64Array, outerCount: nu
  * @param cells cell index of each score (cellOf), length N
  * @throws PfeError DIMENSION_MISMATCH on lengths, EMPTY_INPUT for an empty cell
  */
-export function cellTables(metric: CalibratedMetric, scores: Float64Array, cells: Int32Array, cellCount: number, tail: number): ImpostorTable[] {
+export function cellTables(metric: CalibratedMetric, scores: Float64Array, cells: Int32Array, cellCount: number, tail: number, bulkKnots?: number): ImpostorTable[] {
   if (scores.length !== cells.length) throw new PfeError('DIMENSION_MISMATCH', `${scores.length} scores but ${cells.length} cells`);
   const counts = new Int32Array(cellCount);
   for (const c of cells) counts[c]!++;
@@ -113,7 +113,7 @@ export function cellTables(metric: CalibratedMetric, scores: Float64Array, cells
   for (let k = 0; k < scores.length; k++) perCell[cells[k]!]![fill[cells[k]!]!++] = scores[k]!;
   return perCell.map((s, i) => {
     if (s.length === 0) throw new PfeError('EMPTY_INPUT', `uncertainty cell ${i} holds no impostor pair`);
-    return impostorTable(metric, s.sort(), tail);
+    return impostorTable(metric, s.sort(), tail, bulkKnots);
   });
 }
 
@@ -156,9 +156,9 @@ export function loadUncertaintyBands(t: UncertaintyBandTables, hasMls: boolean):
 /**
  * Banded cosine and MLS tables from impostor pairs (a[k], b[k]) of a batch with σ²: cells
  * of equal count (outerCount × innerCount), then each cell's tables.
- * @param tail exact tail knots per cell (see impostorTable)
+ * @param tail exact tail knots per cell, bulkKnots strided knots below it (see impostorTable)
  */
-export function impostorBandTables(batch: GaussianBatch, a: Uint32Array, b: Uint32Array, outerCount: number, innerCount: number, tail: number): UncertaintyBandTables {
+export function impostorBandTables(batch: GaussianBatch, a: Uint32Array, b: Uint32Array, outerCount: number, innerCount: number, tail: number, bulkKnots?: number): UncertaintyBandTables {
   const u = uncertaintyScores(batch);
   const uMin = Float64Array.from(a, (i, k) => Math.min(u[i]!, u[b[k]!]!));
   const uMax = Float64Array.from(a, (i, k) => Math.max(u[i]!, u[b[k]!]!));
@@ -168,7 +168,7 @@ export function impostorBandTables(batch: GaussianBatch, a: Uint32Array, b: Uint
   const cellCount = outerCount * innerCount;
   return {
     ...edges,
-    cosine: cellTables('cosine', cosinePairs(means, means, a, b), cells, cellCount, tail),
-    mls: cellTables('mls', mlsPairs(batch, batch, a, b), cells, cellCount, tail),
+    cosine: cellTables('cosine', cosinePairs(means, means, a, b), cells, cellCount, tail, bulkKnots),
+    mls: cellTables('mls', mlsPairs(batch, batch, a, b), cells, cellCount, tail, bulkKnots),
   };
 }
