@@ -5,7 +5,7 @@ import { dotProductKernel } from './kernels/dot-product.js';
 import { squaredDistanceKernel } from './kernels/squared-distance.js';
 import { wasmMlsHandles } from './kernels/wasm/batch-kernels.js';
 import type { KernelExports, WasmMemory } from './kernels/wasm/wasm-runtime.js';
-import { gaussianLogNormaliser } from './mls.js';
+import { gaussianLogNormaliser, MLS_PAPER, MLS_REFERENCE } from './mls.js';
 
 /**
  * One shard of a mutable gallery (mutable-gallery.ts): a WebAssembly memory holding gallery
@@ -16,7 +16,7 @@ import { gaussianLogNormaliser } from './mls.js';
  * Memory layout (bytes): SCAN_SLOTS scan slots, each [probe μ: D f32][probe σ²: D f32]
  * [scores: SCAN_CHUNK f64], then the records. A record is [μ: D f32][σ²: D f32 (diagonal),
  * 1 f32 (isotropic) or none][1/‖μ‖ f32][‖μ‖² f32], padded to 16 bytes. Only one scan at a
- * time may use a slot; slot 0 belongs to the owning thread, slot 1 to one worker.
+ * time may use a slot; slot 0 belongs to the owning thread, slot 1 + w to worker w.
  */
 
 /** How gallery rows carry σ²: one per dimension, one per row (a scalar-σ² head), or none. */
@@ -25,8 +25,8 @@ export type GalleryLayout = 'diagonal' | 'isotropic' | 'none';
 /** Rows scored per kernel call: the scores of one call fit a slot (32 KiB of float64). */
 export const SCAN_CHUNK = 4096;
 
-/** Scan slots per shard: the owning thread's and one worker's. */
-export const SCAN_SLOTS = 2;
+/** Scan slots per shard: the owning thread's (0) and up to three workers' (1..3). */
+export const SCAN_SLOTS = 4;
 
 /** The byte geometry of a gallery's shards (every shard of a gallery shares it). */
 export interface ShardGeometry {
@@ -85,6 +85,16 @@ export type ShardScore =
   | { readonly kind: 'isotropic' }
   | { readonly kind: 'cosine' };
 
+/** A ShardScore by name, as sent to worker threads (functions do not cross threads). */
+export type ShardScoreName = 'mls' | 'mls-reference' | 'isotropic' | 'cosine';
+
+/** The ShardScore of a name. */
+export function shardScoreOf(name: ShardScoreName): ShardScore {
+  if (name === 'mls') return { kind: 'diagonal', definition: MLS_PAPER };
+  if (name === 'mls-reference') return { kind: 'diagonal', definition: MLS_REFERENCE };
+  return { kind: name };
+}
+
 /** The σ² range of a gallery's rows (min over rows, max over rows). */
 export interface SigmaRange {
   readonly min: number;
@@ -95,7 +105,7 @@ export interface SigmaRange {
 export type ScoreSink = (first: number, values: Float64Array) => void;
 
 /**
- * Scores rows 0 .. count − 1 of one shard against the probe, SCAN_CHUNK rows at a time,
+ * Scores rows start .. end − 1 of one shard against the probe, SCAN_CHUNK rows at a time,
  * with the wasm kernels when `kernels` is given and they handle the input, else with the
  * JavaScript kernels over the same records.
  */
@@ -104,7 +114,8 @@ export function scanShard(
   memory: WasmMemory,
   kernels: KernelExports | null,
   slot: number,
-  count: number,
+  start: number,
+  end: number,
   probe: ScanProbe,
   score: ShardScore,
   range: SigmaRange,
@@ -129,8 +140,8 @@ export function scanShard(
   }
   const js = useWasm ? null : jsRowScorer(geometry, memory, probe, score, minSum, maxSum);
   const constant = gaussianLogNormaliser(dim);
-  for (let first = 0; first < count; first += SCAN_CHUNK) {
-    const n = Math.min(SCAN_CHUNK, count - first);
+  for (let first = start; first < end; first += SCAN_CHUNK) {
+    const n = Math.min(SCAN_CHUNK, end - first);
     const base = headerBytes + first * recordBytes;
     if (js !== null) {
       const values = new Float64Array(n);

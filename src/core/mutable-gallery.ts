@@ -131,7 +131,7 @@ export class MutableGallery {
     const { shardRows } = this.geometry;
     const range = this.sigmaRange();
     this.shards.forEach((shard, i) => {
-      scanShard(this.geometry, shard.memory, this.kernelsOf(shard), 0, shard.count, probe, score, range, (first, values) => sink(i * shardRows + first, values));
+      scanShard(this.geometry, shard.memory, this.kernelsOf(shard), 0, 0, shard.count, probe, score, range, (first, values) => sink(i * shardRows + first, values));
     });
   }
 

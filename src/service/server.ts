@@ -224,7 +224,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   async identify(ctx, request) {
     const input = await readImageInput(request, imageFieldsOf('identify'), maxImageBytes(ctx));
     const probe = await analyzeImage(ctx, input.images['image']!, imageLabel(input, 'image'), true);
-    const hits = ctx.index.topK(probe, input.options['topK'] ?? DEFAULT_TOP_K);
+    const hits = await ctx.index.search(probe, input.options['topK'] ?? DEFAULT_TOP_K);
     const n = ctx.index.size;
     const candidates = hits.map((h) => {
       const comparison = ctx.policy.decide(h.cosine, h.mls);
