@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     for (const dim of dims) {
       for (const layout of layouts) {
         for (const n of sizes) {
-          const bytes = n * (4 * (dim + (layout === 'diagonal' ? dim : 1) + 2));
+          const bytes = n * (4 * (dim + (layout === 'diagonal' ? dim : 1) + 1));
           if (bytes > maxBytes) {
             console.log(`${String(dim).padStart(4)}  ${layout.padEnd(9)}  ${String(n).padStart(8)}  skipped: ${(bytes / 2 ** 30).toFixed(1)} GiB of rows > --max-gib ${values['max-gib']}`);
             continue;

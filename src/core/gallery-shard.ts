@@ -15,7 +15,7 @@ import { gaussianLogNormaliser, MLS_PAPER, MLS_REFERENCE } from './mls.js';
  *
  * Memory layout (bytes): SCAN_SLOTS scan slots, each [probe μ: D f32][probe σ²: D f32]
  * [scores: SCAN_CHUNK f64], then the records. A record is [μ: D f32][σ²: D f32 (diagonal),
- * 1 f32 (isotropic) or none][1/‖μ‖ f32][‖μ‖² f32], padded to 16 bytes. Only one scan at a
+ * 1 f32 (isotropic) or none][1/‖μ‖ f32], padded to 16 bytes. Only one scan at a
  * time may use a slot; slot 0 belongs to the owning thread, slot 1 + w to worker w.
  */
 
@@ -36,7 +36,7 @@ export interface ShardGeometry {
   readonly recordBytes: number;
   /** Byte offset of σ² inside a record (4D). */
   readonly sigmaOffset: number;
-  /** Byte offset of 1/‖μ‖ inside a record; ‖μ‖² follows. */
+  /** Byte offset of 1/‖μ‖ inside a record. */
   readonly normOffset: number;
   /** Bytes per scan slot. */
   readonly slotBytes: number;
@@ -56,7 +56,7 @@ function align16(bytes: number): number {
 /** The geometry of shards of D-dimensional rows in `layout`, each at most `shardBytes`. */
 export function shardGeometry(dim: number, layout: GalleryLayout, shardBytes = DEFAULT_SHARD_BYTES): ShardGeometry {
   const sigmaFloats = layout === 'diagonal' ? dim : layout === 'isotropic' ? 1 : 0;
-  const recordBytes = align16(4 * (dim + sigmaFloats + 2));
+  const recordBytes = align16(4 * (dim + sigmaFloats + 1));
   const slotBytes = 2 * align16(4 * dim) + 8 * SCAN_CHUNK;
   const headerBytes = SCAN_SLOTS * slotBytes;
   const shardRows = Math.max(1, Math.floor((shardBytes - headerBytes) / recordBytes));
@@ -71,7 +71,6 @@ export interface ScanProbe {
   /** The probe's σ² when it is constant over dimensions, else null. */
   readonly scalarSigmaSq: number | null;
   readonly inverseNorm: number;
-  readonly squaredNorm: number;
   readonly minSigmaSq: number;
   readonly maxSigmaSq: number;
 }
@@ -152,7 +151,7 @@ export function scanShard(
     const k = kernels!;
     if (score.kind === 'cosine') k.cosine_records(probeMu, probe.inverseNorm, base, geometry.normOffset, recordBytes, n, dim, out);
     else if (score.kind === 'isotropic') {
-      k.isotropic_records(probeMu, probe.squaredNorm, probe.scalarSigmaSq!, base, geometry.sigmaOffset, geometry.normOffset, recordBytes, n, dim, constant, out);
+      k.isotropic_records(probeMu, probe.scalarSigmaSq!, base, geometry.sigmaOffset, recordBytes, n, dim, constant, out);
     } else {
       const { definition } = score;
       k.mls_rows(probeMu, probeSigma, base, geometry.sigmaOffset, recordBytes, n, dim, definition.scale, definition.offset(dim), out);

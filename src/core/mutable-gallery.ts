@@ -202,9 +202,7 @@ export class MutableGallery {
     else if (typeof sigmaSq === 'number') new Float32Array(buffer, at + sigmaOffset, 1)[0] = sigmaSq;
     let squaredNorm = 0;
     for (let l = 0; l < dim; l++) squaredNorm += mu[l]! * mu[l]!;
-    const norms = new Float32Array(buffer, at + normOffset, 2);
-    norms[0] = squaredNorm > 0 ? 1 / Math.sqrt(squaredNorm) : 0;
-    norms[1] = squaredNorm;
+    new Float32Array(buffer, at + normOffset, 1)[0] = squaredNorm > 0 ? 1 / Math.sqrt(squaredNorm) : 0;
   }
 }
 
@@ -230,7 +228,6 @@ export function checkScanProbe(mu: Float32Array, sigmaSq: Float32Array | null, d
     sigmaSq,
     scalarSigmaSq,
     inverseNorm: squaredNorm > 0 ? 1 / Math.sqrt(squaredNorm) : 0,
-    squaredNorm,
     minSigmaSq: sigmaSq === null ? 0 : range.min,
     maxSigmaSq: sigmaSq === null ? 0 : range.max,
   };

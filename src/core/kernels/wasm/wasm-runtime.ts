@@ -32,19 +32,7 @@ export interface KernelExports {
   mean_rows(kind: number, a: number, base: number, stride: number, count: number, dim: number, out: number): void;
   mean_pairs(kind: number, aBase: number, bBase: number, stride: number, ia: number, ib: number, count: number, dim: number, out: number): void;
   cosine_records(a: number, aInv: number, base: number, nOff: number, stride: number, count: number, dim: number, out: number): void;
-  isotropic_records(
-    a: number,
-    aNormSq: number,
-    sA: number,
-    base: number,
-    sOff: number,
-    nOff: number,
-    stride: number,
-    count: number,
-    dim: number,
-    constant: number,
-    out: number,
-  ): void;
+  isotropic_records(a: number, sA: number, base: number, sOff: number, stride: number, count: number, dim: number, constant: number, out: number): void;
 }
 
 /** `kind` argument of mean_rows / mean_pairs. */
