@@ -256,8 +256,11 @@ async function main(): Promise<number> {
 
     const loadBefore = loadavg();
     const runs: RunSummary[] = [];
+    // /v1/health answered while identify runs at full load (the scan must not block the event
+    // loop), and while verify does (no scan: the control, same inference load).
+    const healthVerify = pollHealth(url);
     runs.push(await run('verify', `${url}/v1/subjects/gul/verify`, verifyBody, boundary, connections, duration));
-    // /v1/health answered while identify runs at full load: the scan must not block the event loop.
+    const healthDuringVerify = await healthVerify.stop();
     const health = pollHealth(url);
     runs.push(await run('identify', `${url}/v1/identify`, identifyBody, boundary, connections, duration));
     const healthDuringIdentify = await health.stop();
@@ -275,11 +278,13 @@ async function main(): Promise<number> {
         `${r.name.padEnd(20)}  ${String(r.connections).padStart(5)}  ${r.requestsPerSecond.toFixed(1).padStart(5)}  ${r.okPerSecond.toFixed(1).padStart(5)}  ${String(r.p50ms).padStart(6)}  ${String(r.p99ms).padStart(6)}  ${codes.padEnd(27)}  ${r.unexpected5xx}${r.errors > 0 ? ` (errors ${r.errors})` : ''}\n`,
       );
     }
-    const h = healthDuringIdentify.latencies;
-    const at = (p: number): string => (h.length === 0 ? 'n/a' : h[Math.min(h.length - 1, Math.ceil((p / 100) * h.length) - 1)]!.toFixed(1));
-    process.stdout.write(`/v1/health during identify: ${h.length} requests, p50 ${at(50)} ms, p99 ${at(99)} ms, max ${at(100)} ms, non-200 ${healthDuringIdentify.failures}\n`);
+    for (const [during, polled] of [['verify', healthDuringVerify], ['identify', healthDuringIdentify]] as const) {
+      const h = polled.latencies;
+      const at = (p: number): string => (h.length === 0 ? 'n/a' : h[Math.min(h.length - 1, Math.ceil((p / 100) * h.length) - 1)]!.toFixed(1));
+      process.stdout.write(`/v1/health during ${during}: ${h.length} requests, p50 ${at(50)} ms, p99 ${at(99)} ms, max ${at(100)} ms, non-200 ${polled.failures}\n`);
+    }
     process.stdout.write(`load average before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}\n`);
-    const bad = runs.reduce((s, r) => s + r.unexpected5xx + r.errors, 0) + healthDuringIdentify.failures;
+    const bad = runs.reduce((s, r) => s + r.unexpected5xx + r.errors, 0) + healthDuringVerify.failures + healthDuringIdentify.failures;
     if (bad > 0) process.stdout.write(`FAIL: ${bad} 5xx other than 503, or connection errors\n`);
     return bad > 0 ? 1 : 0;
   } finally {

@@ -12,6 +12,13 @@ import type { MutableGallery } from '../core/mutable-gallery.js';
 import { mergeTopK, type ScoredRow } from '../core/top-k.js';
 import type { ScanRange, ScanReply, ScanRequest } from './scan-worker.js';
 
+/**
+ * Niceness of the scan threads (Linux: per thread): above the event loop's 0, so a busy
+ * machine gives the event loop (health checks, request parsing) the CPU first; 5 is the
+ * guide's niceness for background jobs.
+ */
+export const SCAN_THREAD_NICE = 5;
+
 /** Workers at most: each needs its own scan slot in every shard (slot 0 is the owner's). */
 export const MAX_SCAN_WORKERS = SCAN_SLOTS - 1;
 
@@ -31,7 +38,7 @@ export class ScanPool {
   constructor(workers = Math.min(MAX_SCAN_WORKERS, os.availableParallelism())) {
     const count = Math.max(1, Math.min(MAX_SCAN_WORKERS, Math.floor(workers)));
     this.workers = Array.from({ length: count }, (_, w) => {
-      const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { slot: 1 + w } });
+      const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { slot: 1 + w, nice: SCAN_THREAD_NICE } });
       worker.on('message', (reply: ScanReply) => this.settle(reply));
       worker.on('error', (error) => this.failAll(error));
       worker.unref();

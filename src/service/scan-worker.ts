@@ -4,6 +4,7 @@
  * ranges. It instantiates the kernels over each shard's memory per request (tens of
  * microseconds) instead of caching them, so it never keeps a dropped gallery's memory alive.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { instantiateKernels, wasmUnavailableReason, type WasmMemory } from '../core/kernels/wasm/wasm-runtime.js';
 import { scanShard, shardScoreOf, type ScanProbe, type ShardGeometry, type ShardScoreName, type SigmaRange } from '../core/gallery-shard.js';
@@ -31,7 +32,14 @@ export interface ScanRequest {
 /** A scan worker's answer: the k best rows of its ranges, or the error message. */
 export type ScanReply = { readonly id: number; readonly rows: ScoredRow[] } | { readonly id: number; readonly error: string };
 
-const { slot } = workerData as { slot: number };
+const { slot, nice } = workerData as { slot: number; nice: number };
+// Scans yield the CPU to the event loop: on Linux a priority set with pid 0 applies to the
+// calling thread only, so this lowers this worker, not the process.
+try {
+  os.setPriority(0, nice);
+} catch {
+  // not permitted here: scan at the normal priority
+}
 const shared = wasmUnavailableReason(true) === null;
 
 parentPort!.on('message', (request: ScanRequest) => {
