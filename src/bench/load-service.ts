@@ -131,6 +131,34 @@ async function run(name: string, url: string, body: Buffer, boundary: string, co
   return { name, connections, seconds: result.duration, requestsPerSecond: result.requests.average, okPerSecond: (status['200'] ?? 0) / result.duration, p50ms: result.latency.p50, p99ms: result.latency.p99, status, errors: result.errors + result.timeouts, unexpected5xx };
 }
 
+/** Latencies (ms) of GET /v1/health, polled every `intervalMs` until stopped, and the non-200 count. */
+function pollHealth(url: string, intervalMs = 20): { stop(): Promise<{ latencies: number[]; failures: number }> } {
+  let running = true;
+  const latencies: number[] = [];
+  let failures = 0;
+  const loop = (async () => {
+    while (running) {
+      const t = performance.now();
+      try {
+        const res = await fetch(`${url}/v1/health`);
+        await res.arrayBuffer();
+        if (res.status !== 200) failures++;
+      } catch {
+        failures++;
+      }
+      latencies.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { latencies: latencies.sort((a, b) => a - b), failures };
+    },
+  };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -228,8 +256,14 @@ async function main(): Promise<number> {
 
     const loadBefore = loadavg();
     const runs: RunSummary[] = [];
+    // /v1/health answered while identify runs at full load (the scan must not block the event
+    // loop), and while verify does (no scan: the control, same inference load).
+    const healthVerify = pollHealth(url);
     runs.push(await run('verify', `${url}/v1/subjects/gul/verify`, verifyBody, boundary, connections, duration));
+    const healthDuringVerify = await healthVerify.stop();
+    const health = pollHealth(url);
     runs.push(await run('identify', `${url}/v1/identify`, identifyBody, boundary, connections, duration));
+    const healthDuringIdentify = await health.stop();
     if (overload > 0) {
       runs.push(await run('verify (overload)', `${url}/v1/subjects/gul/verify`, verifyBody, boundary, overload, duration));
       runs.push(await run('identify (overload)', `${url}/v1/identify`, identifyBody, boundary, overload, duration));
@@ -244,8 +278,13 @@ async function main(): Promise<number> {
         `${r.name.padEnd(20)}  ${String(r.connections).padStart(5)}  ${r.requestsPerSecond.toFixed(1).padStart(5)}  ${r.okPerSecond.toFixed(1).padStart(5)}  ${String(r.p50ms).padStart(6)}  ${String(r.p99ms).padStart(6)}  ${codes.padEnd(27)}  ${r.unexpected5xx}${r.errors > 0 ? ` (errors ${r.errors})` : ''}\n`,
       );
     }
+    for (const [during, polled] of [['verify', healthDuringVerify], ['identify', healthDuringIdentify]] as const) {
+      const h = polled.latencies;
+      const at = (p: number): string => (h.length === 0 ? 'n/a' : h[Math.min(h.length - 1, Math.ceil((p / 100) * h.length) - 1)]!.toFixed(1));
+      process.stdout.write(`/v1/health during ${during}: ${h.length} requests, p50 ${at(50)} ms, p99 ${at(99)} ms, max ${at(100)} ms, non-200 ${polled.failures}\n`);
+    }
     process.stdout.write(`load average before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}\n`);
-    const bad = runs.reduce((s, r) => s + r.unexpected5xx + r.errors, 0);
+    const bad = runs.reduce((s, r) => s + r.unexpected5xx + r.errors, 0) + healthDuringVerify.failures + healthDuringIdentify.failures;
     if (bad > 0) process.stdout.write(`FAIL: ${bad} 5xx other than 503, or connection errors\n`);
     return bad > 0 ? 1 : 0;
   } finally {

@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: single-thread throughput of the exact MLS (1×N scan and M×N matrix,
- * D = 512 and 1024) next to cosine and next to the numpy reference (pair_MLS_score
- * semantics) on the same seeded data, in the same invocation. Each TypeScript variant
- * runs in its own child process; every variant's scores are checked against the others.
+ * D = 128, 512 and 1024) next to cosine, the scalar-σ² MLS and the numpy reference
+ * (pair_MLS_score semantics; BLAS cosine) on the same seeded data, in the same invocation.
+ * Each TypeScript variant runs in its own child process, once on the JavaScript kernels and
+ * once on the wasm kernels (PFE_KERNELS); every variant's scores are checked against the
+ * JavaScript kernels. The 1:N identification at gallery scale is src/bench/identify-scale.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,6 +41,7 @@ const SEED = 512;
 
 /** Probes (M) and gallery (N) per dimension: N·D = 5.12 M values, so both D move the same bytes. */
 const CONFIGS = [
+  { dim: 128, countA: 32, countB: 40000 },
   { dim: 512, countA: 32, countB: 10000 },
   { dim: 1024, countA: 32, countB: 5000 },
 ];
@@ -58,22 +61,43 @@ function parseLines(text: string): Measurement[] {
 }
 
 function scoresFile(dir: string, variant: string, shape: BenchShape, dim: number): string {
-  return path.join(dir, `${variant}-${shape}-d${dim}.f64`);
+  return path.join(dir, `${variant.replace('/', '@')}-${shape}-d${dim}.f64`);
+}
+
+/** The kernel backends each TypeScript variant runs on (the 'mls-per-element-log' baseline has no wasm kernel). */
+const BACKENDS = ['js', 'wasm'] as const;
+
+/** The measured name of a variant on a backend, e.g. 'mls/wasm'. */
+function onBackend(variant: string, backend: string): string {
+  return `${variant}/${backend}`;
+}
+
+/** The JS-kernel variant whose scores a measured variant is checked against. */
+function baselineOf(variant: string): string {
+  const base = variant.split('/')[0]!;
+  if (base === 'isotropic-prepared') return onBackend(base, 'js');
+  return onBackend(base.endsWith('cosine') || base.endsWith('cosine-prepared') ? 'cosine' : 'mls-reference', 'js');
 }
 
 /** Converts a variant's scores to the reference form −Σ[...] so all MLS variants compare directly. */
 function toReferenceForm(variant: string, scores: Float64Array, dim: number): Float64Array {
-  if (variant !== 'mls' && variant !== 'mls-prepared') return scores;
+  const base = variant.split('/')[0]!;
+  if (base !== 'mls' && base !== 'mls-prepared') return scores;
   const constant = gaussianLogNormaliser(dim);
   return scores.map((paper) => 2 * (paper + constant));
 }
 
-/** Max |x − y| / max(|y|, 1) over all scores. */
-function maxDeviation(x: Float64Array, y: Float64Array): number {
+/**
+ * Max |x − y| / max(|y|, floor) over all scores. An MLS score sums D terms of a nat or more
+ * each (|log s| ≥ 1.6 for these variances) that partly cancel, so float32 rounding is
+ * relative to ~D, not to |y|: floor = D for MLS rows (at D = 128, numpy's own float32 MLS
+ * deviates 7e-5 of |y| from the float64 scores), 1 for cosines.
+ */
+function maxDeviation(x: Float64Array, y: Float64Array, floor: number): number {
   if (x.length !== y.length) return Infinity;
   let worst = 0;
   for (let k = 0; k < x.length; k++) {
-    const deviation = Math.abs(x[k]! - y[k]!) / Math.max(Math.abs(y[k]!), 1);
+    const deviation = Math.abs(x[k]! - y[k]!) / Math.max(Math.abs(y[k]!), floor);
     if (!(deviation <= worst)) worst = deviation; // NaN propagates as a failure
   }
   return worst;
@@ -84,9 +108,13 @@ function runConfig(data: BenchDataset, outDir: string): Measurement[] {
   const worker = path.join(here, 'worker.js');
   for (const shape of ['scan', 'matrix'] as const) {
     for (const variant of BENCH_VARIANTS) {
-      const file = scoresFile(outDir, variant, shape, data.dim);
-      const args = [worker, data.dir, String(data.dim), String(data.countA), String(data.countB), variant, shape, file];
-      measurements.push(...parseLines(execFileSync(process.execPath, args, { encoding: 'utf8' })));
+      for (const backend of variant === 'mls-per-element-log' ? (['js'] as const) : BACKENDS) {
+        const name = onBackend(variant, backend);
+        const file = scoresFile(outDir, name, shape, data.dim);
+        const args = [worker, data.dir, String(data.dim), String(data.countA), String(data.countB), variant, shape, file];
+        const lines = parseLines(execFileSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, PFE_KERNELS: backend } }));
+        measurements.push(...lines.map((m) => ({ ...m, variant: name })));
+      }
     }
   }
   const python = execFileSync('python3', [numpyScript, data.dir, String(data.dim), String(data.countA), String(data.countB), outDir], {
@@ -95,11 +123,9 @@ function runConfig(data: BenchDataset, outDir: string): Measurement[] {
   });
   measurements.push(...parseLines(python));
   for (const m of measurements) {
-    const isCosine = m.variant.endsWith('cosine');
-    const baselineVariant = isCosine ? 'cosine' : 'mls-reference';
-    const baseline = readFloat64File(scoresFile(outDir, baselineVariant, m.shape, m.dim));
+    const baseline = readFloat64File(scoresFile(outDir, baselineOf(m.variant), m.shape, m.dim));
     const scores = toReferenceForm(m.variant, readFloat64File(scoresFile(outDir, m.variant, m.shape, m.dim)), m.dim);
-    m.deviation = maxDeviation(scores, baseline);
+    m.deviation = maxDeviation(scores, baseline, m.variant.includes('cosine') ? 1 : m.dim);
     m.agrees = m.deviation <= FLOAT32_TOLERANCE;
   }
   return measurements;
@@ -110,17 +136,18 @@ function formatRate(pairsPerSecond: number): string {
 }
 
 function printTable(measurements: Measurement[]): void {
-  const header = ['D', 'shape', 'pairs', 'variant', 'pairs/s', 'vs numpy MLS', 'max deviation', 'agrees'];
+  const header = ['D', 'shape', 'pairs', 'variant', 'pairs/s', 'vs numpy MLS', 'vs numpy BLAS cos', 'max deviation', 'agrees'];
   const rows = measurements.map((m) => {
     const numpy = measurements.find((n) => n.variant === 'numpy-mls-reference' && n.shape === m.shape && n.dim === m.dim)!;
-    const ratio = numpy.seconds / m.seconds;
+    const blas = measurements.find((n) => n.variant === 'numpy-cosine-prepared' && n.shape === m.shape && n.dim === m.dim)!;
     return [
       String(m.dim),
       m.shape === 'scan' ? `1×${m.pairs}` : 'M×N',
       String(m.pairs),
       m.variant,
       formatRate(m.pairs / m.seconds),
-      `${ratio.toFixed(2)}×`,
+      `${(numpy.seconds / m.seconds).toFixed(2)}×`,
+      `${(blas.seconds / m.seconds).toFixed(2)}×`,
       m.deviation!.toExponential(1),
       m.agrees ? 'yes' : 'NO',
     ];
@@ -138,7 +165,10 @@ function main(): number {
   console.log(`Scoring core throughput — ${new Date().toISOString()}, node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}`);
   console.log(`one thread per variant; data seed ${SEED}; mu = random unit vectors, sigma² log-uniform in [1e-4, 1e-1]`);
   console.log("'vs numpy MLS' = numpy pair_MLS_score time / this variant's time (above 1 = faster than numpy)");
-  console.log(`'max deviation' = max |x − y| / max(|y|, 1) against TS mls-reference (MLS rows, paper form converted) or TS cosine\n`);
+  console.log("'vs numpy BLAS cos' = numpy cosine against a gallery normalised beforehand (one BLAS product) / this variant's time");
+  console.log("variant/js = JavaScript kernels, variant/wasm = WebAssembly SIMD kernels; *-prepared = gallery checked once (MutableGallery)");
+  console.log(`load average at start ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
+  console.log(`'max deviation' = max |x − y| / max(|y|, D for MLS rows, 1 for cosines) against the JS kernels: mls-reference (MLS rows, paper form converted), cosine, or isotropic-prepared\n`);
   try {
     const all: Measurement[] = [];
     for (const config of CONFIGS) {
@@ -147,6 +177,7 @@ function main(): number {
       all.push(...runConfig(data, tempDir));
     }
     printTable(all);
+    console.log(`load average at end ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
     const disagreeing = all.filter((m) => !m.agrees);
     console.log(
       disagreeing.length === 0

@@ -448,6 +448,21 @@ async function main(): Promise<number> {
     })()`)) as Comparison & { match: boolean };
     failures.push(...compareToNode(`library bundle (${LIBRARY_BUNDLE_NAME}.js) on the sample pair`, library, reference.clean));
     if (library.match !== true) failures.push('library bundle: the sample pair was not called the same person');
+    // The page scores with the wasm SIMD kernels (the same kernels.wat as Node), agreeing with the JS fallback.
+    const kernels = (await page.evaluate(`(async () => {
+      const m = await import('./${LIBRARY_BUNDLE_NAME}.js');
+      const d = 131, n = 40;
+      const mu = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 0.7));
+      const s = Float32Array.from({ length: n * d }, (_, i) => 0.01 + 0.05 * (1 + Math.cos(i * 1.3)));
+      const g = m.gaussianBatch(mu, s, d);
+      const wasm = m.mlsMatrix(g, g);
+      const js = m.withKernelBackend('js', () => m.mlsMatrix(g, g));
+      let worst = 0;
+      for (let k = 0; k < js.length; k++) worst = Math.max(worst, Math.abs(wasm[k] - js[k]) / Math.max(1, Math.abs(js[k])));
+      return { backend: m.kernelBackend(), worst };
+    })()`)) as { backend: string; worst: number };
+    if (kernels.backend !== 'wasm') failures.push(`page kernels: backend '${kernels.backend}', expected wasm`);
+    if (!(kernels.worst <= 1e-5)) failures.push(`page kernels: wasm and JS MLS differ by ${kernels.worst} (relative)`);
     process.stdout.write('screenshots: out/browser-e2e.png, out/browser-e2e-sweep.png, out/browser-e2e-bad-input.png, out/browser-e2e-dilemma.png\n');
   } finally {
     await browser.close();

@@ -12,5 +12,6 @@ export const commands: Readonly<Record<string, { summary: string; load: () => Pr
   serve: { summary: 'start the face verification / identification HTTP service (SQLite gallery, calibrated decisions)', load: async () => (await import('./commands/serve.js')).default },
   demo: { summary: 'a short end-to-end demo: real faces with the shipped head, then MLS vs cosine and fusion on generated data', load: async () => (await import('./commands/demo.js')).default },
   train: { summary: 'train the uncertainty head (MLS on genuine pairs) on cached features from pfe embed', load: async () => (await import('./commands/train.js')).default },
+  gallery: { summary: 'gallery tools: import subjects and faces from pfe embed folders in bulk (resumable)', load: async () => (await import('./commands/gallery.js')).default },
   compare: { summary: 'compare two face images: cosine, MLS and the uncertainty (harmonic-mean σ²) of each', load: async () => (await import('./commands/compare.js')).default },
 };

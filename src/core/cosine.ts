@@ -12,6 +12,7 @@ import {
   type MeanEmbedding,
   type ScoreArray,
 } from './validate.js';
+import { FIRST_ROWS, meanMatrixOnWasm, meanPairsOnWasm } from './wasm-ops.js';
 
 /**
  * Cosine similarity of the means (the deterministic-embedding baseline; variances are
@@ -26,7 +27,11 @@ export function cosineSimilarity(x: MeanEmbedding, y: MeanEmbedding): number {
   checkSameDim(x.dim, y.dim, 'x', 'y');
   const inverseNormX = inverseNorm(x.mu, 0, x.dim, 'x');
   const inverseNormY = inverseNorm(y.mu, 0, y.dim, 'y');
-  return clampUnit(dotProductKernel(x.mu, 0, y.mu, 0, x.dim) * inverseNormX * inverseNormY);
+  const exact = (): number => dotProductKernel(x.mu, 0, y.mu, 0, x.dim);
+  const cosine = (dot: number): number => clampUnit(dot * inverseNormX * inverseNormY);
+  const single = new Float64Array(1);
+  const one = (e: MeanEmbedding): MeanBatch => ({ count: 1, dim: e.dim, mu: e.mu });
+  return meanPairsOnWasm('dot', one(x), one(y), FIRST_ROWS, FIRST_ROWS, cosine, exact, single) ? single[0]! : cosine(exact());
 }
 
 /** Cosine similarities of aligned pairs: out[k] = cos(A[indexA[k]], B[indexB[k]]), length K. */
@@ -44,10 +49,13 @@ export function cosinePairs(a: MeanBatch, b: MeanBatch, indexA: IndexArray, inde
   const inverseNormsA = inverseNormsOfRows(a, indexA, 'a');
   const inverseNormsB = inverseNormsOfRows(b, indexB, 'b');
   const dim = a.dim;
+  const exact = (i: number, j: number): number => dotProductKernel(a.mu, i * dim, b.mu, j * dim, dim);
+  const cosine = (dot: number, i: number, j: number): number => clampUnit(dot * inverseNormsA[i]! * inverseNormsB[j]!);
+  if (meanPairsOnWasm('dot', a, b, indexA, indexB, cosine, exact, result)) return result;
   for (let k = 0; k < indexA.length; k++) {
     const i = indexA[k]!;
     const j = indexB[k]!;
-    result[k] = clampUnit(dotProductKernel(a.mu, i * dim, b.mu, j * dim, dim) * inverseNormsA[i]! * inverseNormsB[j]!);
+    result[k] = cosine(exact(i, j), i, j);
   }
   return result;
 }
@@ -67,6 +75,9 @@ export function cosineMatrix(a: MeanBatch, b: MeanBatch, out?: ScoreArray): Scor
   const inverseNormsB = inverseNormsOfRows(b, undefined, 'b');
   const dim = a.dim;
   const countB = b.count;
+  const exact = (i: number, j: number): number => dotProductKernel(a.mu, i * dim, b.mu, j * dim, dim);
+  const cosine = (dot: number, i: number, j: number): number => clampUnit(dot * inverseNormsA[i]! * inverseNormsB[j]!);
+  if (meanMatrixOnWasm('dot', a, b, cosine, exact, result)) return result;
   for (let i = 0; i < a.count; i++) {
     const scaleA = inverseNormsA[i]!;
     for (let j = 0; j < countB; j++) {

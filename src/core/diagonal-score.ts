@@ -14,6 +14,7 @@ import {
   type IndexArray,
   type ScoreArray,
 } from './validate.js';
+import { diagonalMatrixOnWasm, diagonalPairsOnWasm, FIRST_ROWS } from './wasm-ops.js';
 
 /**
  * The op layer shared by every score between two diagonal Gaussians (MLS in both forms
@@ -45,6 +46,8 @@ export interface DiagonalScoreDefinition {
   readonly scale: number;
   /** Additive constant depending only on D (e.g. -(D/2) log 2π for the paper's MLS). */
   readonly offset: (dim: number) => number;
+  /** The wasm kernel computing the same sum as `kernel` (wasm-ops.ts), if there is one. */
+  readonly wasmKernel?: 'mls-sum';
 }
 
 /** Score of one pair of embeddings. */
@@ -59,6 +62,10 @@ export function diagonalScorePair(definition: DiagonalScoreDefinition, x: Gaussi
   checkMuRow(y.mu, 0, y.dim, 'y');
   checkSigmaSqRow(y.sigmaSq, 0, y.dim, 'y', rangeY);
   const blockSize = logBlockSize(rangeX.min + rangeY.min, rangeX.max + rangeY.max);
+  const single = new Float64Array(1);
+  if (diagonalPairsOnWasm(definition, asOneRowBatch(x), asOneRowBatch(y), FIRST_ROWS, FIRST_ROWS, rangeX.min + rangeY.min, rangeX.max + rangeY.max, blockSize, single)) {
+    return single[0]!;
+  }
   return definition.scale * definition.kernel(x.mu, x.sigmaSq, 0, y.mu, y.sigmaSq, 0, x.dim, blockSize) + definition.offset(x.dim);
 }
 
@@ -107,6 +114,7 @@ export function diagonalScorePairs(
   const rangeA = checkReferencedRows(a, indexA, 'a');
   const rangeB = checkReferencedRows(b, indexB, 'b');
   const blockSize = logBlockSize(rangeA.min + rangeB.min, rangeA.max + rangeB.max);
+  if (diagonalPairsOnWasm(definition, a, b, indexA, indexB, rangeA.min + rangeB.min, rangeA.max + rangeB.max, blockSize, result)) return result;
   const { kernel, scale } = definition;
   const dim = a.dim;
   const offset = definition.offset(dim);
@@ -132,6 +140,7 @@ export function diagonalScoreMatrix(definition: DiagonalScoreDefinition, a: Gaus
   checkGaussianRows(a, 'a', rangeA);
   checkGaussianRows(b, 'b', rangeB);
   const blockSize = logBlockSize(rangeA.min + rangeB.min, rangeA.max + rangeB.max);
+  if (diagonalMatrixOnWasm(definition, a, b, rangeA.min + rangeB.min, rangeA.max + rangeB.max, blockSize, result)) return result;
   for (let i = 0; i < a.count; i++) scoreRowAgainstBatch(definition, a.mu, a.sigmaSq, i * a.dim, b, blockSize, result, i * b.count);
   return result;
 }

@@ -12,3 +12,7 @@ export * from './fusion.js';
 export * from './uncertainty.js';
 export * from './kernels/index.js';
 export * from './prepared-gallery.js';
+export * from './kernel-backend.js';
+export * from './mutable-gallery.js';
+export * from './gallery-shard.js';
+export * from './top-k.js';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { embeddingAt, gaussianBatch } from './embedding.js';
 import { isotropicBatch, isotropicMlsMatrix, isotropicMlsPairs, isotropicMlsScan, isotropicMutualLikelihoodScore } from './isotropic-mls.js';
 import { mlsMatrix } from './mls.js';
+import { withKernelBackend } from './kernel-backend.js';
 import { SeededRandom } from './random.js';
 
 /** A batch with one random variance per row, repeated over the D columns. */
@@ -25,12 +26,16 @@ describe('isotropic MLS', () => {
   const b = constantRowBatch(6, dim, 22);
 
   it('equals the diagonal MLS when each row has one variance', () => {
-    const diagonal = mlsMatrix(a.batch, b.batch);
-    const fromConstantRows = isotropicMlsMatrix(a.batch, b.batch);
+    // An identity of the float64 JS kernels (the wasm kernels agree within float32: wasm-kernels.test.ts).
+    const diagonal = withKernelBackend('js', () => mlsMatrix(a.batch, b.batch));
+    const fromConstantRows = withKernelBackend('js', () => isotropicMlsMatrix(a.batch, b.batch));
     const fromScalars = isotropicMlsMatrix(a.isotropic, b.isotropic);
+    const fromScalarsJs = withKernelBackend('js', () => isotropicMlsMatrix(a.isotropic, b.isotropic));
+    const fromConstantRowsWasm = isotropicMlsMatrix(a.batch, b.batch);
     for (let k = 0; k < diagonal.length; k++) {
       assert.ok(Math.abs(fromConstantRows[k]! - diagonal[k]!) <= 1e-10 * Math.abs(diagonal[k]!), `${fromConstantRows[k]} vs ${diagonal[k]}`);
-      assert.equal(fromScalars[k], fromConstantRows[k]);
+      assert.equal(fromScalarsJs[k], fromConstantRows[k]);
+      assert.equal(fromScalars[k], fromConstantRowsWasm[k]);
     }
   });
 

@@ -11,8 +11,10 @@ import {
   checkSameDim,
   outputArray,
   type IndexArray,
+  type MeanBatch,
   type ScoreArray,
 } from './validate.js';
+import { FIRST_ROWS, meanMatrixOnWasm, meanPairsOnWasm } from './wasm-ops.js';
 
 /**
  * Isotropic MLS: one scalar variance per embedding (sigma² I). With s = s1 + s2 the
@@ -62,7 +64,11 @@ export function isotropicMutualLikelihoodScore(x: GaussianEmbedding | IsotropicE
   checkMuRow(y.mu, 0, y.dim, 'y');
   const sx = scalarVariance(x, 'x');
   const sy = scalarVariance(y, 'y');
-  return isotropicScore(squaredDistanceKernel(x.mu, 0, y.mu, 0, x.dim), sx + sy, x.dim, gaussianLogNormaliser(x.dim));
+  const exact = (): number => squaredDistanceKernel(x.mu, 0, y.mu, 0, x.dim);
+  const score = (squaredDistance: number): number => isotropicScore(squaredDistance, sx + sy, x.dim, gaussianLogNormaliser(x.dim));
+  const single = new Float64Array(1);
+  const one = (e: GaussianEmbedding | IsotropicEmbedding): MeanBatch => ({ count: 1, dim: e.dim, mu: e.mu });
+  return meanPairsOnWasm('squaredDistance', one(x), one(y), FIRST_ROWS, FIRST_ROWS, score, exact, single) ? single[0]! : score(exact());
 }
 
 /** Isotropic MLS of aligned pairs: out[k] = score(A[indexA[k]], B[indexB[k]]), length K. */
@@ -101,10 +107,13 @@ export function isotropicMlsPairs(
   checkAllMuRows(b, 'b');
   const dim = a.dim;
   const constant = gaussianLogNormaliser(dim);
+  const exact = (i: number, j: number): number => squaredDistanceKernel(a.mu, i * dim, b.mu, j * dim, dim);
+  const score = (squaredDistance: number, i: number, j: number): number => isotropicScore(squaredDistance, sa[i]! + sb[j]!, dim, constant);
+  if (meanPairsOnWasm('squaredDistance', a, b, indexA, indexB, score, exact, result)) return result;
   for (let k = 0; k < indexA.length; k++) {
     const i = indexA[k]!;
     const j = indexB[k]!;
-    result[k] = isotropicScore(squaredDistanceKernel(a.mu, i * dim, b.mu, j * dim, dim), sa[i]! + sb[j]!, dim, constant);
+    result[k] = score(exact(i, j), i, j);
   }
   return result;
 }
@@ -127,10 +136,11 @@ export function isotropicMlsMatrix(a: GaussianBatch | IsotropicBatch, b: Gaussia
   const dim = a.dim;
   const constant = gaussianLogNormaliser(dim);
   const countB = b.count;
+  const exact = (i: number, j: number): number => squaredDistanceKernel(a.mu, i * dim, b.mu, j * dim, dim);
+  const score = (squaredDistance: number, i: number, j: number): number => isotropicScore(squaredDistance, sa[i]! + sb[j]!, dim, constant);
+  if (meanMatrixOnWasm('squaredDistance', a, b, score, exact, result)) return result;
   for (let i = 0; i < a.count; i++) {
-    for (let j = 0; j < countB; j++) {
-      result[i * countB + j] = isotropicScore(squaredDistanceKernel(a.mu, i * dim, b.mu, j * dim, dim), sa[i]! + sb[j]!, dim, constant);
-    }
+    for (let j = 0; j < countB; j++) result[i * countB + j] = score(exact(i, j), i, j);
   }
   return result;
 }

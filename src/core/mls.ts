@@ -26,10 +26,10 @@ export function gaussianLogNormaliser(dim: number): number {
 }
 
 /** The paper's MLS as scale/offset over the raw kernel sum. */
-export const MLS_PAPER: DiagonalScoreDefinition = { name: 'mls', kernel: mlsSumKernel, scale: -0.5, offset: (dim) => -gaussianLogNormaliser(dim) };
+export const MLS_PAPER: DiagonalScoreDefinition = { name: 'mls', kernel: mlsSumKernel, scale: -0.5, offset: (dim) => -gaussianLogNormaliser(dim), wasmKernel: 'mls-sum' };
 
 /** The reference code's MLS (utils.pair_MLS_score) as scale/offset over the raw kernel sum. */
-export const MLS_REFERENCE: DiagonalScoreDefinition = { name: 'mls-reference', kernel: mlsSumKernel, scale: -1, offset: () => 0 };
+export const MLS_REFERENCE: DiagonalScoreDefinition = { name: 'mls-reference', kernel: mlsSumKernel, scale: -1, offset: () => 0, wasmKernel: 'mls-sum' };
 
 /** MLS (paper form, nats) of one pair of length-D embeddings. */
 export function mutualLikelihoodScore(x: GaussianEmbedding, y: GaussianEmbedding): number {

@@ -1,16 +1,17 @@
 import type { GaussianBatch, GaussianEmbedding } from './embedding.js';
 import { PfeError } from './errors.js';
-import { scoreRowAgainstBatch, type DiagonalScoreDefinition } from './diagonal-score.js';
-import { logBlockSize } from './kernels/block-log.js';
+import type { DiagonalScoreDefinition } from './diagonal-score.js';
 import { MLS_PAPER, MLS_REFERENCE } from './mls.js';
-import { checkBatchShape, checkEmbeddingShape, checkGaussianRows, checkMuRow, checkSameDim, checkSigmaSqRow, outputArray, VarianceRange, type ScoreArray } from './validate.js';
+import { checkScanProbe, MutableGallery } from './mutable-gallery.js';
+import { checkBatchShape, checkEmbeddingShape, checkGaussianRows, checkSameDim, outputArray, VarianceRange, type ScoreArray } from './validate.js';
 
 /**
  * A gallery checked once and scanned many times (identification against enrolled
  * templates). The score ops re-check every row they read because a GaussianBatch is a
  * plain, mutable interface; for a 1×N scan that check costs about as much as the scores.
  * A prepared gallery holds its own private copy of the rows, checked at preparation, so a
- * scan only checks the probe. The object is opaque: its rows cannot be changed afterwards.
+ * scan only checks the probe. The object is opaque: its rows cannot be changed afterwards
+ * (for a gallery that changes, use MutableGallery).
  */
 export interface PreparedGallery {
   /** Number of rows N. */
@@ -19,31 +20,29 @@ export interface PreparedGallery {
   readonly dim: number;
 }
 
-interface PreparedRows {
-  readonly batch: GaussianBatch;
-  readonly range: VarianceRange;
-}
-
 /** The private rows of each prepared gallery; unreachable from outside this module. */
-const rowsOf = new WeakMap<PreparedGallery, PreparedRows>();
+const rowsOf = new WeakMap<PreparedGallery, MutableGallery>();
 
 /**
- * Checks a gallery (finite means, finite variances > 0) and keeps a private copy of it.
+ * Checks a gallery (finite means, finite variances > 0) and keeps a private copy of it, as
+ * records in WebAssembly memory (a MutableGallery) that the wasm kernels scan in place.
  * Cost: one pass and one copy of N×D values.
  * @throws PfeError EMPTY_INPUT, DIMENSION_MISMATCH, NON_FINITE, NON_POSITIVE_VARIANCE, INVALID_ARGUMENT
  */
 export function prepareGallery(batch: GaussianBatch): PreparedGallery {
   checkBatchShape(batch, 'gallery');
-  const copy: GaussianBatch = { count: batch.count, dim: batch.dim, mu: batch.mu.slice(), sigmaSq: batch.sigmaSq.slice() };
-  // Check the copy, not the caller's arrays: what was checked is exactly what is kept.
-  const range = new VarianceRange();
-  checkGaussianRows(copy, 'gallery', range);
-  const gallery: PreparedGallery = Object.freeze({ count: copy.count, dim: copy.dim });
-  rowsOf.set(gallery, { batch: copy, range });
+  // Check the caller's rows first (their messages name the gallery row), then copy each
+  // row once; append re-checks the copy, so what was checked is exactly what is kept.
+  checkGaussianRows(batch, 'gallery', new VarianceRange());
+  const rows = new MutableGallery(batch.dim, 'diagonal');
+  const d = batch.dim;
+  for (let i = 0; i < batch.count; i++) rows.append(batch.mu.slice(i * d, (i + 1) * d), batch.sigmaSq.slice(i * d, (i + 1) * d), `gallery[${i}]`);
+  const gallery: PreparedGallery = Object.freeze({ count: batch.count, dim: batch.dim });
+  rowsOf.set(gallery, rows);
   return gallery;
 }
 
-function rowsOfGallery(gallery: PreparedGallery): PreparedRows {
+function rowsOfGallery(gallery: PreparedGallery): MutableGallery {
   const rows = rowsOf.get(gallery);
   if (rows === undefined) throw new PfeError('INVALID_ARGUMENT', 'gallery was not made by prepareGallery');
   return rows;
@@ -75,15 +74,12 @@ export function diagonalScoreScanPrepared(
   gallery: PreparedGallery,
   out?: ScoreArray,
 ): ScoreArray {
-  const { batch, range } = rowsOfGallery(gallery);
+  const rows = rowsOfGallery(gallery);
   checkEmbeddingShape(probe, 'probe');
-  checkSameDim(probe.dim, batch.dim, 'probe', 'gallery');
-  const probeRange = new VarianceRange();
-  checkMuRow(probe.mu, 0, probe.dim, 'probe');
-  checkSigmaSqRow(probe.sigmaSq, 0, probe.dim, 'probe', probeRange);
-  const result = outputArray(out, batch.count);
-  const blockSize = logBlockSize(probeRange.min + range.min, probeRange.max + range.max);
-  scoreRowAgainstBatch(definition, probe.mu, probe.sigmaSq, 0, batch, blockSize, result, 0);
+  checkSameDim(probe.dim, rows.dim, 'probe', 'gallery');
+  const checked = checkScanProbe(probe.mu, probe.sigmaSq, rows.dim);
+  const result = outputArray(out, rows.count);
+  rows.scan(checked, { kind: 'diagonal', definition }, (first, values) => result.set(values, first));
   return result;
 }
 

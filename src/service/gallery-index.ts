@@ -1,18 +1,21 @@
 /**
- * The in-memory copy of every subject template, as contiguous N×D rows the scoring core
- * scans in one call (identification). It is loaded from the store at start and updated
- * only after the store's transaction has committed, so it never holds a template SQLite
- * does not (the process is single-threaded: no request sees a half-applied change).
- * Removal swaps the last row into the hole, so rows stay contiguous.
- * Rows are checked once when they enter (finite mu, positive σ²), so the scan runs the
- * scoring core's raw kernels without re-checking N×D values on every query; cosine uses
- * each row's inverse norm, cached at insertion.
+ * The in-memory copy of every subject template, as a MutableGallery (src/core): rows in
+ * shared WebAssembly memory that the wasm kernels scan in place. It is loaded from the store
+ * at start and updated only after the store's transaction has committed, so it never holds a
+ * template SQLite does not. Rows are checked once when they enter (finite μ, positive σ²).
+ *
+ * `search` (the service's identify) scans on worker threads (scan-pool.ts), never on the
+ * event loop. While a search runs, changes wait in a queue and are applied, in order, when
+ * the last running search ends; a search that starts while changes wait first waits for them.
+ * So every search sees one consistent gallery that includes every change made before it,
+ * and `get`/`size` always answer the latest state.
  */
-import { assertFinite, assertPositiveVariance } from '../core/embedding.js';
 import { PfeError } from '../core/errors.js';
+import { shardScoreOf, type ShardScoreName } from '../core/gallery-shard.js';
 import { dotProductKernel } from '../core/kernels/dot-product.js';
-import { squaredDistanceKernel } from '../core/kernels/squared-distance.js';
-import { gaussianLogNormaliser, mlsScan } from '../core/mls.js';
+import { checkScanProbe, MutableGallery, type RowSigma } from '../core/mutable-gallery.js';
+import type { ScoredRow } from '../core/top-k.js';
+import { sharedScanPool, type ScanPool } from './scan-pool.js';
 import type { SubjectTemplate } from '../verify/template.js';
 
 /** One candidate of a scan. */
@@ -29,8 +32,8 @@ export interface ScanHit {
 /**
  * How templates carry σ²: not at all (no head), one value per dimension, or one value per
  * template ('isotropic', a head in scalar mode; every fusion rule keeps a constant σ² row
- * constant). Isotropic rows are scanned with the closed-form isotropic MLS (one squared
- * distance and one log per row instead of D divisions and logs).
+ * constant). Isotropic rows are scanned with the closed-form isotropic MLS at dot-product
+ * cost (one dot product and one log per row).
  */
 export type SigmaLayout = 'none' | 'diagonal' | 'isotropic';
 
@@ -38,180 +41,174 @@ export type SigmaLayout = 'none' | 'diagonal' | 'isotropic';
 export class GalleryIndex {
   readonly dim: number;
   readonly layout: SigmaLayout;
-  private mu: Float32Array;
-  /** N×D (diagonal), N (isotropic) or empty (none). */
-  private sigmaSq: Float32Array;
-  /** 1 / ||mu row|| (0 for a zero row), length N. */
-  private inverseNorm: Float64Array;
-  private ids: string[] = [];
+  private readonly gallery: MutableGallery;
+  private readonly ids: string[] = [];
   private readonly rowOf = new Map<string, number>();
-  private cosineScratch = new Float64Array(0);
-  private mlsScratch = new Float64Array(0);
+  private readonly pool: () => ScanPool;
+  private runningSearches = 0;
+  /** Changes made while searches run, applied when the last ends (latest value per subject). */
+  private readonly queued = new Map<string, SubjectTemplate | null>();
+  private readonly waitingSearches: (() => void)[] = [];
 
-  /** @param dim D @param layout how templates carry σ² */
-  constructor(dim: number, layout: SigmaLayout, initialCapacity = 1024) {
+  /**
+   * @param dim D @param layout how templates carry σ²
+   * @param _initialCapacity unused (rows grow in shards); kept for callers
+   * @param pool the scan workers (default: the process-wide pool)
+   */
+  constructor(dim: number, layout: SigmaLayout, _initialCapacity = 1024, pool: () => ScanPool = sharedScanPool) {
     this.dim = dim;
     this.layout = layout;
-    this.mu = new Float32Array(initialCapacity * dim);
-    this.sigmaSq = new Float32Array(initialCapacity * this.sigmaPerRow());
-    this.inverseNorm = new Float64Array(initialCapacity);
+    this.gallery = new MutableGallery(dim, layout, { shared: true });
+    this.pool = pool;
   }
 
-  /** σ² values stored per row. */
-  private sigmaPerRow(): number {
-    return this.layout === 'diagonal' ? this.dim : this.layout === 'isotropic' ? 1 : 0;
-  }
-
-  /** Number of subjects with a template. */
+  /** Number of subjects with a template (queued changes included). */
   get size(): number {
-    return this.ids.length;
+    let size = this.ids.length;
+    for (const [id, t] of this.queued) size += (t !== null ? 1 : 0) - (this.rowOf.has(id) ? 1 : 0);
+    return size;
   }
 
-  /** The ids of the subjects in the index (a copy, in row order). */
+  /** The ids of the subjects in the index (a copy). */
   subjectIds(): string[] {
-    return [...this.ids];
+    if (this.queued.size === 0) return [...this.ids];
+    const ids = new Set(this.ids);
+    for (const [id, t] of this.queued) if (t === null) ids.delete(id);
+    else ids.add(id);
+    return [...ids];
   }
 
   /** A copy of a subject's template, or undefined when it has none. */
   get(subjectId: string): SubjectTemplate | undefined {
+    if (this.queued.has(subjectId)) {
+      const t = this.queued.get(subjectId)!;
+      return t === null ? undefined : { mu: t.mu.slice(), sigmaSq: t.sigmaSq === null ? null : t.sigmaSq.slice() };
+    }
     const row = this.rowOf.get(subjectId);
     if (row === undefined) return undefined;
-    const d = this.dim;
-    const mu = this.mu.slice(row * d, (row + 1) * d);
-    if (this.layout === 'none') return { mu, sigmaSq: null };
-    if (this.layout === 'isotropic') return { mu, sigmaSq: new Float32Array(d).fill(this.sigmaSq[row]!) };
-    return { mu, sigmaSq: this.sigmaSq.slice(row * d, (row + 1) * d) };
+    const { mu, sigmaSq } = this.gallery.row(row);
+    if (sigmaSq === null || sigmaSq instanceof Float32Array) return { mu, sigmaSq };
+    return { mu, sigmaSq: new Float32Array(this.dim).fill(sigmaSq) };
   }
 
   /**
-   * Inserts or replaces a subject's template (null removes it).
+   * Inserts or replaces a subject's template (null removes it). Checked at once; applied at
+   * once, or after the running searches end.
    * @throws PfeError DIMENSION_MISMATCH when the template does not fit the index,
    *   INVALID_ARGUMENT when an isotropic index gets a σ² row that is not constant
    */
   set(subjectId: string, template: SubjectTemplate | null): void {
-    if (template === null) {
-      this.remove(subjectId);
+    if (template !== null) this.rowSigma(subjectId, template);
+    if (this.runningSearches > 0) {
+      // a copy: the caller may reuse its arrays before the change is applied
+      this.queued.set(subjectId, template === null ? null : { mu: template.mu.slice(), sigmaSq: template.sigmaSq === null ? null : template.sigmaSq.slice() });
       return;
     }
-    const withSigma = this.layout !== 'none';
-    if (template.mu.length !== this.dim || (withSigma && template.sigmaSq?.length !== this.dim)) {
-      throw new PfeError('DIMENSION_MISMATCH', `template of '${subjectId}' does not fit the index (D = ${this.dim}${withSigma ? ', with σ²' : ''})`);
-    }
-    assertFinite(template.mu, this.dim, `template of '${subjectId}'`);
-    if (withSigma) assertPositiveVariance(template.sigmaSq!, this.dim, `σ² of the template of '${subjectId}'`);
-    if (this.layout === 'isotropic' && !isConstant(template.sigmaSq!)) {
-      throw new PfeError('INVALID_ARGUMENT', `template of '${subjectId}' has a σ² that varies over dimensions; the index is isotropic`);
-    }
-    let row = this.rowOf.get(subjectId);
-    if (row === undefined) {
-      row = this.ids.length;
-      this.grow(row + 1);
-      this.ids.push(subjectId);
-      this.rowOf.set(subjectId, row);
-    }
-    this.mu.set(template.mu, row * this.dim);
-    this.inverseNorm[row] = inverseNorm(template.mu);
-    if (this.layout === 'diagonal') this.sigmaSq.set(template.sigmaSq!, row * this.dim);
-    else if (this.layout === 'isotropic') this.sigmaSq[row] = template.sigmaSq![0]!;
+    this.apply(subjectId, template);
   }
 
   /** Removes a subject's row (no-op when absent). */
   remove(subjectId: string): void {
-    const row = this.rowOf.get(subjectId);
-    if (row === undefined) return;
-    const last = this.ids.length - 1;
-    const d = this.dim;
-    if (row !== last) {
-      const moved = this.ids[last]!;
-      this.mu.copyWithin(row * d, last * d, (last + 1) * d);
-      const k = this.sigmaPerRow();
-      this.sigmaSq.copyWithin(row * k, last * k, (last + 1) * k);
-      this.inverseNorm[row] = this.inverseNorm[last]!;
-      this.ids[row] = moved;
-      this.rowOf.set(moved, row);
-    }
-    this.ids.pop();
-    this.rowOf.delete(subjectId);
+    this.set(subjectId, null);
   }
 
   /**
-   * The k best subjects for a probe, best first: ranked by MLS when both sides have σ²,
-   * else by cosine. One scan of all rows through the scoring core.
+   * The k best subjects for a probe, best first, scanned on this thread: ranked by MLS when
+   * both sides have σ², else by cosine. For tools and tests; the service uses `search`.
    * @param probe D values of mu (and σ² when the index has σ²)
    */
   topK(probe: SubjectTemplate, k: number): ScanHit[] {
-    const n = this.ids.length;
-    if (n === 0 || k < 1) return [];
-    const d = this.dim;
-    if (this.cosineScratch.length < n) {
-      this.cosineScratch = new Float64Array(this.mu.length / d);
-      this.mlsScratch = new Float64Array(this.mu.length / d);
-    }
-    if (probe.mu.length !== d) throw new PfeError('DIMENSION_MISMATCH', `probe has ${probe.mu.length} values, the index D = ${d}`);
-    assertFinite(probe.mu, d, 'probe');
-    if (probe.sigmaSq !== null) assertPositiveVariance(probe.sigmaSq, d, 'probe σ²');
-    const cos = this.cosineScratch.subarray(0, n);
-    const probeInverseNorm = inverseNorm(probe.mu);
-    const mu = this.mu;
-    for (let i = 0; i < n; i++) {
-      // Clamped like core cosine: float rounding can push |cos| of unit rows past 1.
-      const c = dotProductKernel(probe.mu, 0, mu, i * d, d) * probeInverseNorm * this.inverseNorm[i]!;
-      cos[i] = c > 1 ? 1 : c < -1 ? -1 : c;
-    }
-    let mls: Float64Array | null = null;
-    if (this.layout !== 'none' && probe.sigmaSq !== null) {
-      mls = this.mlsScratch.subarray(0, n);
-      if (this.layout === 'isotropic' && isConstant(probe.sigmaSq)) {
-        // Isotropic MLS (core/isotropic-mls.ts): −½[‖Δμ‖²/s + D log s] − (D/2) log 2π, s = s_probe + s_row.
-        const sp = probe.sigmaSq[0]!;
-        const constant = gaussianLogNormaliser(d);
-        for (let i = 0; i < n; i++) {
-          const s = sp + this.sigmaSq[i]!;
-          mls[i] = -0.5 * (squaredDistanceKernel(probe.mu, 0, mu, i * d, d) / s + d * Math.log(s)) - constant;
-        }
-      } else {
-        const k = this.sigmaPerRow();
-        const rows = this.sigmaSq.subarray(0, n * k);
-        mlsScan({ dim: d, mu: probe.mu, sigmaSq: probe.sigmaSq }, { count: n, dim: d, mu: mu.subarray(0, n * d), sigmaSq: this.layout === 'isotropic' ? expandRows(rows, d) : rows }, mls);
-      }
-    }
-    const rank = mls ?? cos;
-    // Partial selection of the k largest: O(N·k), k is small (≤ 100).
-    const best: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const s = rank[i]!;
-      if (best.length === k && s <= rank[best[k - 1]!]!) continue;
-      let j = best.length < k ? best.length : k - 1;
-      if (best.length < k) best.push(i);
-      while (j > 0 && rank[best[j - 1]!]! < s) {
-        best[j] = best[j - 1]!;
-        j--;
-      }
-      best[j] = i;
-    }
-    return best.map((i) => ({ subjectId: this.ids[i]!, score: rank[i]!, cosine: cos[i]!, mls: mls === null ? null : mls[i]! }));
+    this.applyQueued();
+    const { checked, score } = this.scanOf(probe);
+    if (this.ids.length === 0 || k < 1) return [];
+    return this.hits(probe, this.gallery.topK(checked, shardScoreOf(score), k), score);
   }
 
-  private grow(rows: number): void {
-    const d = this.dim;
-    if (rows * d <= this.mu.length) return;
-    const capacity = Math.max(rows, 2 * (this.mu.length / d));
-    const mu = new Float32Array(capacity * d);
-    mu.set(this.mu);
-    this.mu = mu;
-    const s = new Float32Array(capacity * this.sigmaPerRow());
-    s.set(this.sigmaSq);
-    this.sigmaSq = s;
-    const norms = new Float64Array(capacity);
-    norms.set(this.inverseNorm);
-    this.inverseNorm = norms;
+  /** As topK, on the scan worker threads: the event loop only merges k candidates per worker. */
+  async search(probe: SubjectTemplate, k: number): Promise<ScanHit[]> {
+    const { checked, score } = this.scanOf(probe);
+    while (this.queued.size > 0 && this.runningSearches > 0) await new Promise<void>((resolve) => this.waitingSearches.push(resolve));
+    this.applyQueued();
+    if (this.ids.length === 0 || k < 1) return [];
+    this.runningSearches++;
+    try {
+      const rows = await this.pool().topK(this.gallery, checked, score, k);
+      return this.hits(probe, rows, score);
+    } finally {
+      if (--this.runningSearches === 0) {
+        this.applyQueued();
+        for (const wake of this.waitingSearches.splice(0)) wake();
+      }
+    }
+  }
+
+  /** The checked probe and the score it is ranked by. */
+  private scanOf(probe: SubjectTemplate): { checked: ReturnType<typeof checkScanProbe>; score: ShardScoreName } {
+    if (probe.mu.length !== this.dim) throw new PfeError('DIMENSION_MISMATCH', `probe has ${probe.mu.length} values, the index D = ${this.dim}`);
+    const withSigma = this.layout !== 'none' && probe.sigmaSq !== null;
+    const checked = checkScanProbe(probe.mu, withSigma ? probe.sigmaSq : null, this.dim, 'probe');
+    return { checked, score: !withSigma ? 'cosine' : this.layout === 'isotropic' ? 'isotropic' : 'mls' };
+  }
+
+  /** Hits of the selected rows, with the other score computed for these k rows only. */
+  private hits(probe: SubjectTemplate, rows: readonly ScoredRow[], score: ShardScoreName): ScanHit[] {
+    return rows.map(({ row, score: value }) => {
+      const subjectId = this.ids[row]!;
+      if (score === 'cosine') return { subjectId, score: value, cosine: value, mls: null };
+      return { subjectId, score: value, cosine: cosineOf(probe.mu, this.get(subjectId)!.mu), mls: value };
+    });
+  }
+
+  private applyQueued(): void {
+    if (this.runningSearches > 0) return;
+    for (const [id, t] of this.queued) this.apply(id, t);
+    this.queued.clear();
+  }
+
+  private apply(subjectId: string, template: SubjectTemplate | null): void {
+    const row = this.rowOf.get(subjectId);
+    if (template === null) {
+      if (row === undefined) return;
+      const moved = this.gallery.remove(row);
+      if (moved >= 0) {
+        const movedId = this.ids[moved]!;
+        this.ids[row] = movedId;
+        this.rowOf.set(movedId, row);
+      }
+      this.ids.pop();
+      this.rowOf.delete(subjectId);
+      return;
+    }
+    const sigma = this.rowSigma(subjectId, template);
+    if (row !== undefined) this.gallery.replace(row, template.mu, sigma, `template of '${subjectId}'`);
+    else {
+      this.rowOf.set(subjectId, this.gallery.append(template.mu, sigma, `template of '${subjectId}'`));
+      this.ids.push(subjectId);
+    }
+  }
+
+  /** A template's σ² in the index's layout, after checking its shape. */
+  private rowSigma(subjectId: string, template: SubjectTemplate): RowSigma {
+    const withSigma = this.layout !== 'none';
+    if (template.mu.length !== this.dim || (withSigma && template.sigmaSq?.length !== this.dim)) {
+      throw new PfeError('DIMENSION_MISMATCH', `template of '${subjectId}' does not fit the index (D = ${this.dim}${withSigma ? ', with σ²' : ''})`);
+    }
+    if (this.layout === 'none') return null;
+    if (this.layout === 'diagonal') return template.sigmaSq!;
+    if (!isConstant(template.sigmaSq!)) {
+      throw new PfeError('INVALID_ARGUMENT', `template of '${subjectId}' has a σ² that varies over dimensions; the index is isotropic`);
+    }
+    return template.sigmaSq![0]!;
   }
 }
 
-/** 1 / ||v|| in float64, 0 for a zero vector. */
-function inverseNorm(v: Float32Array): number {
-  const sq = dotProductKernel(v, 0, v, 0, v.length);
-  return sq > 0 ? 1 / Math.sqrt(sq) : 0;
+/** Cosine of two mean vectors in float64, clamped to [−1, 1]; 0 when one is all zero. */
+function cosineOf(x: Float32Array, y: Float32Array): number {
+  const xx = dotProductKernel(x, 0, x, 0, x.length);
+  const yy = dotProductKernel(y, 0, y, 0, y.length);
+  if (xx === 0 || yy === 0) return 0;
+  const c = dotProductKernel(x, 0, y, 0, x.length) / Math.sqrt(xx * yy);
+  return c > 1 ? 1 : c < -1 ? -1 : c;
 }
 
 /** True when every value equals the first (a constant σ² row). */
@@ -219,11 +216,4 @@ function isConstant(values: Float32Array): boolean {
   const first = values[0];
   for (let l = 1; l < values.length; l++) if (values[l] !== first) return false;
   return true;
-}
-
-/** N per-row variances as N×D rows (the rare probe whose σ² is not constant against an isotropic gallery). */
-function expandRows(perRow: Float32Array, dim: number): Float32Array {
-  const out = new Float32Array(perRow.length * dim);
-  for (let i = 0; i < perRow.length; i++) out.fill(perRow[i]!, i * dim, (i + 1) * dim);
-  return out;
 }

@@ -225,7 +225,7 @@ const HANDLERS: Readonly<Record<RouteId, Handler>> = {
   async identify(ctx, request) {
     const input = await readImageInput(request, imageFieldsOf('identify'), maxImageBytes(ctx));
     const probe = await analyzeImage(ctx, input.images['image']!, imageLabel(input, 'image'), true);
-    const hits = ctx.index.topK(probe, input.options['topK'] ?? DEFAULT_TOP_K);
+    const hits = await ctx.index.search(probe, input.options['topK'] ?? DEFAULT_TOP_K);
     const n = ctx.index.size;
     const candidates = hits.map((h) => {
       // The subject's template gives the pair's uncertainty cell (quality-aware calibration).
