@@ -47,8 +47,11 @@ describe('FacePfe (Node)', () => {
     const got = pfe.compare(faces.get(A)!, faces.get(B)!);
     assert.deepEqual(got, expected);
     const calibration = await loadCalibrationFile(calibrationFileForHead(defaultHeadPath()));
-    assert.deepEqual(pfe.decide(got), new DecisionPolicy(calibration, 1e-3, true).decide(got.cosine, got.mls));
-    assert.deepEqual(pfe.decideOnCosine(got), new DecisionPolicy(calibration, 1e-3, false).decide(got.cosine, got.mls));
+    // The shipped calibration is quality-aware: the pair is decided on the cell of its two uncertainties.
+    const u = [got.uncertaintyA, got.uncertaintyB] as const;
+    assert.deepEqual(pfe.decide(got), new DecisionPolicy(calibration, 1e-3, true).decide(got.cosine, got.mls, u));
+    assert.deepEqual(pfe.decideOnCosine(got), new DecisionPolicy(calibration, 1e-3, false).decide(got.cosine, got.mls, u));
+    assert.notEqual(pfe.decide(got).uncertaintyBand, null);
   });
 
   it('calls two photos of one person the same and two people different, with σ² that rises under blur', async () => {

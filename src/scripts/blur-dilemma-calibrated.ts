@@ -4,7 +4,7 @@
  * the same σ, aligned by the detector on the blurred image (as the page does), embedded and
  * passed through the shipped head; the page's calibrated decisions (verdictPolicies: one
  * DecisionPolicy per score at DEFAULT_TARGET_FAR = 1e-3, with the calibration
- * models/calibration-pfe-head-faceres.json) are then tallied: impostor pairs accepted
+ * the shipped head's calibration, deciding each pair on its uncertainty cell as the page does) are then tallied: impostor pairs accepted
  * (false accepts) and genuine pairs accepted, by centred cosine and by MLS. The page's default mixed case (A clean, only B blurred) reuses the same
  * embeddings and is tallied too.
  *
@@ -144,8 +144,10 @@ function scoreProtocol(
       }
       checked++;
     }
-    if (cosinePolicy.decide(cos, mls).match) acceptCos[i] = 1;
-    if (mlsPolicy.decide(cos, mls).match) acceptMls[i] = 1;
+    // As the page decides: on the uncertainty cell of the pair's two σ² (quality-aware calibration).
+    const u = [uncertaintyScore(x), uncertaintyScore(y)] as const;
+    if (cosinePolicy.decide(cos, mls, u).match) acceptCos[i] = 1;
+    if (mlsPolicy.decide(cos, mls, u).match) acceptMls[i] = 1;
   }
   const cosine = tallyAccepts(labels, lost, acceptCos);
   const mlsTally = tallyAccepts(labels, lost, acceptMls);

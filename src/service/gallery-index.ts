@@ -12,7 +12,7 @@
  */
 import { PfeError } from '../core/errors.js';
 import { shardScoreOf, type ShardScoreName } from '../core/gallery-shard.js';
-import { dotProductKernel } from '../core/kernels/dot-product.js';
+import { dotProductKernel } from '../core/index.js';
 import { checkScanProbe, MutableGallery, type RowSigma } from '../core/mutable-gallery.js';
 import type { ScoredRow } from '../core/top-k.js';
 import { sharedScanPool, type ScanPool } from './scan-pool.js';
