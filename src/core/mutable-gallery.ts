@@ -232,3 +232,6 @@ export function checkScanProbe(mu: Float32Array, sigmaSq: Float32Array | null, d
     maxSigmaSq: sigmaSq === null ? 0 : range.max,
   };
 }
+
+/** The wasm runtime a scan worker needs to attach to a shared gallery's memory (so callers outside the core do not reach into its kernels). */
+export { instantiateKernels, wasmUnavailableReason, type WasmMemory } from './kernels/wasm/wasm-runtime.js';

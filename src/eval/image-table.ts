@@ -4,16 +4,17 @@
  * degradation), else embedded now through the per-image cache. Failed images stay in the
  * table (zero rows, flagged) so that their pairs can be counted as errors.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import { deriveSeed } from '../core/random.js';
+import { MU_FILE, POOLED_GLOBAL_FILE, POOLED_GRID_FILE } from '../io/embedding-folder.js';
+import { readEmbeddingFolderIndex } from '../io/embedding-folder-index.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
 import { parseDegradeSpec } from '../face/degrade/spec.js';
 import type { FiveLandmarks } from '../face/types.js';
 import { EmbedCache } from '../face/pipeline/embed-cache.js';
 import { type BackboneName, DEFAULT_BACKBONE } from '../face/backbone/names.js';
-import { assertFolderUsable, type EmbeddingFolderMeta } from '../face/pipeline/embedding-folder-meta.js';
+import { assertFolderUsable } from '../face/pipeline/embedding-folder-meta.js';
 import { embedImages } from '../face/pipeline/embed-images.js';
 import type { EmbedRequest } from '../face/pipeline/face-embedder.js';
 import { fnv1a32, landmarkKey } from '../face/pipeline/image-files.js';
@@ -66,35 +67,6 @@ export interface ImageTableOptions {
   readonly onProgress?: (finished: number, total: number) => void;
 }
 
-interface FolderEntry {
-  path: string;
-  status: 'ok' | 'failed';
-  row?: number;
-  code?: string;
-  reason?: string;
-  detectorScore?: number | null;
-}
-
-interface FolderIndex extends EmbeddingFolderMeta {
-  degrade?: string | null;
-  seed?: number | null;
-  dim: number;
-  images: FolderEntry[];
-}
-
-async function readFolderIndex(dir: string): Promise<FolderIndex> {
-  const file = path.join(dir, 'index.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new PfeError('IO_ERROR', `embedding folder ${dir} has no readable index.json (is it complete?)`, { path: file }, { cause: e });
-  }
-  const index = JSON.parse(text) as FolderIndex;
-  if (!Array.isArray(index.images)) throw new PfeError('INVALID_FORMAT', `${file}: no 'images' list`, { path: file });
-  return index;
-}
-
 /**
  * Builds the table for `paths` (files, relative to the working directory or absolute).
  * @throws PfeError INVALID_ARGUMENT when a folder was embedded with a different degradation
@@ -129,7 +101,7 @@ export async function loadImageTable(paths: readonly string[], options: ImageTab
   };
   let fromFolders = 0;
   for (const dir of options.folders ?? []) {
-    const index = await readFolderIndex(dir);
+    const index = await readEmbeddingFolderIndex(dir);
     assertFolderUsable(index, dir, options.backbone ?? DEFAULT_BACKBONE);
     if ((index.degrade ?? null) !== wantDegrade || (index.seed ?? null) !== wantSeed) {
       throw new PfeError(
@@ -140,9 +112,9 @@ export async function loadImageTable(paths: readonly string[], options: ImageTab
     const wanted = index.images.map((e) => rowOf.get(path.resolve(e.path)));
     if (!wanted.some((r) => r !== undefined && found[r] === 0)) continue;
     const [m, g, grid] = await Promise.all([
-      readMatrixNpyFile(path.join(dir, 'mu.npy')),
-      readMatrixNpyFile(path.join(dir, 'pooled_global.npy')),
-      options.needGrid === true ? readMatrixNpyFile(path.join(dir, 'pooled_grid2x2.npy')) : Promise.resolve(undefined),
+      readMatrixNpyFile(path.join(dir, MU_FILE)),
+      readMatrixNpyFile(path.join(dir, POOLED_GLOBAL_FILE)),
+      options.needGrid === true ? readMatrixNpyFile(path.join(dir, POOLED_GRID_FILE)) : Promise.resolve(undefined),
     ]);
     if (m.rows > 0) allocate(m.cols, g.cols);
     index.images.forEach((e, j) => {

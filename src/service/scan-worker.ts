@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { instantiateKernels, wasmUnavailableReason, type WasmMemory } from '../core/kernels/wasm/wasm-runtime.js';
+import { instantiateKernels, wasmUnavailableReason, type WasmMemory } from '../core/mutable-gallery.js';
 import { scanShard, shardScoreOf, type ScanProbe, type ShardGeometry, type ShardScoreName, type SigmaRange } from '../core/gallery-shard.js';
 import { TopK, type ScoredRow } from '../core/top-k.js';
 

@@ -3,10 +3,11 @@
  * rows matched across folders by image key (the last two path components, `Person/Person_0001.jpg`
  * in LFW), identity = the image's folder name.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import type { HeadInputKind } from '../head/head-model.js';
+import { MU_FILE, POOLED_GLOBAL_FILE, POOLED_GRID_FILE } from '../io/embedding-folder.js';
+import { readEmbeddingFolderIndex } from '../io/embedding-folder-index.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
 import { assertFolderUsable, folderBackbone } from '../face/pipeline/embedding-folder-meta.js';
 import type { SamplerData } from './sampler.js';
@@ -29,7 +30,7 @@ export interface FeatureFolder {
 }
 
 /** `.npy` file holding each input kind in an embedding folder. */
-export const FEATURE_FILE: Readonly<Record<HeadInputKind, string>> = { mu: 'mu.npy', pooled_global: 'pooled_global.npy', pooled_grid2x2: 'pooled_grid2x2.npy' };
+export const FEATURE_FILE: Readonly<Record<HeadInputKind, string>> = { mu: MU_FILE, pooled_global: POOLED_GLOBAL_FILE, pooled_grid2x2: POOLED_GRID_FILE };
 
 /** The key of an image path: its last two components joined by '/'. */
 export function imageKey(p: string): string {
@@ -48,14 +49,8 @@ export function identityOfKey(key: string): string {
  * @throws PfeError IO_ERROR, INVALID_FORMAT, DIMENSION_MISMATCH
  */
 export async function loadFeatureFolder(dir: string, inputKind: HeadInputKind): Promise<FeatureFolder> {
-  let index: { images?: { path: string; status: string; row?: number }[] } & Record<string, unknown>;
-  try {
-    index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as typeof index;
-  } catch (e) {
-    throw new PfeError('IO_ERROR', `cannot read ${path.join(dir, 'index.json')} (run pfe embed first): ${e instanceof Error ? e.message : String(e)}`, { dir });
-  }
-  if (!Array.isArray(index.images)) throw new PfeError('INVALID_FORMAT', `${dir}/index.json has no images list`);
-  const mu = await readMatrixNpyFile(path.join(dir, 'mu.npy'));
+  const index = await readEmbeddingFolderIndex(dir);
+  const mu = await readMatrixNpyFile(path.join(dir, MU_FILE));
   const features = inputKind === 'mu' ? mu : await readMatrixNpyFile(path.join(dir, FEATURE_FILE[inputKind]));
   if (features.rows !== mu.rows) throw new PfeError('DIMENSION_MISMATCH', `${dir}: ${FEATURE_FILE[inputKind]} has ${features.rows} rows, mu.npy ${mu.rows}`);
   const rowOfKey = new Map<string, number>();
