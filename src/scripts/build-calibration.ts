@@ -32,7 +32,7 @@ import { mlsPairs } from '../core/mls.js';
 import { uncertaintyScores } from '../core/uncertainty.js';
 import { impostorTable, type ImpostorTable } from '../verify/calibration.js';
 import { CALIBRATION_FORMAT, CALIBRATION_VERSION, type CalibrationFileContent, calibrationFileForHead, saveCalibrationFile } from '../verify/calibration-file.js';
-import { impostorPairs, loadCalibrationData, loadCalibrationPool } from '../verify/calibration-data.js';
+import { impostorPairs, loadCalibrationPool } from '../verify/calibration-data.js';
 import { impostorBandTables, type UncertaintyBandTables } from '../verify/uncertainty-bands.js';
 import { deriveSeed } from '../core/random.js';
 
@@ -88,29 +88,32 @@ async function main(): Promise<void> {
   const pairCount = Number(values.pairs ?? 2000000);
   const seed = Number(values.seed ?? 1);
   const singleFace = values['single-face'] === true;
-  const { index, identities, embeddings: emb, binding } = await loadCalibrationData(data, values.head, singleFace);
+  const degraded = values.degraded ?? [];
+  if (degraded.length > 0 && values.head === undefined) throw new Error('--degraded needs --head: the bands are bands of the head\'s uncertainty');
+  // One pool: the --data cache's rows first (the global tables and the gate quantiles use only
+  // them, in the same order as the cache alone), then every --degraded cache (the bands).
+  const pool = await loadCalibrationPool([data, ...degraded], values.head, singleFace);
+  const { index, identities, embeddings: emb, binding } = pool;
+  const inData = (row: number): boolean => pool.source[row] === 0 && identities[row]! >= 0;
   const out = values.out ?? (values.head !== undefined ? calibrationFileForHead(values.head) : path.join('models', noHeadCalibrationFileName(folderBackbone(index))));
-  const keptRows = identities.filter((id) => id >= 0).length;
-  const { a, b } = impostorPairs(identities, pairCount, seed);
+  const keptRows = identities.filter((_, r) => inData(r)).length;
+  const { a, b } = impostorPairs(identities, pairCount, seed, inData);
   const meanBatch = { count: emb.count, dim: emb.dim, mu: emb.mu };
   const tables: { cosine: ImpostorTable; mls?: ImpostorTable } = { cosine: sortedTable('cosine', cosinePairs(meanBatch, meanBatch, a, b)) };
   let uncertaintyQuantiles: Record<string, number> | undefined;
+  let bands: UncertaintyBandTables | undefined;
+  const bandCount = Number(values.bands ?? DEFAULT_BANDS);
+  const bandPairs = Number(values['band-pairs'] ?? DEFAULT_BAND_PAIRS);
   if (emb.sigmaSq !== null) {
     const batch = gaussianBatch(emb.mu, emb.sigmaSq, emb.dim);
     tables.mls = sortedTable('mls', mlsPairs(batch, batch, a, b));
     const all = uncertaintyScores(batch);
-    const u = Float64Array.from(all.filter((_, r) => identities[r]! >= 0)).sort();
+    const u = Float64Array.from(all.filter((_, r) => inData(r))).sort();
     uncertaintyQuantiles = Object.fromEntries(UNCERTAINTY_QUANTILES.map((q) => [String(q), quantile(u, q)]));
-  }
-  const degraded = values.degraded ?? [];
-  let bands: UncertaintyBandTables | undefined;
-  const bandCount = Number(values.bands ?? DEFAULT_BANDS);
-  const bandPairs = Number(values['band-pairs'] ?? DEFAULT_BAND_PAIRS);
-  if (degraded.length > 0) {
-    if (values.head === undefined) throw new Error('--degraded needs --head: the bands are bands of the head\'s uncertainty');
-    const pool = await loadCalibrationPool([data, ...degraded], values.head, singleFace);
-    const p = impostorPairs(pool.identities, bandPairs, deriveSeed(seed, BAND_PAIR_STREAM));
-    bands = impostorBandTables(gaussianBatch(pool.embeddings.mu, pool.embeddings.sigmaSq!, pool.embeddings.dim), p.a, p.b, bandCount, bandCount, CELL_EXACT_TAIL, CELL_BULK_KNOTS);
+    if (degraded.length > 0) {
+      const p = impostorPairs(identities, bandPairs, deriveSeed(seed, BAND_PAIR_STREAM));
+      bands = impostorBandTables(batch, p.a, p.b, bandCount, bandCount, CELL_EXACT_TAIL, CELL_BULK_KNOTS);
+    }
   }
   const content: CalibrationFileContent = {
     format: CALIBRATION_FORMAT,
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
       landmarks: index.landmarksFile ? `given (${index.landmarksFile})` : 'detector (BlazeFace + FaceMesh), as in the service',
       cache: data,
       images: keptRows,
-      identities: new Set(identities.filter((id) => id >= 0)).size,
+      identities: new Set(identities.filter((_, r) => inData(r))).size,
       impostorPairs: pairCount,
       pairSampling: 'uniform over rows, different folder names, with replacement',
       seed,

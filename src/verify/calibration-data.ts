@@ -28,21 +28,28 @@ export interface CalibrationData {
  * @param singleFace leave out images where the detector found several faces
  */
 export async function loadCalibrationData(dataDir: string, headFile: string | undefined, singleFace: boolean): Promise<CalibrationData> {
+  return readCache(dataDir, await bindingOf(headFile), singleFace, new Map());
+}
+
+/** The head binding of `headFile` (with the tfjs backend it runs on), or undefined without a head. */
+async function bindingOf(headFile: string | undefined): Promise<HeadBinding | undefined> {
+  if (headFile === undefined) return undefined;
+  const binding = await loadHeadBinding(headFile);
+  await initBackend('wasm');
+  return binding;
+}
+
+/** One cache through an already loaded head; identities numbered through `names` (see rowIdentities). */
+async function readCache(dataDir: string, binding: HeadBinding | undefined, singleFace: boolean, names: Map<string, number>): Promise<CalibrationData> {
   const index = await readEmbeddingFolderIndex(dataDir);
   const mu = await readMatrixNpyFile(path.join(dataDir, MU_FILE));
-  const identities = rowIdentities(index, mu.rows, singleFace);
-  let binding: HeadBinding | undefined;
-  if (headFile !== undefined) {
-    binding = await loadHeadBinding(headFile);
-    // A head scores only the embeddings of the backbone it was trained on.
-    assertFolderUsable(index, dataDir, binding.head.backbone);
-    await initBackend('wasm');
-  }
+  const identities = rowIdentities(index, mu.rows, singleFace, names);
+  // A head scores only the embeddings of the backbone it was trained on.
+  if (binding !== undefined) assertFolderUsable(index, dataDir, binding.head.backbone);
   const kind = binding?.head.architecture.inputKind;
   const features = kind === 'pooled_global' || kind === 'pooled_grid2x2' ? { [kind]: (await readMatrixNpyFile(path.join(dataDir, `${kind}.npy`))).data } : {};
   return { index, identities, embeddings: serviceEmbeddings(binding, { count: mu.rows, mu: mu.data, features }), binding };
 }
-
 
 /**
  * Identity label of each row (folder name), length N; −2 for rows left out (several faces,
@@ -70,44 +77,47 @@ export function rowIdentities(index: EmbeddingFolderIndex, rows: number, singleF
 export interface CalibrationPool {
   /** Identity of each row, one numbering across the caches (−2: left out). */
   readonly identities: Int32Array;
-  /** Which cache (index into `dirs`) each row came from. */
+  /** Which cache (index into `dirs`) each row came from; the first cache's rows come first, in its order. */
   readonly source: Int32Array;
   readonly dirs: readonly string[];
+  /** index.json of the first cache. */
+  readonly index: EmbeddingFolderIndex;
   readonly embeddings: ServiceEmbeddings;
+  readonly binding: HeadBinding | undefined;
 }
 
 /**
- * Loads caches as loadCalibrationData does and stacks their rows.
+ * Loads caches as loadCalibrationData does (the head once, for all of them) and stacks their rows.
  * @param singleFace as in loadCalibrationData, for every cache
  * @throws PfeError DIMENSION_MISMATCH when the caches differ in dimension or in having σ²
  */
 export async function loadCalibrationPool(dirs: readonly string[], headFile: string | undefined, singleFace: boolean): Promise<CalibrationPool> {
   if (dirs.length === 0) throw new PfeError('EMPTY_INPUT', 'no embedding caches to pool');
   const names = new Map<string, number>();
-  const parts: { ids: Int32Array; emb: ServiceEmbeddings }[] = [];
-  for (const dir of dirs) {
-    const data = await loadCalibrationData(dir, headFile, singleFace);
-    parts.push({ ids: rowIdentities(data.index, data.embeddings.count, singleFace, names), emb: data.embeddings });
-  }
-  const dim = parts[0]!.emb.dim;
-  const withSigma = parts[0]!.emb.sigmaSq !== null;
+  const binding = await bindingOf(headFile);
+  const parts: CalibrationData[] = [];
+  for (const dir of dirs) parts.push(await readCache(dir, binding, singleFace, names));
+  const dim = parts[0]!.embeddings.dim;
+  const withSigma = parts[0]!.embeddings.sigmaSq !== null;
   for (const [k, p] of parts.entries()) {
-    if (p.emb.dim !== dim || (p.emb.sigmaSq !== null) !== withSigma) throw new PfeError('DIMENSION_MISMATCH', `cache ${dirs[k]} has D=${p.emb.dim}${p.emb.sigmaSq === null ? ' without σ²' : ''}, the first D=${dim}`);
+    if (p.embeddings.dim !== dim || (p.embeddings.sigmaSq !== null) !== withSigma) {
+      throw new PfeError('DIMENSION_MISMATCH', `cache ${dirs[k]} has D=${p.embeddings.dim}${p.embeddings.sigmaSq === null ? ' without σ²' : ''}, the first D=${dim}`);
+    }
   }
-  const count = parts.reduce((n, p) => n + p.emb.count, 0);
+  const count = parts.reduce((n, p) => n + p.embeddings.count, 0);
   const identities = new Int32Array(count);
   const source = new Int32Array(count);
   const mu = new Float32Array(count * dim);
   const sigmaSq = withSigma ? new Float32Array(count * dim) : null;
   let row = 0;
   for (const [k, p] of parts.entries()) {
-    identities.set(p.ids, row);
-    source.fill(k, row, row + p.emb.count);
-    mu.set(p.emb.mu, row * dim);
-    if (sigmaSq !== null) sigmaSq.set(p.emb.sigmaSq!, row * dim);
-    row += p.emb.count;
+    identities.set(p.identities, row);
+    source.fill(k, row, row + p.embeddings.count);
+    mu.set(p.embeddings.mu, row * dim);
+    if (sigmaSq !== null) sigmaSq.set(p.embeddings.sigmaSq!, row * dim);
+    row += p.embeddings.count;
   }
-  return { identities, source, dirs, embeddings: { count, dim, mu, sigmaSq } };
+  return { identities, source, dirs, index: parts[0]!.index, embeddings: { count, dim, mu, sigmaSq }, binding };
 }
 
 /** Seeded impostor pairs: kept rows i ≠ j of different identities, uniform over kept rows. */
