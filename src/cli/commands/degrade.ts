@@ -7,7 +7,7 @@ import { formatDegradeStep, parseDegradeSpec } from '../../face/degrade/spec.js'
 import { applyDegradeSteps, stepsNeedFace } from '../../face/degrade/steps.js';
 import { loadFaceFinder } from '../../face/detect/face-finder.js';
 import { initBackend } from '../../face/runtime/tfjs-runtime.js';
-import { pickSubjectFace } from '../../face/pipeline/face-embedder.js';
+import { occluderLandmarks } from '../../face/pipeline/face-embedder.js';
 import type { FiveLandmarks, RgbImage } from '../../face/types.js';
 import { expectPositionals, integerOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -54,9 +54,7 @@ ${ladderRows}
 /** The five landmarks of the photo's subject face (for the occluders), from the face finder. */
 async function subjectLandmarks(image: RgbImage, input: string): Promise<FiveLandmarks> {
   await initBackend('wasm');
-  const face = pickSubjectFace(await (await loadFaceFinder()).detectFaces(image));
-  if (face === undefined) throw new PfeError('NO_FACE', `no face found in ${input} to draw the occluder on`, { path: input });
-  return face.landmarks;
+  return occluderLandmarks(await loadFaceFinder(), image, input);
 }
 
 /** `pfe degrade <in> --out <file> --spec <spec> [--seed N]`: writes a degraded copy of an image. */

@@ -93,6 +93,18 @@ export function pickSubjectFace<T extends FaceDetection>(faces: readonly T[]): T
   return best;
 }
 
+/**
+ * Where occluders (sunglasses, mask, hand) go on a photo without given landmarks: the
+ * landmarks of its subject face (pickSubjectFace).
+ * @param label names the photo in the error
+ * @throws PfeError NO_FACE when the finder finds no face
+ */
+export async function occluderLandmarks(finder: FaceFinder, image: RgbImage, label: string): Promise<FiveLandmarks> {
+  const face = pickSubjectFace(await finder.detectFaces(image));
+  if (face === undefined) throw new PfeError('NO_FACE', `no face found in ${label} to draw the occluder on`, { path: label });
+  return face.landmarks;
+}
+
 interface PreparedFace {
   readonly aligned: RgbImage;
   readonly landmarks: FiveLandmarks;
@@ -148,9 +160,7 @@ export class FaceEmbedder {
   private async occluderFace(decoded: RgbImage, request: EmbedRequest): Promise<FiveLandmarks | undefined> {
     if (request.degrade === undefined || !stepsNeedFace(request.degrade)) return undefined;
     if (request.landmarks !== undefined) return request.landmarks;
-    const face = pickSubjectFace(await (await this.getDetector()).detectFaces(decoded));
-    if (face === undefined) throw new PfeError('NO_FACE', `no face found in ${request.path} to draw the occluder on`, { path: request.path });
-    return face.landmarks;
+    return occluderLandmarks(await this.getDetector(), decoded, request.path);
   }
 
   /** Decodes, degrades, finds the landmarks and aligns; the decoded photo is returned beside, for callers that show it. */
