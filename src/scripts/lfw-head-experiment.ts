@@ -284,8 +284,10 @@ async function evaluateFolds(): Promise<void> {
   for (const f of available) {
     const trained = await loadHeadFile(path.join(values.out, `fold-${f}.pfehead`));
     const power = Number(values.spread);
-    const trainKeys = [...folders.clean.rowOfKey.keys()].filter((k) => !sets[f]!.some((p) => p.name === identityOfKey(k)));
-    const head = power === 1 ? trained : spreadSigma(trained, power, meanFinite(embedKeys(trained, folders.clean, trainKeys).uncertainty));
+    const names = new Set(sets[f]!.map((p) => p.name));
+    // The spread's reference: the mean clean σ² of the images the head was trained on (the other nine sets).
+    const trainingReference = (): number => meanFinite(embedKeys(trained, folders.clean, [...folders.clean.rowOfKey.keys()].filter((k) => !names.has(identityOfKey(k)))).uncertainty);
+    const head = power === 1 ? trained : spreadSigma(trained, power, trainingReference());
     const row: Record<string, unknown> = { fold: f };
     for (const [name, aFolder, bFolder] of conditions) {
       const s = scorePairs(head, pairs, aFolder, bFolder);
@@ -298,7 +300,6 @@ async function evaluateFolds(): Promise<void> {
         for (const k of testIdx) pooled[name]![method][k] = sc[k]!;
       }
     }
-    const names = new Set(sets[f]!.map((p) => p.name));
     row['ladder'] = ladder(head, folders, [...folders.clean.rowOfKey.keys()].filter((k) => names.has(identityOfKey(k))));
     perFold.push(row);
     process.stderr.write(`${JSON.stringify(row)}\n`);
