@@ -26,6 +26,13 @@ import { cellOf, impostorBandTables } from '../verify/uncertainty-bands.js';
 /** Exact tail knots, as build-calibration.ts. */
 const EXACT_TAIL = 5000;
 
+/** Share of scores at or above their threshold: one threshold for all, or one per uncertainty cell. */
+function shareAccepted(scores: Float64Array, cells: Int32Array, threshold: number | readonly number[]): number {
+  let n = 0;
+  for (let k = 0; k < scores.length; k++) if (scores[k]! >= (typeof threshold === 'number' ? threshold : threshold[cells[k]!]!)) n++;
+  return n / scores.length;
+}
+
 interface Condition {
   readonly name: string;
   /** Rows allowed on side a and side b. */
@@ -106,39 +113,32 @@ async function main(): Promise<void> {
   process.stdout.write(`half B: about ${testPairs} impostor pairs per condition; observed FAR at each target (×target in brackets)\n\n`);
   const header = ['condition', 'pairs', ...targets.flatMap((t) => ['cos global', 'cos banded', 'MLS global', 'MLS banded'].map((m) => `${m} @${t}`))];
   process.stdout.write(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n`);
-  const thresholds = (cal: ScoreCalibration, t: number): number => cal.threshold(t);
+  // Thresholds per target: the global table's, and one per uncertainty cell.
+  const operatingPoints = targets.map((t) => ({
+    t,
+    cosine: global.cosine.threshold(t),
+    mls: global.mls.threshold(t),
+    cosineCells: banded.cosine.map((cal) => cal.threshold(t)),
+    mlsCells: banded.mls.map((cal) => cal.threshold(t)),
+  }));
+  const cellsOf = (a: Uint32Array, b: Uint32Array): Int32Array => Int32Array.from(a, (i, k) => cellOf(bandTables, [u[i]!, u[b[k]!]!]));
   for (const [ci, c] of conditions.entries()) {
     const p = conditionPairs(identities, testPairs, deriveSeed(seed, 100 + ci), c);
     if (p.a.length === 0) continue;
     const cos = cosinePairs(means, means, p.a, p.b);
     const mls = mlsPairs(batch, batch, p.a, p.b);
-    const band = Int32Array.from(p.a, (i, k) => cellOf(bandTables, [u[i]!, u[p.b[k]!]!]));
-    const cells: string[] = [];
-    for (const t of targets) {
-      const gCos = thresholds(global.cosine, t);
-      const gMls = thresholds(global.mls, t);
-      const bCos = banded.cosine.map((cal) => thresholds(cal, t));
-      const bMls = banded.mls.map((cal) => thresholds(cal, t));
-      let n1 = 0;
-      let n2 = 0;
-      let n3 = 0;
-      let n4 = 0;
-      for (let k = 0; k < cos.length; k++) {
-        if (cos[k]! >= gCos) n1++;
-        if (cos[k]! >= bCos[band[k]!]!) n2++;
-        if (mls[k]! >= gMls) n3++;
-        if (mls[k]! >= bMls[band[k]!]!) n4++;
-      }
-      for (const n of [n1, n2, n3, n4]) {
-        const far = n / cos.length;
-        cells.push(`${far.toExponential(1)} (${(far / t).toFixed(1)}×)`);
+    const cells = cellsOf(p.a, p.b);
+    const columns: string[] = [];
+    for (const op of operatingPoints) {
+      for (const far of [shareAccepted(cos, cells, op.cosine), shareAccepted(cos, cells, op.cosineCells), shareAccepted(mls, cells, op.mls), shareAccepted(mls, cells, op.mlsCells)]) {
+        columns.push(`${far.toExponential(1)} (${(far / op.t).toFixed(1)}×)`);
       }
     }
-    process.stdout.write(`| ${c.name} | ${cos.length} | ${cells.join(' | ')} |\n`);
+    process.stdout.write(`| ${c.name} | ${cos.length} | ${columns.join(' | ')} |\n`);
   }
   // What the bands cost: TAR of genuine half-B pairs, clean and both degraded, at the first target.
-  const t0 = targets[0]!;
-  process.stdout.write(`\nTAR of half-B genuine pairs at FAR ${t0} (global / banded), MLS:\n`);
+  const first = operatingPoints[0]!;
+  process.stdout.write(`\nTAR of half-B genuine pairs at FAR ${first.t} (global / banded), MLS:\n`);
   for (const [ci, c] of conditions.entries()) {
     // Clean-vs-degraded genuine pairs would include an image and its own degraded copy: skipped.
     if (c.a !== c.b && ci > 0) continue;
@@ -149,15 +149,8 @@ async function main(): Promise<void> {
     const ga = Uint32Array.from(keep, (k) => g.a[k]!);
     const gb = Uint32Array.from(keep, (k) => g.b[k]!);
     const mls = mlsPairs(batch, batch, ga, gb);
-    const gMls = global.mls.threshold(t0);
-    const bMls = banded.mls.map((cal) => cal.threshold(t0));
-    let n1 = 0;
-    let n2 = 0;
-    for (let k = 0; k < mls.length; k++) {
-      if (mls[k]! >= gMls) n1++;
-      if (mls[k]! >= bMls[cellOf(bandTables, [u[ga[k]!]!, u[gb[k]!]!])]!) n2++;
-    }
-    process.stdout.write(`  ${c.name.padEnd(40)} ${mls.length.toString().padStart(6)} pairs  ${(n1 / mls.length).toFixed(3)} / ${(n2 / mls.length).toFixed(3)}\n`);
+    const cells = cellsOf(ga, gb);
+    process.stdout.write(`  ${c.name.padEnd(40)} ${mls.length.toString().padStart(6)} pairs  ${shareAccepted(mls, cells, first.mls).toFixed(3)} / ${shareAccepted(mls, cells, first.mlsCells).toFixed(3)}\n`);
   }
 }
 
