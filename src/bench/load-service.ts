@@ -101,6 +101,14 @@ interface RunSummary {
   readonly errors: number;
   /** 5xx answers other than 503. */
   readonly unexpected5xx: number;
+  /** GET /v1/health polled while the run went on. */
+  readonly health: HealthPoll;
+}
+
+/** Latencies (ms, ascending) of the polled health requests and how many did not answer 200. */
+interface HealthPoll {
+  readonly latencies: number[];
+  readonly failures: number;
 }
 
 /** Waits until the server's inference queue is empty (requests abandoned by the last run have finished). */
@@ -113,8 +121,14 @@ async function drain(url: string): Promise<void> {
   throw new Error('the inference queue did not drain within 60 s');
 }
 
+/**
+ * One autocannon run against `url`, with /v1/health polled all along (the scan must not block
+ * the event loop: health must stay fast whatever runs).
+ */
 async function run(name: string, url: string, body: Buffer, boundary: string, connections: number, duration: number): Promise<RunSummary> {
-  await drain(url.replace(/\/v1\/.*$/, ''));
+  const base = url.replace(/\/v1\/.*$/, '');
+  await drain(base);
+  const poll = pollHealth(base);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -124,15 +138,16 @@ async function run(name: string, url: string, body: Buffer, boundary: string, co
     duration,
     timeout: 30,
   });
+  const health = await poll.stop();
   const status = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
   const unexpected5xx = Object.entries(status)
     .filter(([code]) => code.startsWith('5') && code !== '503')
     .reduce((s, [, n]) => s + n, 0);
-  return { name, connections, seconds: result.duration, requestsPerSecond: result.requests.average, okPerSecond: (status['200'] ?? 0) / result.duration, p50ms: result.latency.p50, p99ms: result.latency.p99, status, errors: result.errors + result.timeouts, unexpected5xx };
+  return { name, connections, seconds: result.duration, requestsPerSecond: result.requests.average, okPerSecond: (status['200'] ?? 0) / result.duration, p50ms: result.latency.p50, p99ms: result.latency.p99, status, errors: result.errors + result.timeouts, unexpected5xx, health };
 }
 
 /** Latencies (ms) of GET /v1/health, polled every `intervalMs` until stopped, and the non-200 count. */
-function pollHealth(url: string, intervalMs = 20): { stop(): Promise<{ latencies: number[]; failures: number }> } {
+function pollHealth(url: string, intervalMs = 20): { stop(): Promise<HealthPoll> } {
   let running = true;
   const latencies: number[] = [];
   let failures = 0;
@@ -256,14 +271,9 @@ async function main(): Promise<number> {
 
     const loadBefore = loadavg();
     const runs: RunSummary[] = [];
-    // /v1/health answered while identify runs at full load (the scan must not block the event
-    // loop), and while verify does (no scan: the control, same inference load).
-    const healthVerify = pollHealth(url);
+    // verify is the control for identify: the same inference load, no scan.
     runs.push(await run('verify', `${url}/v1/subjects/gul/verify`, verifyBody, boundary, connections, duration));
-    const healthDuringVerify = await healthVerify.stop();
-    const health = pollHealth(url);
     runs.push(await run('identify', `${url}/v1/identify`, identifyBody, boundary, connections, duration));
-    const healthDuringIdentify = await health.stop();
     if (overload > 0) {
       runs.push(await run('verify (overload)', `${url}/v1/subjects/gul/verify`, verifyBody, boundary, overload, duration));
       runs.push(await run('identify (overload)', `${url}/v1/identify`, identifyBody, boundary, overload, duration));
@@ -278,14 +288,14 @@ async function main(): Promise<number> {
         `${r.name.padEnd(20)}  ${String(r.connections).padStart(5)}  ${r.requestsPerSecond.toFixed(1).padStart(5)}  ${r.okPerSecond.toFixed(1).padStart(5)}  ${String(r.p50ms).padStart(6)}  ${String(r.p99ms).padStart(6)}  ${codes.padEnd(27)}  ${r.unexpected5xx}${r.errors > 0 ? ` (errors ${r.errors})` : ''}\n`,
       );
     }
-    for (const [during, polled] of [['verify', healthDuringVerify], ['identify', healthDuringIdentify]] as const) {
-      const h = polled.latencies;
+    for (const r of runs) {
+      const h = r.health.latencies;
       const at = (p: number): string => (h.length === 0 ? 'n/a' : h[Math.min(h.length - 1, Math.ceil((p / 100) * h.length) - 1)]!.toFixed(1));
-      process.stdout.write(`/v1/health during ${during}: ${h.length} requests, p50 ${at(50)} ms, p99 ${at(99)} ms, max ${at(100)} ms, non-200 ${polled.failures}\n`);
+      process.stdout.write(`/v1/health during ${r.name}: ${h.length} requests, p50 ${at(50)} ms, p99 ${at(99)} ms, max ${at(100)} ms, non-200 ${r.health.failures}\n`);
     }
     process.stdout.write(`load average before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}\n`);
-    const bad = runs.reduce((s, r) => s + r.unexpected5xx + r.errors, 0) + healthDuringVerify.failures + healthDuringIdentify.failures;
-    if (bad > 0) process.stdout.write(`FAIL: ${bad} 5xx other than 503, or connection errors\n`);
+    const bad = runs.reduce((s, r) => s + r.unexpected5xx + r.errors + r.health.failures, 0);
+    if (bad > 0) process.stdout.write(`FAIL: ${bad} 5xx other than 503, connection errors or failed health requests\n`);
     return bad > 0 ? 1 : 0;
   } finally {
     if (server !== undefined && server.exitCode === null) {
