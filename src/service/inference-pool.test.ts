@@ -71,3 +71,15 @@ test('a broken backend is replaced and the pool keeps serving', async () => {
   assert.equal(replacements, 1);
   assert.equal(pool.stats().workers, 1);
 });
+
+test('checkCapacity refuses exactly when analyze would, and counts the refusal', async () => {
+  const pool = new InferencePool([new FakeBackend(30)], { maxQueue: 1, batchSize: 1 });
+  pool.checkCapacity();
+  const accepted = [pool.analyze(new Uint8Array([1])), pool.analyze(new Uint8Array([2]))];
+  assert.throws(() => pool.checkCapacity(), (e) => e instanceof ApiError && e.status === 503 && e.code === 'SERVICE_BUSY');
+  assert.equal(pool.stats().rejected, 1);
+  await Promise.all(accepted);
+  pool.checkCapacity();
+  await pool.close();
+  assert.throws(() => pool.checkCapacity(), (e) => e instanceof ApiError && e.status === 503);
+});

@@ -67,15 +67,29 @@ export class InferencePool {
    * @throws ApiError 503 SERVICE_BUSY (with Retry-After) when the queue is full
    */
   analyze(image: Uint8Array): Promise<AnalyzeResult> {
-    if (this.closed) return Promise.reject(new ApiError(503, 'SERVICE_BUSY', 'the service is shutting down', { 'Retry-After': '1' }));
-    if (this.idle.length === 0 && this.queue.length >= this.options.maxQueue) {
-      this.rejected++;
-      return Promise.reject(new ApiError(503, 'SERVICE_BUSY', `inference queue is full (${this.queue.length} waiting); retry later`, { 'Retry-After': String(this.retryAfterSeconds()) }));
+    try {
+      this.checkCapacity();
+    } catch (e) {
+      return Promise.reject(e);
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ image, resolve, reject });
       this.dispatch();
     });
+  }
+
+  /**
+   * Refuses now what `analyze` would refuse: lets the service shed a request before it reads
+   * the request's body (under overload, parsing uploads only to refuse them kept the event
+   * loop busy and slowed every other answer).
+   * @throws ApiError 503 SERVICE_BUSY (with Retry-After) when shutting down or the queue is full
+   */
+  checkCapacity(): void {
+    if (this.closed) throw new ApiError(503, 'SERVICE_BUSY', 'the service is shutting down', { 'Retry-After': '1' });
+    if (this.idle.length === 0 && this.queue.length >= this.options.maxQueue) {
+      this.rejected++;
+      throw new ApiError(503, 'SERVICE_BUSY', `inference queue is full (${this.queue.length} waiting); retry later`, { 'Retry-After': String(this.retryAfterSeconds()) });
+    }
   }
 
   /** Current load. */

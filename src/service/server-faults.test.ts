@@ -169,3 +169,54 @@ test('worker faults that are not image errors answer a generic 500 with a reques
     }
   }
 });
+
+/** A backend that holds every batch until released, so a test can fill the queue. */
+class HeldBackend implements AnalyzerBackend {
+  private releases: (() => void)[] = [];
+  async analyze(images: readonly Uint8Array[]): Promise<AnalyzeResult[]> {
+    await new Promise<void>((r) => this.releases.push(r));
+    return images.map(() => ({ status: 'failed', code: 'NO_FACE', reason: 'no face found in <upload 1>' }));
+  }
+  release(): void {
+    for (const r of this.releases.splice(0)) r();
+  }
+  async close(): Promise<void> {
+    this.release();
+  }
+}
+
+test('a full inference queue sheds an image request before reading its body: a malformed upload gets 503, not 400', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pfe-faults-'));
+  const backend = new HeldBackend();
+  const service = await startService(config(dataDir), [backend]);
+  try {
+    const upload = (): Promise<Reply> => {
+      const form = new FormData();
+      form.append('image', new Blob([image('AJ_Cook', 1)]), 'x.jpg');
+      return send(`${service.url}/v1/embed`, { method: 'POST', body: form });
+    };
+    const malformed = (): Promise<Reply> =>
+      send(`${service.url}/v1/embed`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=XyZ' }, body: 'not a multipart body' });
+    // One running + maxQueue (4) waiting fill the pool.
+    const held = Array.from({ length: 5 }, upload);
+    for (let i = 0; i < 200; i++) {
+      const health = (await (await fetch(`${service.url}/v1/health`)).json()) as { inference: { busy: number; queued: number } };
+      if (health.inference.busy === 1 && health.inference.queued === 4) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const shed = await malformed();
+    assert.deepEqual([shed.status, shed.body.error?.code], [503, 'SERVICE_BUSY'], shed.text);
+    assert.ok(Number(shed.headers.get('retry-after')) >= 1);
+    backend.release();
+    // Batches started after the first release are held again: keep releasing until all answer.
+    const releasing = setInterval(() => backend.release(), 5);
+    const answers = await Promise.all(held);
+    clearInterval(releasing);
+    assert.ok(answers.every((r) => r.status === 422 && r.body.error?.code === 'NO_FACE'), answers.map((r) => r.text).join('\n'));
+    const parsed = await malformed();
+    assert.deepEqual([parsed.status, parsed.body.error?.code], [400, 'INVALID_REQUEST'], parsed.text);
+  } finally {
+    await service.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -392,9 +392,11 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
         ...(route.body === undefined ? {} : { body: route.body }),
       },
       ...(coerceQuery === undefined ? {} : { preValidation: coerceQuery }),
-      // Authenticate before the body is read, so an unauthenticated upload is not parsed.
+      // Authenticate, and shed load on image routes, before the body is read: an unauthenticated
+      // upload, or one the full inference queue would refuse anyway, is not parsed.
       onRequest: async (request) => {
         if (route.auth && ctx.apiKey !== undefined) ctx.apiKey.check(request.headers);
+        if (route.imageFields !== undefined) ctx.pool.checkCapacity();
       },
       handler: async (request, reply) => handler(ctx, request, reply),
     });
