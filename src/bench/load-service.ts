@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SeededRandom } from '../core/random.js';
 import { loadCalibrationFile } from '../verify/calibration-file.js';
-import { GalleryIndex } from '../service/gallery-index.js';
-import type { GalleryStore, NewFace } from '../service/gallery-store.js';
+import { GalleryIndex, sigmaLayoutOf } from '../service/gallery-index.js';
+import type { GalleryStore, NewSubject } from '../service/gallery-store.js';
 import pg from 'pg';
 import { PostgresGalleryStore } from '../service/postgres/postgres-gallery-store.js';
 import { startPostgresCluster } from '../testing/postgres-cluster.js';
@@ -213,13 +213,13 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     const space = { dim, head: head?.identity.sha256 ?? 'none' };
     const store: GalleryStore = databaseUrl === undefined ? SqliteGalleryStore.open(dataDir, space) : await PostgresGalleryStore.connect(databaseUrl, space);
-    const rows: { id: string; name: string | null; face: NewFace }[] = [];
+    const rows: NewSubject[] = [];
     for (let i = 0; i < subjects; i++) {
       // With a head: σ² between the clean-image median and 99th-percentile uncertainty.
       const s = head === undefined || q === undefined ? null : q['0.5']! + rng.nextFloat() * (q['0.99']! - q['0.5']!);
-      rows.push({ id: `synthetic-${i}`, name: null, face: { mu: unitVector(rng, dim), sigmaSq: s === null ? null : new Float32Array(dim).fill(s), uncertainty: s, detectorScore: null } });
+      rows.push({ id: `synthetic-${i}`, name: null, faces: [{ mu: unitVector(rng, dim), sigmaSq: s === null ? null : new Float32Array(dim).fill(s), uncertainty: s, detectorScore: null }] });
     }
-    await store.insertSubjectsWithFace(rows);
+    await store.insertNewSubjects(rows);
     await store.close();
     process.stdout.write(`inserted ${subjects} synthetic subjects into ${store.kind} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     if (databaseUrl !== undefined) {
@@ -232,10 +232,9 @@ async function main(): Promise<number> {
     }
 
     // The identification scan alone, in this process, on the same kind of rows.
-    const layout = head === undefined ? 'none' : head.head.architecture.sigmaMode === 'scalar' ? 'isotropic' : 'diagonal';
-    const index = new GalleryIndex(dim, layout, subjects);
-    for (const r of rows) index.set(r.id, r.face);
-    const probe = rows[0]!.face;
+    const index = new GalleryIndex(dim, sigmaLayoutOf(head), subjects);
+    for (const r of rows) index.set(r.id, r.faces[0]!);
+    const probe = rows[0]!.faces[0]!;
     const scanTimes: number[] = [];
     for (let k = 0; k < 21; k++) {
       const t = performance.now();
@@ -244,7 +243,7 @@ async function main(): Promise<number> {
     }
     scanTimes.sort((a, b) => a - b);
     const scanMs = scanTimes[10]!;
-    process.stdout.write(`in-memory top-5 scan over ${subjects} templates (${head ? `${layout} MLS + cosine` : 'cosine'}): median ${scanMs.toFixed(1)} ms of 21\n`);
+    process.stdout.write(`in-memory top-5 scan over ${subjects} templates (${head ? `${index.layout} MLS + cosine` : 'cosine'}): median ${scanMs.toFixed(1)} ms of 21\n`);
 
     const started = await startServer(databaseUrl === undefined ? ['--data', dataDir] : ['--database', databaseUrl], workers, 4 * workers, models);
     server = started.child;

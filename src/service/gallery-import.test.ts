@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { SeededRandom } from '../core/random.js';
 import { writeNpyFile } from '../io/npy-file.js';
-import { importSubjects, readEmbeddingFolder } from './gallery-import.js';
+import { MU_CENTRED_FILE, SIGMA_SQ_FILE } from '../io/embedding-folder.js';
+import { checkedImportFace, importSubjects, mergeSubjects, readEmbeddingFolder } from './gallery-import.js';
 import { SqliteGalleryStore } from './sqlite-gallery-store.js';
 
 /** A `pfe embed`-shaped folder: people × faces images, one failed image, mu.npy + index.json. */
@@ -30,7 +31,7 @@ test('bulk import: subjects from image folders, every face, in batches; a second
   try {
     const dim = 8;
     await embeddingFolder(root, 7, 2, dim);
-    const subjects = await readEmbeddingFolder(root, dim, false);
+    const subjects = await readEmbeddingFolder(root, { dim, layout: 'none' });
     assert.equal(subjects.length, 7);
     assert.ok(subjects.every((s) => s.faces.length === 2 && s.faces[0]!.sigmaSq === null));
     const space = { dim, head: 'none' };
@@ -45,7 +46,45 @@ test('bulk import: subjects from image folders, every face, in batches; a second
     assert.equal((await store.getSubject('person_4'))!.faces.length, 2);
     assert.equal(await store.countTemplates(), 7);
     await store.close();
-    await assert.rejects(readEmbeddingFolder(root, dim + 1, false), { code: 'DIMENSION_MISMATCH' });
+    await assert.rejects(readEmbeddingFolder(root, { dim: dim + 1, layout: 'none' }), { code: 'DIMENSION_MISMATCH' });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('bulk import: a person in two folders keeps the faces of both; faces are checked as the service checks them', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'pfe-import-'));
+  try {
+    const dim = 8;
+    const [a, b] = [path.join(root, 'a'), path.join(root, 'b')];
+    for (const dir of [a, b]) {
+      await mkdir(dir);
+      await embeddingFolder(dir, 2, 1, dim);
+    }
+    const space = { dim, layout: 'none' } as const;
+    const subjects = mergeSubjects([await readEmbeddingFolder(a, space), await readEmbeddingFolder(b, space)]);
+    assert.deepEqual(subjects.map((s) => [s.id, s.faces.length]), [['person_0', 2], ['person_1', 2]]);
+    const store = SqliteGalleryStore.open(path.join(root, 'data'), { dim, head: 'none' });
+    assert.deepEqual(await importSubjects(store, subjects, 1), { imported: 2, skipped: 0, faces: 4 });
+    assert.equal((await store.getSubject('person_1'))!.subject.faceCount, 2);
+    await store.close();
+
+    // One σ² per face for a scalar-σ² head (its index keeps one value per template), D values > 0.
+    const rng = new SeededRandom(5);
+    const mu = Float32Array.from({ length: dim }, () => rng.nextGaussian());
+    const iso = { dim, layout: 'isotropic' } as const;
+    assert.equal(checkedImportFace(mu, new Float32Array(dim).fill(0.5), 0.9, iso).uncertainty, 0.5);
+    assert.throws(() => checkedImportFace(mu, Float32Array.from({ length: dim }, (_, l) => 0.5 + l), null, iso), /sigmaSq\[1\] = 1\.5 differs from sigmaSq\[0\] = 0\.5/);
+    assert.throws(() => checkedImportFace(mu, new Float32Array(dim).fill(-1), null, { dim, layout: 'diagonal' }), { code: 'NON_POSITIVE_VARIANCE' });
+    assert.throws(() => checkedImportFace(mu, null, null, iso), /sigmaSq is missing/);
+    assert.throws(() => checkedImportFace(mu, new Float32Array(dim).fill(1), null, space), /no uncertainty head/);
+    assert.throws(() => checkedImportFace(mu.subarray(1), null, null, space), { code: 'DIMENSION_MISMATCH' });
+    assert.throws(() => checkedImportFace(Float32Array.of(...mu.subarray(1), Number.NaN), null, null, space), { code: 'NON_FINITE', message: /mu\[7\] is NaN/ });
+    assert.throws(() => checkedImportFace(mu, null, 1.5, space), /detectorScore is 1\.5/);
+    // A folder whose σ² varies over dimensions is refused for an isotropic gallery, naming folder and row.
+    await writeNpyFile(path.join(a, MU_CENTRED_FILE), [2, dim], new Float32Array(2 * dim).fill(0.1));
+    await writeNpyFile(path.join(a, SIGMA_SQ_FILE), [2, dim], Float32Array.from({ length: 2 * dim }, (_, i) => (i < dim ? 1 : 1 + i)));
+    await assert.rejects(readEmbeddingFolder(a, iso), (e: unknown) => e instanceof Error && e.message.startsWith(`${a}: row 1 (lfw/person_1/person_1_0001.jpg): sigmaSq[1]`));
   } finally {
     await rm(root, { recursive: true, force: true });
   }

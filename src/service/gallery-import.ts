@@ -1,13 +1,15 @@
 /**
  * Bulk import of `pfe embed` output into a gallery store: every embedded image becomes a
  * face of the subject named by the image's folder (LFW layout: <person>/<image>.jpg), in
- * batches of subjects, one transaction per batch. Resumable: a subject already in the store
- * is skipped, so running the import again after an interruption continues where it stopped
- * (an interruption inside a batch rolls that batch back; only a subject's second and later
- * faces are added after its batch commits, each in its own transaction).
+ * batches of subjects, one transaction per batch holding each subject with ALL its faces
+ * (GalleryStore.insertNewSubjects). Resumable: a subject already in the store is skipped,
+ * so running the import again after an interruption continues where it stopped; an
+ * interruption inside a batch rolls the whole batch back.
  *
  * With an uncertainty head the folders must hold the head's outputs (`pfe embed --head`:
  * mu_centred.npy and sigma_sq.npy, the μ and σ² the service scores with); without one, mu.npy.
+ * The same face checks (checkedImportFace) guard the local import and the service's
+ * streamed import (import-line.ts), so both accept exactly the same faces.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,17 +17,22 @@ import { PfeError } from '../core/errors.js';
 import { uncertaintyScore } from '../core/uncertainty.js';
 import { MU_CENTRED_FILE, SIGMA_SQ_FILE } from '../io/embedding-folder.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
-import { SUBJECT_ID_PATTERN, type GalleryStore, type NewFace } from './gallery-store.js';
+import type { SigmaLayout } from './gallery-index.js';
+import { type GalleryStore, type NewFace, type NewSubject, SUBJECT_ID_PATTERN, type TemplateChange } from './gallery-store.js';
 
 /** What the import needs of index.json (written by `pfe embed`). */
 interface EmbedIndex {
   readonly images: readonly { readonly path: string; readonly status: string; readonly row?: number }[];
 }
 
-/** One subject to import: its id and its faces (μ, σ² or null). */
-export interface ImportSubject {
-  readonly id: string;
-  readonly faces: readonly NewFace[];
+/** One subject to import: its id, name and faces (μ, σ² or null). */
+export type ImportSubject = NewSubject;
+
+/** The embedding space faces are imported into: the gallery's D and how its templates carry σ². */
+export interface ImportSpace {
+  readonly dim: number;
+  /** 'none' (no head: σ² must be absent), 'diagonal' (D variances), 'isotropic' (a scalar-σ² head: D equal variances). */
+  readonly layout: SigmaLayout;
 }
 
 /** Counts of a finished (or partial) import. */
@@ -38,14 +45,55 @@ export interface ImportSummary {
   faces: number;
 }
 
+/**
+ * Subjects per transaction by default, for the CLI and the service's endpoint: large enough
+ * that commits do not dominate, small enough to resume cheaply.
+ */
+export const DEFAULT_IMPORT_BATCH = 2000;
+
 const SUBJECT_ID = new RegExp(SUBJECT_ID_PATTERN);
 
 /**
- * Reads the subjects of one `pfe embed` output folder, grouped by the images' folders.
- * @param withSigma read the head's outputs (mu_centred.npy, sigma_sq.npy) instead of mu.npy
- * @throws PfeError IO_ERROR, INVALID_FORMAT, DIMENSION_MISMATCH
+ * A face to import, after the checks enrolment's own pipeline guarantees: D values of μ, all
+ * finite; σ² present exactly when the gallery has σ², D finite values > 0 (as 32-bit floats),
+ * all equal for an isotropic gallery (its index keeps one σ² per template); a detector
+ * score in [0, 1] or null. The uncertainty is computed as the service computes it for an
+ * enrolled image (uncertaintyScore, the harmonic mean of σ²).
+ * @throws PfeError DIMENSION_MISMATCH, NON_FINITE, NON_POSITIVE_VARIANCE, INVALID_ARGUMENT
+ *   (messages name the value: `mu[3]`, `sigmaSq[7]`; callers say where the face came from)
  */
-export async function readEmbeddingFolder(folder: string, dim: number, withSigma: boolean): Promise<ImportSubject[]> {
+export function checkedImportFace(mu: Float32Array, sigmaSq: Float32Array | null, detectorScore: number | null, space: ImportSpace): NewFace {
+  const { dim, layout } = space;
+  if (mu.length !== dim) throw new PfeError('DIMENSION_MISMATCH', `mu has ${mu.length} values, the gallery's D = ${dim}`, { length: mu.length, dim });
+  for (let l = 0; l < dim; l++) if (!Number.isFinite(mu[l]!)) throw new PfeError('NON_FINITE', `mu[${l}] is ${mu[l]} (as a 32-bit float); every value must be finite`, { column: l });
+  if (layout === 'none' && sigmaSq !== null) throw new PfeError('INVALID_ARGUMENT', 'sigmaSq is given, but the gallery has no uncertainty head (σ² must be null or absent)');
+  if (layout !== 'none' && sigmaSq === null) throw new PfeError('INVALID_ARGUMENT', "sigmaSq is missing: the gallery's head gives every face σ² (import the head's outputs: pfe embed --head)");
+  if (detectorScore !== null && !(detectorScore >= 0 && detectorScore <= 1)) {
+    throw new PfeError('INVALID_ARGUMENT', `detectorScore is ${detectorScore}; it must be in [0, 1] or null`, { detectorScore });
+  }
+  if (sigmaSq === null) return { mu, sigmaSq: null, uncertainty: null, detectorScore };
+  if (sigmaSq.length !== dim) throw new PfeError('DIMENSION_MISMATCH', `sigmaSq has ${sigmaSq.length} values, the gallery's D = ${dim}`, { length: sigmaSq.length, dim });
+  for (let l = 0; l < dim; l++) {
+    const v = sigmaSq[l]!;
+    if (!Number.isFinite(v)) throw new PfeError('NON_FINITE', `sigmaSq[${l}] is ${v} (as a 32-bit float); every value must be finite`, { column: l });
+    if (!(v > 0)) throw new PfeError('NON_POSITIVE_VARIANCE', `sigmaSq[${l}] is ${v} (as a 32-bit float); variances must be > 0`, { column: l });
+    if (layout === 'isotropic' && v !== sigmaSq[0]) {
+      throw new PfeError('INVALID_ARGUMENT', `sigmaSq[${l}] = ${v} differs from sigmaSq[0] = ${sigmaSq[0]}; the gallery's head gives one σ² per face (all D values equal)`, { column: l });
+    }
+  }
+  return { mu, sigmaSq, uncertainty: uncertaintyScore({ dim, mu, sigmaSq }), detectorScore };
+}
+
+/**
+ * Reads the subjects of one `pfe embed` output folder, grouped by the images' folders.
+ * @param space the gallery's space: with σ² (a head) the head's outputs (mu_centred.npy,
+ *   sigma_sq.npy) are read instead of mu.npy
+ * @throws PfeError IO_ERROR, INVALID_FORMAT, DIMENSION_MISMATCH, and checkedImportFace's
+ *   codes naming the folder and row of a face it refuses
+ */
+export async function readEmbeddingFolder(folder: string, space: ImportSpace): Promise<ImportSubject[]> {
+  const { dim } = space;
+  const withSigma = space.layout !== 'none';
   const index = JSON.parse(await readFile(path.join(folder, 'index.json'), 'utf8')) as EmbedIndex;
   const mu = await readMatrixNpyFile(path.join(folder, withSigma ? MU_CENTRED_FILE : 'mu.npy'));
   const sigma = withSigma ? await readMatrixNpyFile(path.join(folder, SIGMA_SQ_FILE)) : undefined;
@@ -61,22 +109,56 @@ export async function readEmbeddingFolder(folder: string, dim: number, withSigma
     if (image.row < 0 || image.row >= mu.rows) throw new PfeError('INVALID_FORMAT', `${folder}: index.json row ${image.row} is outside the ${mu.rows} rows`, { folder });
     const faceMu = mu.data.slice(image.row * dim, (image.row + 1) * dim);
     const faceSigma = sigma === undefined ? null : sigma.data.slice(image.row * dim, (image.row + 1) * dim);
-    const face: NewFace = {
-      mu: faceMu,
-      sigmaSq: faceSigma,
-      uncertainty: faceSigma === null ? null : uncertaintyScore({ dim, mu: faceMu, sigmaSq: faceSigma }),
-      detectorScore: null,
-    };
+    let face: NewFace;
+    try {
+      face = checkedImportFace(faceMu, faceSigma, null, space);
+    } catch (e) {
+      if (e instanceof PfeError) throw new PfeError(e.code, `${folder}: row ${image.row} (${image.path}): ${e.message}`, { ...e.details, folder, row: image.row });
+      throw e;
+    }
     let faces = bySubject.get(id);
     if (faces === undefined) bySubject.set(id, (faces = []));
     faces.push(face);
   }
-  return [...bySubject].map(([id, faces]) => ({ id, faces }));
+  return [...bySubject].map(([id, faces]) => ({ id, name: null, faces }));
 }
 
 /**
- * Imports subjects into the store in batches (one transaction per batch for the subjects and
- * their first faces), skipping subjects the store already has.
+ * Subjects of several folders, one entry per subject: a person whose images are spread over
+ * two folders gets all of them (the import skips a subject it has, so a second entry for
+ * the same id would lose its faces).
+ */
+export function mergeSubjects(lists: readonly (readonly ImportSubject[])[]): ImportSubject[] {
+  const byId = new Map<string, ImportSubject>();
+  for (const list of lists) {
+    for (const s of list) {
+      const known = byId.get(s.id);
+      byId.set(s.id, known === undefined ? s : { ...known, faces: [...known.faces, ...s.faces] });
+    }
+  }
+  return [...byId.values()];
+}
+
+/** What one committed batch did. */
+export interface CommittedBatch extends ImportSummary {
+  /** The new templates, for an in-memory index to follow (after the commit). */
+  readonly changes: readonly TemplateChange[];
+}
+
+/**
+ * Commits one batch: its new subjects with all their faces in one transaction, the ones the
+ * store has skipped. @throws GalleryError (nothing of the batch is committed then)
+ */
+export async function commitImportBatch(store: GalleryStore, batch: readonly ImportSubject[]): Promise<CommittedBatch> {
+  const { changes, skipped } = await store.insertNewSubjects(batch);
+  const skippedIds = new Set(skipped);
+  const faces = batch.reduce((n, s) => n + (skippedIds.has(s.id) ? 0 : s.faces.length), 0);
+  return { imported: changes.length, skipped: skipped.length, faces, changes };
+}
+
+/**
+ * Imports subjects into the store in batches (one transaction per batch for the subjects
+ * and all their faces), skipping subjects the store already has.
  * @param onBatch called after each batch with the subjects handled so far
  */
 export async function importSubjects(
@@ -89,13 +171,10 @@ export async function importSubjects(
   const summary: ImportSummary = { imported: 0, skipped: 0, faces: 0 };
   for (let start = 0; start < subjects.length; start += batchSize) {
     const batch = subjects.slice(start, start + batchSize);
-    const fresh: ImportSubject[] = [];
-    for (const s of batch) if (!(await store.hasSubject(s.id))) fresh.push(s);
-    summary.skipped += batch.length - fresh.length;
-    await store.insertSubjectsWithFace(fresh.map((s) => ({ id: s.id, name: null, face: s.faces[0]! })));
-    for (const s of fresh) for (const face of s.faces.slice(1)) await store.addFace(s.id, face);
-    summary.imported += fresh.length;
-    summary.faces += fresh.reduce((n, s) => n + s.faces.length, 0);
+    const committed = await commitImportBatch(store, batch);
+    summary.imported += committed.imported;
+    summary.skipped += committed.skipped;
+    summary.faces += committed.faces;
     onBatch(start + batch.length);
   }
   return summary;

@@ -17,6 +17,7 @@ import { checkScanProbe, MutableGallery, type RowSigma } from '../core/mutable-g
 import type { ScoredRow } from '../core/top-k.js';
 import { sharedScanPool, type ScanPool } from './scan-pool.js';
 import type { SubjectTemplate } from '../verify/template.js';
+import type { HeadBinding } from '../head/head-binding.js';
 
 /** One candidate of a scan. */
 export interface ScanHit {
@@ -36,6 +37,12 @@ export interface ScanHit {
  * cost (one dot product and one log per row).
  */
 export type SigmaLayout = 'none' | 'diagonal' | 'isotropic';
+
+/** The σ² layout of a service's templates: none without a head, isotropic for a head in scalar mode. */
+export function sigmaLayoutOf(head: HeadBinding | undefined): SigmaLayout {
+  if (head === undefined) return 'none';
+  return head.head.architecture.sigmaMode === 'scalar' ? 'isotropic' : 'diagonal';
+}
 
 /** Templates of all subjects, N×D, with σ² rows when the service has a head. */
 export class GalleryIndex {

@@ -174,6 +174,61 @@ export function galleryStoreSuite(name: string, fresh: () => Promise<StoreLocati
     }
   });
 
+  it('bulk insertion: every subject with all its faces in one transaction; subjects present are skipped; a failure inserts nothing', async (where) => {
+    const rng = new SeededRandom(23);
+    const store = await where.open(space);
+    try {
+      const faces = [3, 1, 2].map((n) => Array.from({ length: n }, () => syntheticFace(rng)));
+      const first = await store.insertNewSubjects(faces.map((f, i) => ({ id: `bulk${i}`, name: i === 0 ? 'Bulk Zero' : null, faces: f })));
+      assert.deepEqual(first.skipped, []);
+      assert.deepEqual(first.changes.map((c) => c.subjectId), ['bulk0', 'bulk1', 'bulk2']);
+      for (const [i, f] of faces.entries()) {
+        const got = (await store.getSubject(`bulk${i}`))!;
+        assert.equal(got.subject.faceCount, f.length);
+        assert.equal(got.faces.length, f.length);
+        const stored = (await store.getTemplate(`bulk${i}`))!;
+        // The change handed back is the stored template (what the in-memory index gets).
+        assert.deepEqual([...first.changes[i]!.template!.mu], [...stored.mu]);
+        const expected = fuseTemplate(f, 'min');
+        stored.mu.forEach((v, l) => assert.ok(Math.abs(v - expected.mu[l]!) < 1e-5, `bulk${i} mu[${l}]`));
+      }
+      assert.equal((await store.getSubject('bulk0'))!.subject.name, 'Bulk Zero');
+      assert.equal(await store.countTemplates(), 3);
+
+      // A second call with two known ids: those are left alone (not merged), the new one goes in.
+      const again = await store.insertNewSubjects([
+        { id: 'bulk1', name: null, faces: [syntheticFace(rng)] },
+        { id: 'bulk3', name: null, faces: [syntheticFace(rng), syntheticFace(rng)] },
+        { id: 'bulk0', name: null, faces: [] },
+      ]);
+      assert.deepEqual(again.skipped, ['bulk1', 'bulk0']);
+      assert.deepEqual(again.changes.map((c) => c.subjectId), ['bulk3']);
+      assert.equal((await store.getSubject('bulk1'))!.subject.faceCount, 1);
+      assert.equal((await store.getSubject('bulk3'))!.subject.faceCount, 2);
+
+      // A face the template fusion refuses (NaN σ²) in the last subject: the whole call is rolled back.
+      const bad = { ...syntheticFace(rng), sigmaSq: new Float32Array(SUITE_DIM).fill(Number.NaN) };
+      await assert.rejects(
+        store.insertNewSubjects([
+          { id: 'gone1', name: null, faces: [syntheticFace(rng), syntheticFace(rng)] },
+          { id: 'gone2', name: null, faces: [syntheticFace(rng), bad] },
+        ]),
+      );
+      assert.equal(await store.hasSubject('gone1'), false, 'a subject before the failure was committed');
+      assert.equal(await store.hasSubject('gone2'), false);
+      assert.equal(await store.countSubjects(), 4);
+      assert.equal(await store.countTemplates(), 4);
+
+      // An id twice in one call, or an invalid id, is refused before anything is written.
+      await rejectsWith(store.insertNewSubjects([{ id: 'twice', name: null, faces: [] }, { id: 'twice', name: null, faces: [syntheticFace(rng)] }]), 'INVALID_SUBJECT', /twice/);
+      await rejectsWith(store.insertNewSubjects([{ id: 'fine', name: null, faces: [] }, { id: 'bad id', name: null, faces: [] }]), 'INVALID_SUBJECT');
+      assert.equal(await store.hasSubject('fine'), false);
+      assert.equal(await store.hasSubject('twice'), false);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('concurrent enrolments of one subject all end up in its template', async (where) => {
     const rng = new SeededRandom(17);
     const store = await where.open(space);

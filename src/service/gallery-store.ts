@@ -44,6 +44,21 @@ export interface NewFace extends FaceEmbeddingRow {
   readonly image?: Uint8Array;
 }
 
+/** A subject to insert with all its faces (bulk import). */
+export interface NewSubject {
+  readonly id: string;
+  readonly name: string | null;
+  readonly faces: readonly NewFace[];
+}
+
+/** What one bulk insertion did. */
+export interface InsertedSubjects {
+  /** The template of every subject inserted, in input order (for the in-memory index, after commit). */
+  readonly changes: readonly TemplateChange[];
+  /** Ids of the subjects the gallery already had, left as they were. */
+  readonly skipped: readonly string[];
+}
+
 /** A subject's template row (for the in-memory index). */
 export interface TemplateRow {
   readonly subjectId: string;
@@ -82,8 +97,14 @@ export interface GalleryStore {
   getTemplate(subjectId: string): Promise<SubjectTemplate | null | undefined>;
   /** Every subject that has a template (for building the in-memory index), by id. */
   templates(): AsyncIterable<TemplateRow>;
-  /** Subjects with one face each, in one transaction (bulk loading, e.g. load tests). */
-  insertSubjectsWithFace(subjects: readonly { id: string; name: string | null; face: NewFace }[]): Promise<void>;
+  /**
+   * Inserts subjects with all their faces and templates in ONE transaction (bulk import:
+   * an interruption leaves every subject of the call whole or absent). A subject the gallery
+   * already has is left unchanged and reported as skipped, so a re-sent import resumes.
+   * @throws GalleryError INVALID_SUBJECT (bad id or name, or an id given twice in the call;
+   *   nothing is inserted then)
+   */
+  insertNewSubjects(subjects: readonly NewSubject[]): Promise<InsertedSubjects>;
   /** Reads from the database: resolves when it answers. @throws GalleryError STORE_UNAVAILABLE */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -109,6 +130,20 @@ export function checkSubject(id: string, name: string | null): void {
   if (LONE_SURROGATE_RE.test(name)) throw new GalleryError('INVALID_SUBJECT', 'name is not well-formed Unicode (it has a lone surrogate)');
   // PostgreSQL text cannot hold U+0000; refused in both stores so they behave alike.
   if (name.includes('\u0000')) throw new GalleryError('INVALID_SUBJECT', 'name contains the character U+0000');
+}
+
+/**
+ * Checks every subject of a bulk insertion before its transaction starts: ids and names
+ * (checkSubject), and no id twice (the second would be skipped as present, its faces lost).
+ * @throws GalleryError INVALID_SUBJECT
+ */
+export function checkNewSubjects(subjects: readonly NewSubject[]): void {
+  const seen = new Set<string>();
+  for (const s of subjects) {
+    checkSubject(s.id, s.name);
+    if (seen.has(s.id)) throw new GalleryError('INVALID_SUBJECT', `subject '${s.id}' is given twice in one insertion`);
+    seen.add(s.id);
+  }
 }
 
 /** Float32 copy of stored bytes (copied: database buffers are not 4-byte aligned). */

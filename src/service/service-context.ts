@@ -16,7 +16,7 @@ import { calibrationFileForHead, type LoadedCalibration, loadCalibrationFile } f
 import { isLoopbackHost, type ServiceConfig } from './config.js';
 import { DecisionPolicy } from '../verify/decision.js';
 import type { AnalyzerBackend } from './face-analysis.js';
-import { GalleryIndex, type SigmaLayout } from './gallery-index.js';
+import { GalleryIndex, type SigmaLayout, sigmaLayoutOf } from './gallery-index.js';
 import { isGalleryError } from './gallery-errors.js';
 import type { EmbeddingSpace, GalleryStore } from './gallery-store.js';
 import { GallerySync } from './postgres/gallery-sync.js';
@@ -196,7 +196,7 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
   assertSameBackbone({ backbone, what: 'the service' }, { backbone: calibration.content.backbone, what: `calibration ${config.calibrationFile}` });
   const dim = head?.head.architecture.muDim ?? BACKBONE_DESCRIPTIONS[backbone].dim;
   const space: EmbeddingSpace = { dim, head: head?.identity.sha256 ?? 'none' };
-  const layout = head === undefined ? 'none' : head.head.architecture.sigmaMode === 'scalar' ? 'isotropic' : 'diagonal';
+  const layout = sigmaLayoutOf(head);
   let gallery: OpenGallery;
   try {
     gallery = await openGallery(config, space, layout);

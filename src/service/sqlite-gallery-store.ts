@@ -15,12 +15,15 @@ import type { FusionRule } from '../core/fusion.js';
 import { GalleryError } from './gallery-errors.js';
 import {
   bytesOf,
+  checkNewSubjects,
   checkSubject,
   type EmbeddingSpace,
   type FaceSummary,
   floatsOf,
   type GalleryStore,
+  type InsertedSubjects,
   type NewFace,
+  type NewSubject,
   spaceKeys,
   spaceMismatch,
   type SubjectSummary,
@@ -213,12 +216,21 @@ export class SqliteGalleryStore implements GalleryStore {
     for (const r of rows) yield { subjectId: r.id, template: { mu: floatsOf(r.template_mu), sigmaSq: r.template_sigma_sq === null ? null : floatsOf(r.template_sigma_sq) } };
   }
 
-  async insertSubjectsWithFace(subjects: readonly { id: string; name: string | null; face: NewFace }[]): Promise<void> {
-    this.db.transaction(() => {
+  async insertNewSubjects(subjects: readonly NewSubject[]): Promise<InsertedSubjects> {
+    checkNewSubjects(subjects);
+    return this.db.transaction(() => {
+      const changes: TemplateChange[] = [];
+      const skipped: string[] = [];
       for (const s of subjects) {
-        this.createSubjectNow(s.id, s.name);
-        this.addFaceNow(s.id, s.face);
+        const now = new Date().toISOString();
+        if (!this.insertSubjectRow(s.id, s.name, now)) {
+          skipped.push(s.id);
+          continue;
+        }
+        for (const face of s.faces) this.insertFaceRow(s.id, face, randomUUID(), now);
+        changes.push({ subjectId: s.id, template: this.refreshTemplate(s.id, now) });
       }
+      return { changes, skipped };
     })();
   }
 
@@ -243,13 +255,20 @@ export class SqliteGalleryStore implements GalleryStore {
     const subjectId = id ?? randomUUID();
     checkSubject(subjectId, name);
     const now = new Date().toISOString();
-    try {
-      this.db.prepare('INSERT INTO subjects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(subjectId, name, now, now);
-    } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new GalleryError('SUBJECT_EXISTS', `subject '${subjectId}' already exists`);
-      throw e;
-    }
+    if (!this.insertSubjectRow(subjectId, name, now)) throw new GalleryError('SUBJECT_EXISTS', `subject '${subjectId}' already exists`);
     return { id: subjectId, name, createdAt: now, updatedAt: now, faceCount: 0 };
+  }
+
+  /** Inserts a subject row (no faces); false when the id exists already. */
+  private insertSubjectRow(id: string, name: string | null, now: string): boolean {
+    return this.db.prepare('INSERT INTO subjects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(id, name, now, now).changes === 1;
+  }
+
+  /** Inserts a face row (the caller refreshes the template in the same transaction). */
+  private insertFaceRow(subjectId: string, face: NewFace, faceId: string, now: string): void {
+    this.db
+      .prepare('INSERT INTO faces (id, subject_id, created_at, mu, sigma_sq, uncertainty, detector_score, image) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(faceId, subjectId, now, bytesOf(face.mu), face.sigmaSq === null ? null : bytesOf(face.sigmaSq), face.uncertainty, face.detectorScore, face.image === undefined ? null : Buffer.from(face.image));
   }
 
   private addFaceNow(subjectId: string, face: NewFace): { face: FaceSummary; subject: SubjectSummary; change: TemplateChange } {
@@ -257,9 +276,7 @@ export class SqliteGalleryStore implements GalleryStore {
     const faceId = randomUUID();
     return this.db.transaction(() => {
       if (!this.exists(subjectId)) throw new GalleryError('SUBJECT_NOT_FOUND', `no subject '${subjectId}'`);
-      this.db
-        .prepare('INSERT INTO faces (id, subject_id, created_at, mu, sigma_sq, uncertainty, detector_score, image) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(faceId, subjectId, now, bytesOf(face.mu), face.sigmaSq === null ? null : bytesOf(face.sigmaSq), face.uncertainty, face.detectorScore, face.image === undefined ? null : Buffer.from(face.image));
+      this.insertFaceRow(subjectId, face, faceId, now);
       const template = this.refreshTemplate(subjectId, now);
       return {
         face: { id: faceId, createdAt: now, uncertainty: face.uncertainty, detectorScore: face.detectorScore, imageStored: face.image !== undefined },

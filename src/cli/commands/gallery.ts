@@ -1,14 +1,13 @@
 import { resolveModelFiles } from '../../service/service-context.js';
 import { loadHeadBinding } from '../../head/head-binding.js';
-import { importSubjects, readEmbeddingFolder, type ImportSubject } from '../../service/gallery-import.js';
+import { DEFAULT_IMPORT_BATCH, importSubjects, type ImportSpace, type ImportSubject, mergeSubjects, readEmbeddingFolder } from '../../service/gallery-import.js';
+import { sigmaLayoutOf } from '../../service/gallery-index.js';
 import { SqliteGalleryStore } from '../../service/sqlite-gallery-store.js';
 import { BACKBONE_DESCRIPTIONS, DEFAULT_BACKBONE } from '../../face/backbone/names.js';
 import { integerOption, parseCommandArgs, requireOption } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { createProgress } from '../../io/progress.js';
 
-/** Subjects per transaction by default: large enough that commits do not dominate, small enough to resume cheaply. */
-const DEFAULT_BATCH = 2000;
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -21,7 +20,8 @@ const usage = `Usage: pfe gallery import <embedding folder>... --data <dir> [--h
 
 Loads subjects and faces from \`pfe embed\` output into the service's SQLite gallery in <dir>
 (the --data of \`pfe serve\`): every embedded image becomes a face of the subject named by
-its folder (<person>/<image>.jpg). One transaction per batch of subjects; subjects already in
+its folder (<person>/<image>.jpg). One transaction per batch of subjects, each with all its
+faces; subjects already in
 the gallery are skipped, so an interrupted import continues when run again. Progress (count,
 rate, ETA) goes to stderr.
 
@@ -33,7 +33,7 @@ Options:
   --data <dir>     the service's data folder (created if absent)
   --head <file>    the service's uncertainty head (default: as \`pfe serve\` chooses)
   --no-head        a gallery without σ² (cosine), as \`pfe serve --no-head\`
-  --batch <n>      subjects per transaction (default ${DEFAULT_BATCH})`;
+  --batch <n>      subjects per transaction (default ${DEFAULT_IMPORT_BATCH})`;
 
 const command: CliCommand = {
   summary: 'gallery tools: import subjects and faces from pfe embed folders in bulk (resumable)',
@@ -44,14 +44,15 @@ const command: CliCommand = {
     if (action !== 'import') throw new UsageError(`unknown action '${action ?? ''}'; expected 'import'`);
     if (folders.length === 0) throw new UsageError('give at least one embedding folder');
     const dataDir = requireOption(values.data, 'data');
-    const batch = integerOption(values.batch, 'batch', { min: 1 }, DEFAULT_BATCH);
+    const batch = integerOption(values.batch, 'batch', { min: 1 }, DEFAULT_IMPORT_BATCH);
     const { headFile, note } = resolveModelFiles(values['no-head'] === true ? false : values.head, undefined);
     if (note !== undefined) process.stderr.write(`pfe gallery: ${note}\n`);
     const head = headFile === undefined ? undefined : await loadHeadBinding(headFile);
-    const dim = head?.head.architecture.muDim ?? BACKBONE_DESCRIPTIONS[DEFAULT_BACKBONE].dim;
-    const subjects: ImportSubject[] = [];
-    for (const folder of folders) subjects.push(...(await readEmbeddingFolder(folder, dim, head !== undefined)));
-    const store = SqliteGalleryStore.open(dataDir, { dim, head: head?.identity.sha256 ?? 'none' });
+    const space: ImportSpace = { dim: head?.head.architecture.muDim ?? BACKBONE_DESCRIPTIONS[DEFAULT_BACKBONE].dim, layout: sigmaLayoutOf(head) };
+    const lists: ImportSubject[][] = [];
+    for (const folder of folders) lists.push(await readEmbeddingFolder(folder, space));
+    const subjects = mergeSubjects(lists);
+    const store = SqliteGalleryStore.open(dataDir, { dim: space.dim, head: head?.identity.sha256 ?? 'none' });
     try {
       const progress = createProgress('pfe gallery import: subjects', subjects.length, process.stderr);
       let reported = 0;

@@ -14,12 +14,15 @@ import type { FusionRule } from '../../core/fusion.js';
 import { GalleryError, isGalleryError } from '../gallery-errors.js';
 import {
   bytesOf,
+  checkNewSubjects,
   checkSubject,
   type EmbeddingSpace,
   type FaceSummary,
   floatsOf,
   type GalleryStore,
+  type InsertedSubjects,
   type NewFace,
+  type NewSubject,
   spaceKeys,
   spaceMismatch,
   type SubjectSummary,
@@ -243,12 +246,24 @@ export class PostgresGalleryStore implements GalleryStore {
     }
   }
 
-  async insertSubjectsWithFace(subjects: readonly { id: string; name: string | null; face: NewFace }[]): Promise<void> {
-    await this.transaction(async (c) => {
+  async insertNewSubjects(subjects: readonly NewSubject[]): Promise<InsertedSubjects> {
+    checkNewSubjects(subjects);
+    return this.transaction(async (c) => {
+      const changes: TemplateChange[] = [];
+      const skipped: string[] = [];
       for (const s of subjects) {
-        await this.createSubjectIn(c, s.id, s.name);
-        await this.addFaceIn(c, s.id, s.face);
+        const now = new Date().toISOString();
+        if (!(await this.insertSubjectRow(c, s.id, s.name, now))) {
+          skipped.push(s.id);
+          continue;
+        }
+        // The row is new and invisible to other transactions until commit: no lock needed.
+        for (const face of s.faces) await this.insertFaceRow(c, s.id, face, randomUUID(), now);
+        const { template } = await this.refreshTemplate(c, s.id, now);
+        await this.recordChange(c, s.id);
+        changes.push({ subjectId: s.id, template });
       }
+      return { changes, skipped };
     });
   }
 
@@ -327,15 +342,18 @@ export class PostgresGalleryStore implements GalleryStore {
     const subjectId = id ?? randomUUID();
     checkSubject(subjectId, name);
     const now = new Date().toISOString();
-    const inserted = await c.query('INSERT INTO subjects (id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO NOTHING', [subjectId, name, now]);
-    if (inserted.rowCount === 0) throw new GalleryError('SUBJECT_EXISTS', `subject '${subjectId}' already exists`);
+    if (!(await this.insertSubjectRow(c, subjectId, name, now))) throw new GalleryError('SUBJECT_EXISTS', `subject '${subjectId}' already exists`);
     return { id: subjectId, name, createdAt: now, updatedAt: now, faceCount: 0 };
   }
 
-  private async addFaceIn(c: pg.ClientBase, subjectId: string, face: NewFace): Promise<{ face: FaceSummary; subject: SubjectSummary; change: TemplateChange }> {
-    const now = new Date().toISOString();
-    const faceId = randomUUID();
-    await this.lockSubject(c, subjectId);
+  /** Inserts a subject row (no faces); false when the id exists already. */
+  private async insertSubjectRow(c: pg.ClientBase, id: string, name: string | null, now: string): Promise<boolean> {
+    const inserted = await c.query('INSERT INTO subjects (id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO NOTHING', [id, name, now]);
+    return inserted.rowCount === 1;
+  }
+
+  /** Inserts a face row (the caller refreshes the template and records the change in the same transaction). */
+  private async insertFaceRow(c: pg.ClientBase, subjectId: string, face: NewFace, faceId: string, now: string): Promise<void> {
     await c.query('INSERT INTO faces (id, subject_id, created_at, mu, sigma_sq, uncertainty, detector_score, image) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
       faceId,
       subjectId,
@@ -346,6 +364,13 @@ export class PostgresGalleryStore implements GalleryStore {
       face.detectorScore,
       face.image === undefined ? null : Buffer.from(face.image),
     ]);
+  }
+
+  private async addFaceIn(c: pg.ClientBase, subjectId: string, face: NewFace): Promise<{ face: FaceSummary; subject: SubjectSummary; change: TemplateChange }> {
+    const now = new Date().toISOString();
+    const faceId = randomUUID();
+    await this.lockSubject(c, subjectId);
+    await this.insertFaceRow(c, subjectId, face, faceId, now);
     const { template, subject } = await this.refreshTemplate(c, subjectId, now);
     await this.recordChange(c, subjectId);
     return {
