@@ -22,6 +22,9 @@ export type ApiErrorCode =
   | 'DATABASE_UNAVAILABLE'
   | 'REQUEST_HEADERS_TOO_LARGE'
   | 'REQUEST_TIMEOUT'
+  | 'INVALID_LINE'
+  | 'LINE_TOO_LONG'
+  | 'SHUTTING_DOWN'
   | 'INTERNAL_ERROR'
   | PfeErrorCode;
 

@@ -6,6 +6,9 @@
  */
 import type { ImageFields } from './image-input.js';
 import { SUBJECT_ID_PATTERN } from './gallery-store.js';
+import { DEFAULT_IMPORT_BATCH } from './gallery-import.js';
+import { importLineSchema, MAX_FACES_PER_LINE, maxImportLineBytes } from './import-line.js';
+import { MAX_BATCH_TEXT_BYTES, MAX_IMPORT_BATCH } from './import-route.js';
 
 /** A JSON schema (the subset used here). */
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -25,8 +28,14 @@ export interface RouteSpec {
   readonly body?: JsonSchema;
   /** Image routes: multipart or base64 JSON, see image-input.ts. */
   readonly imageFields?: ImageFields;
-  /** Status → [description, schema or null for no body]. */
-  readonly responses: Readonly<Record<number, readonly [string, JsonSchema | null]>>;
+  /**
+   * A streamed NDJSON body (application/x-ndjson): the schema of one line. The handler gets
+   * the body as a stream; the whole-body limit and whole-request deadline do not apply
+   * (the route bounds each line and the wait between two pieces of the body instead).
+   */
+  readonly ndjsonBody?: JsonSchema;
+  /** Status → [description, schema or null for no body, media type when not application/json]. */
+  readonly responses: Readonly<Record<number, readonly [string, JsonSchema | null] | readonly [string, JsonSchema, 'application/x-ndjson']>>;
 }
 
 const subjectIdParam: JsonSchema = { type: 'string', pattern: SUBJECT_ID_PATTERN };
@@ -111,13 +120,21 @@ const imageErrors = {
 
 const topK = { minimum: 1, maximum: 100, description: 'number of candidates (default 5)' };
 
+/** Every line of the import's answer carries the counts so far. */
+const importCounts = {
+  committedLines: { type: 'integer', description: 'number of the last line of the last committed batch (every line up to it is in the gallery, or skipped)' },
+  imported: { type: 'integer', description: 'subjects created by this request' },
+  skipped: { type: 'integer', description: 'subjects the gallery already had (left unchanged)' },
+  faces: { type: 'integer', description: 'faces added by this request' },
+};
+
 /** Every route of the API, as a literal so that RouteId lists the ids. */
 const ROUTE_LIST = [
   {
     id: 'health',
     method: 'GET',
     url: '/v1/health',
-    summary: 'Liveness (no database call) and load: templates in memory, inference queue, whether uncertainty is available',
+    summary: "Liveness (no database call) and load: templates in memory, the gallery's D and σ² layout (gallery.dim, gallery.sigmaLayout: none, diagonal or isotropic), inference queue, whether uncertainty is available",
     auth: false,
     responses: { 200: ['service status', { type: 'object' }] },
   },
@@ -283,6 +300,48 @@ const ROUTE_LIST = [
         },
       ],
       ...imageErrors,
+    },
+  },
+  {
+    id: 'importGallery',
+    method: 'POST',
+    url: '/v1/gallery/import',
+    summary:
+      'Bulk import (application/x-ndjson, streamed): one subject per line with all its faces, μ and σ² as /v1/embed answers them; committed in batches, each subject with all its faces in one transaction per batch; subjects the gallery has are skipped, so re-sending the stream resumes it',
+    auth: true,
+    query: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        batch: {
+          type: 'integer',
+          minimum: 1,
+          maximum: MAX_IMPORT_BATCH,
+          default: DEFAULT_IMPORT_BATCH,
+          description: `subjects per transaction (a batch also commits early once its lines reach ${MAX_BATCH_TEXT_BYTES / 1024 / 1024} MiB); the maximum bounds how long one commit holds the service`,
+        },
+      },
+    },
+    ndjsonBody: importLineSchema(),
+    responses: {
+      200: [
+        `NDJSON: one progress line per committed batch, then {"done": true, …} — or, when a line after the first committed batch is refused, {"error": {code, message, line, requestId}, …} as the last line (the status is sent with the first batch and cannot change; the batches before the error stay committed). A line may hold at most ${MAX_FACES_PER_LINE} faces, in at most ${(maxImportLineBytes(128) / 1e6).toFixed(1)} MB at D = 128 (${(maxImportLineBytes(1024) / 1e6).toFixed(1)} MB at D = 1024: ${MAX_FACES_PER_LINE} faces of 2·D numbers at 32 bytes each, plus framing; maxImportLineBytes in import-line.ts)`,
+        {
+          type: 'object',
+          properties: {
+            ...importCounts,
+            done: { type: 'boolean', description: 'on the last line of a finished import' },
+            error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, line: { type: 'integer' }, requestId: { type: 'string' } }, description: 'on the last line of a stopped import' },
+          },
+        },
+        'application/x-ndjson',
+      ],
+      400: ['a line refused before any batch was committed (INVALID_LINE: not JSON, wrong shape or dimension, non-finite numbers, σ² ≤ 0, an id twice in a batch); nothing imported', error],
+      401: ['missing or wrong API key (UNAUTHORIZED)', error],
+      408: ['no data for the request timeout (60 s by default) before the first commit (REQUEST_TIMEOUT)', error],
+      413: ['a line longer than the bound before the first commit (LINE_TOO_LONG)', error],
+      415: ['not application/x-ndjson (INVALID_REQUEST)', error],
+      503: ['gallery database unreachable (DATABASE_UNAVAILABLE) or the service shutting down (SHUTTING_DOWN) before the first commit; see Retry-After', error],
     },
   },
 ] as const satisfies readonly RouteSpec[];

@@ -42,8 +42,14 @@ export interface ServiceConfig {
   readonly fusionRule: FusionRule;
   /** Keep uploaded enrolment images in the gallery (off by default). */
   readonly storeImages: boolean;
-  /** Largest request body in bytes (JSON with base64 images, or multipart). */
+  /** Largest request body in bytes (JSON with base64 images, or multipart); the streamed bulk import has a bound per line instead. */
   readonly maxBodyBytes: number;
+  /**
+   * Time a request gets to arrive whole, headers and body (slow-upload protection); the
+   * streamed bulk import, which may last hours, instead gets this long between two pieces
+   * of its body.
+   */
+  readonly requestTimeoutMs: number;
   /** Largest accepted width×height of an uploaded image. */
   readonly maxPixels: number;
   /** Worker threads running inference. */
@@ -75,6 +81,7 @@ export function defaultWebDir(): string {
  * - minDetectorScore 0.5: BlazeFace's own detection threshold (blazeface.ts), i.e. the
  *   detector-score gate is off unless configured; it is the only gate without a head.
  * - maxBodyBytes 8 MiB: a 6 MB photo as base64 (×4/3) fits; larger uploads are refused.
+ * - requestTimeoutMs 60 s: ample for an 8 MiB upload at 1.1 Mbit/s; a slower sender is cut off.
  * - maxPixels 16 MP: phone photos (12 MP) pass; decoding stays under 48 MB per image.
  * - maxQueue 4 per worker and batchSize 4: a queued request waits at most ~2 batches.
  * - webDir: the package's web/dist (`defaultWebDir`), whatever the working directory.
@@ -97,6 +104,7 @@ export function defaultConfig(): ServiceConfig {
     fusionRule: 'min',
     storeImages: false,
     maxBodyBytes: 8 * 1024 * 1024,
+    requestTimeoutMs: 60_000,
     maxPixels: 16_000_000,
     workers,
     maxQueue: 4 * workers,

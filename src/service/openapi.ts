@@ -32,8 +32,8 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       ...Object.entries(query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
     ];
     const responses: Record<string, unknown> = {};
-    for (const [status, [description, schema]] of Object.entries(route.responses)) {
-      responses[status] = schema === null ? { description } : { description, content: { 'application/json': { schema } } };
+    for (const [status, [description, schema, mediaType]] of Object.entries(route.responses)) {
+      responses[status] = schema === null ? { description } : { description, content: { [mediaType ?? 'application/json']: { schema } } };
     }
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       operationId: route.id,
@@ -42,6 +42,9 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.imageFields !== undefined ? { requestBody: imageRequestBody(route) } : {}),
       ...(route.body !== undefined ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.ndjsonBody !== undefined
+        ? { requestBody: { required: true, description: 'NDJSON: one JSON value per line, each matching the schema', content: { 'application/x-ndjson': { schema: route.ndjsonBody } } } }
+        : {}),
       responses,
     };
   }

@@ -233,6 +233,37 @@ describe('HTTP API', () => {
     for (const r of [unknownJson, tooBigJson, notFound]) assert.ok(!JSON.stringify(r.body).includes('    at '), 'no stack trace');
   });
 
+  test('an /v1/embed answer imported as-is (POST /v1/gallery/import) scores exactly as enrolling the image', async () => {
+    assert.equal((await call('POST', '/v1/subjects', { json: { id: 'gul-enrolled' } })).status, 201);
+    assert.equal((await call('POST', '/v1/subjects/gul-enrolled/faces', { form: { image: image('Abdullah_Gul', 1) } })).status, 201);
+    const face = (await call('POST', '/v1/embed', { form: { image: image('Abdullah_Gul', 1) } })).body['face'] as { mu: number[]; sigmaSq: number[] | null; detectorScore: number };
+    const line = JSON.stringify({ id: 'gul-imported', name: null, faces: [{ mu: face.mu, sigmaSq: face.sigmaSq, detectorScore: face.detectorScore }] });
+    const res = await fetch(`${service.url}/v1/gallery/import`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' }, body: `${line}\n` });
+    assert.equal(res.status, 200);
+    const answer = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(answer[answer.length - 1], { committedLines: 1, imported: 1, skipped: 0, faces: 1, done: true });
+
+    // The same template, bit for bit, and the same face record.
+    const store = service.context.store;
+    const [enrolled, imported] = [(await store.getTemplate('gul-enrolled'))!, (await store.getTemplate('gul-imported'))!];
+    assert.deepEqual(imported.mu, enrolled.mu);
+    assert.deepEqual(imported.sigmaSq, enrolled.sigmaSq);
+    const faceOf = async (id: string): Promise<unknown> => {
+      const { uncertainty, detectorScore } = (await store.getSubject(id))!.faces[0]!;
+      return { uncertainty, detectorScore };
+    };
+    assert.deepEqual(await faceOf('gul-imported'), await faceOf('gul-enrolled'));
+    // So verification and identification answer the same for both.
+    const probe = { form: { image: image('Abdullah_Gul', 3) } };
+    const [v1, v2] = [await call('POST', '/v1/subjects/gul-enrolled/verify', probe), await call('POST', '/v1/subjects/gul-imported/verify', probe)];
+    assert.equal(v1.status, 200);
+    assert.deepEqual(v2.body['comparison'], v1.body['comparison']);
+    assert.equal((v1.body['comparison'] as { match: boolean }).match, true);
+    const found = (await call('POST', '/v1/identify', { form: { ...probe.form, topK: '2' } })).body['candidates'] as { subjectId: string; comparison: unknown }[];
+    assert.deepEqual(found.map((c) => c.subjectId).sort(), ['gul-enrolled', 'gul-imported']);
+    assert.deepEqual(found[0]!.comparison, found[1]!.comparison);
+  });
+
   test('a full inference queue answers 503 with Retry-After, and the service recovers', async () => {
     // One worker, queue of one: of six simultaneous probes at most two are accepted at once.
     const replies = await Promise.all(Array.from({ length: 6 }, () => call('POST', '/v1/embed', { form: { image: image('AJ_Cook', 1) } })));

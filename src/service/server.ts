@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import multipart from '@fastify/multipart';
 import { ApiError, InternalFault, statusOfImageError } from './api-error.js';
 import { GalleryError } from './gallery-errors.js';
@@ -20,6 +20,8 @@ import { falseMatchRisk, templateUncertainties } from '../verify/decision.js';
 import { checkQuality } from '../verify/quality-gate.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
 import { registerDemoRoutes } from './demo-routes.js';
+import { handleImport, type ImportRouteDeps } from './import-route.js';
+import { lingerThenClose, startRequestDeadline } from './streamed-http.js';
 
 /** Version reported by /health and the OpenAPI document. */
 export const API_VERSION = '1.0.0';
@@ -88,7 +90,8 @@ async function readiness(ctx: ServiceContext): Promise<Record<'models' | 'databa
   return { models, database, index };
 }
 
-type Handler = (ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+/** What a handler gets besides the request: the service, and what streamed routes need of the server. */
+type Handler = (ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, server: ImportRouteDeps) => Promise<unknown>;
 
 function param(request: FastifyRequest, name: string): string {
   return (request.params as Record<string, string>)[name]!;
@@ -116,7 +119,8 @@ const HANDLERS: Readonly<Record<RouteId, Handler>> = {
       threshold: ctx.policy.threshold,
       quality: ctx.quality,
       // Liveness only: no database call here (see ready).
-      gallery: { templates: ctx.index.size },
+      // What the gallery holds: what a bulk import's lines must match (pfe gallery import --url asks).
+      gallery: { templates: ctx.index.size, dim: ctx.index.dim, sigmaLayout: ctx.index.layout },
       inference: ctx.pool.stats(),
     };
   },
@@ -220,6 +224,10 @@ const HANDLERS: Readonly<Record<RouteId, Handler>> = {
       throw new ApiError(409, 'SUBJECT_HAS_NO_FACES', `subject '${id}' has no enrolled face yet`);
     }
     return { subjectId: id, probe: faceQuality(ctx, probe), comparison: ctx.policy.compare(probe, template) };
+  },
+
+  async importGallery(ctx, request, reply, server) {
+    return handleImport(ctx, request, reply, server);
   },
 
   async identify(ctx, request) {
@@ -328,6 +336,12 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
+/** The 408 of a request that did not arrive whole in time (as Node answers one), then the connection's close. */
+function answerRequestTimeout(socket: Socket): void {
+  answerClientError(Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
+  if (!socket.destroyed) socket.once('finish', () => socket.destroy());
+}
+
 /**
  * Query strings are text: turns the values of integer query parameters that are written
  * as decimal integers into numbers before validation. Bodies get no such help: the JSON
@@ -353,8 +367,10 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
     // A request id that is unique across replicas and restarts (it is quoted to clients in 500s).
     genReqId: () => randomUUID(),
     bodyLimit: ctx.config.maxBodyBytes,
-    // A client gets 60 s to send a request (slow-upload protection); inference time is not counted against it.
-    requestTimeout: 60_000,
+    // Node's whole-request deadline is off: it would cut the streamed import. Every other
+    // route gets it per request (startRequestDeadline below); headers keep Node's own limit.
+    requestTimeout: 0,
+    http: { headersTimeout: ctx.config.requestTimeoutMs },
     // Strict schemas: report unknown fields instead of removing them; no type coercion
     // (integer query parameters are converted explicitly: coerceIntegerQuery).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
@@ -380,10 +396,27 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
     void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
-  for (const route of ROUTES) {
+  // Stops streamed imports at their next line when the service shuts down (close waits for open requests).
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+  const server: ImportRouteDeps = {
+    signal: closing.signal,
+    answerOf(error, request) {
+      const r = errorResponse(error, request.id);
+      if (r.code === 'INTERNAL_ERROR' || r.code === 'DATABASE_UNAVAILABLE') logFault(request, error);
+      return r;
+    },
+    log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+  };
+  // Every request but a streamed one must arrive whole within the request timeout.
+  const streamedUrls = new Set(ROUTES.filter((r) => r.ndjsonBody !== undefined).map((r) => r.url));
+  app.addHook('onRequest', async (request, reply) => {
+    if (!streamedUrls.has(request.routeOptions.url ?? '')) startRequestDeadline(request, reply, ctx.config.requestTimeoutMs, answerRequestTimeout);
+  });
+  const routeOptions = (route: (typeof ROUTES)[number]): RouteOptions => {
     const handler = HANDLERS[route.id];
     const coerceQuery = coerceIntegerQuery(route.query);
-    app.route({
+    return {
       method: route.method,
       url: route.url,
       schema: {
@@ -394,13 +427,23 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
       ...(coerceQuery === undefined ? {} : { preValidation: coerceQuery }),
       // Authenticate, and shed load on image routes, before the body is read: an unauthenticated
       // upload, or one the full inference queue would refuse anyway, is not parsed.
-      onRequest: async (request) => {
+      onRequest: async (request, reply) => {
+        // An answer before a streamed upload's end (an error, a refused key): close gently.
+        if (route.ndjsonBody !== undefined) reply.raw.once('finish', () => lingerThenClose(request.raw));
         if (route.auth && ctx.apiKey !== undefined) ctx.apiKey.check(request.headers);
         if (route.imageFields !== undefined) ctx.pool.checkCapacity();
       },
-      handler: async (request, reply) => handler(ctx, request, reply),
-    });
-  }
+      handler: async (request, reply) => handler(ctx, request, reply, server),
+    };
+  };
+  for (const route of ROUTES) if (route.ndjsonBody === undefined) app.route(routeOptions(route));
+  // Streamed routes in a scope of their own: the body is handed over as a stream, unread
+  // (so the whole-body limit does not apply), and only as NDJSON (anything else is a 415).
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
+    for (const route of ROUTES) if (route.ndjsonBody !== undefined) scope.route(routeOptions(route));
+  });
   // The browser demo page: public static files, no API key (see demo-routes.ts).
   registerDemoRoutes(app, ctx.config.webDir);
   return app;

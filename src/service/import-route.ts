@@ -1,0 +1,177 @@
+/**
+ * POST /v1/gallery/import: subjects with their faces as an NDJSON stream (import-line.ts),
+ * read line by line with back-pressure (no line is read while a batch's transaction runs),
+ * committed in batches, each subject with all its faces in one transaction per batch. The
+ * in-memory index follows each batch after its commit. Subjects the gallery has are skipped,
+ * so sending the same stream again after an interruption resumes it.
+ *
+ * Statuses: until the first batch is committed nothing has changed, so a refused line is an
+ * ordinary error answer (400 INVALID_LINE, 413 LINE_TOO_LONG, 408 REQUEST_TIMEOUT); the
+ * answer then begins (200, NDJSON) with the first batch's progress line, after which the
+ * status cannot change: a later refusal is the answer's last line, `{"error": …}`, with the
+ * counts of what is committed. A client must read the last line: `"done": true` or `"error"`.
+ */
+import type { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PfeError } from '../core/errors.js';
+import { LineReadError, type NumberedLine, readLines } from '../io/line-reader.js';
+import { ApiError, type ApiErrorCode } from './api-error.js';
+import { commitImportBatch, type ImportSpace, type ImportSubject, type ImportSummary } from './gallery-import.js';
+import { maxImportLineBytes, parseImportLine } from './import-line.js';
+import type { ServiceContext } from './service-context.js';
+import { NdjsonAnswer } from './streamed-http.js';
+
+/**
+ * Largest `?batch=`: one transaction's subjects. The SQLite store is synchronous, so a batch's
+ * transaction holds the service's event loop (every other request waits) until it commits;
+ * at the rate `import-scale.ts` measured for the local import (5,409 subjects/s, docs/RESULTS.md)
+ * 10,000 subjects hold it about 2 s.
+ */
+export const MAX_IMPORT_BATCH = 10_000;
+
+/**
+ * Line text one batch may gather before it is committed early, whatever `?batch=` says: a
+ * batch is held in memory (parsed) until it commits, so this bounds one import's memory.
+ * Typical lines (one face, D = 128: ~5 KB) fill a 2,000-subject batch with ~10 MB.
+ */
+export const MAX_BATCH_TEXT_BYTES = 64 * 1024 * 1024;
+
+/** Counts of an import so far: `committedLines` is the number of the last line committed. */
+export interface ImportProgress extends ImportSummary {
+  committedLines: number;
+}
+
+/** A refused line, with its number. */
+class RefusedLine extends ApiError {
+  constructor(
+    status: number,
+    code: ApiErrorCode,
+    readonly line: number,
+    message: string,
+    headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(status, code, message, headers);
+  }
+}
+
+/** The refusal a reading error stands for (errors of the stream itself, e.g. a client gone, pass through). */
+function refusalOfReadError(e: unknown): unknown {
+  if (!(e instanceof LineReadError)) return e;
+  switch (e.kind) {
+    case 'TOO_LONG':
+      return new RefusedLine(413, 'LINE_TOO_LONG', e.line, e.message);
+    case 'NOT_UTF8':
+      return new RefusedLine(400, 'INVALID_LINE', e.line, e.message);
+    case 'IDLE':
+      return new RefusedLine(408, 'REQUEST_TIMEOUT', e.line, e.message);
+    case 'STOPPED':
+      return new RefusedLine(503, 'SHUTTING_DOWN', e.line, `the service is shutting down (at line ${e.line})`, { 'Retry-After': '1' });
+  }
+}
+
+/** A batch of checked subjects and the number of its last line. */
+interface ImportBatch {
+  readonly subjects: ImportSubject[];
+  readonly lastLine: number;
+}
+
+/**
+ * Batches of checked subjects: `size` subjects, or fewer once their lines reach `maxBytes`.
+ * Pulls lines only when the caller asks for the next batch.
+ * @throws RefusedLine for a line that is not a valid subject, or an id twice in one batch
+ */
+async function* importBatches(lines: AsyncIterable<NumberedLine>, space: ImportSpace, size: number, maxBytes: number): AsyncGenerator<ImportBatch> {
+  let subjects: ImportSubject[] = [];
+  let lineOf = new Map<string, number>();
+  let bytes = 0;
+  let lastLine = 0;
+  try {
+    for await (const line of lines) {
+      let subject: ImportSubject;
+      try {
+        subject = parseImportLine(line.text, space);
+      } catch (e) {
+        if (e instanceof PfeError) throw new RefusedLine(400, 'INVALID_LINE', line.number, `line ${line.number}: ${e.message}`);
+        throw e;
+      }
+      const earlier = lineOf.get(subject.id);
+      if (earlier !== undefined) {
+        throw new RefusedLine(400, 'INVALID_LINE', line.number, `line ${line.number}: subject '${subject.id}' is on line ${earlier} too; give each subject one line with all its faces`);
+      }
+      lineOf.set(subject.id, line.number);
+      subjects.push(subject);
+      bytes += line.text.length;
+      lastLine = line.number;
+      if (subjects.length === size || bytes >= maxBytes) {
+        yield { subjects, lastLine };
+        subjects = [];
+        lineOf = new Map();
+        bytes = 0;
+      }
+    }
+  } catch (e) {
+    throw refusalOfReadError(e);
+  }
+  if (subjects.length > 0) yield { subjects, lastLine };
+}
+
+/** What a refusal adds to its message: what is committed and how to go on. */
+function committedNote(progress: ImportProgress): string {
+  if (progress.committedLines === 0) return 'nothing was imported (no batch was committed)';
+  return `lines 1–${progress.committedLines} are committed (${progress.imported} subjects imported, ${progress.skipped} skipped); the batch in progress and every later line are not: send the stream again, corrected, to go on (committed subjects are skipped)`;
+}
+
+/** What the route needs from the server around it. */
+export interface ImportRouteDeps {
+  /** Aborted when the service shuts down: the import stops at its next line. */
+  readonly signal: AbortSignal;
+  /** The error code and message of any failure, as the server answers it (server faults are logged). */
+  readonly answerOf: (e: unknown, request: FastifyRequest) => { readonly code: string; readonly message: string };
+  /** One line to the service log. */
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Runs one streamed import and answers it (see the module comment for the statuses).
+ * @throws ApiError (and any other error, for the server's error answer) only while nothing
+ *   is committed
+ */
+export async function handleImport(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, deps: ImportRouteDeps): Promise<FastifyReply> {
+  const { batch } = request.query as { batch: number };
+  const space: ImportSpace = { dim: ctx.index.dim, layout: ctx.index.layout };
+  const progress: ImportProgress = { committedLines: 0, imported: 0, skipped: 0, faces: 0 };
+  const answer = new NdjsonAnswer(reply, request.id);
+  try {
+    // No body at all (no Content-Type): an empty import.
+    const body = request.body as Readable | undefined;
+    if (body !== undefined) {
+      const lines = readLines(body, { maxLineBytes: maxImportLineBytes(space.dim), idleMs: ctx.config.requestTimeoutMs, signal: deps.signal });
+      for await (const b of importBatches(lines, space, batch, MAX_BATCH_TEXT_BYTES)) {
+        const committed = await commitImportBatch(ctx.store, b.subjects);
+        // Commit first; the in-memory index follows only a committed change.
+        for (const change of committed.changes) ctx.index.set(change.subjectId, change.template);
+        progress.committedLines = b.lastLine;
+        progress.imported += committed.imported;
+        progress.skipped += committed.skipped;
+        progress.faces += committed.faces;
+        answer.line(progress);
+      }
+    }
+    answer.line({ ...progress, done: true });
+    answer.end();
+  } catch (e) {
+    if (request.raw.socket.destroyed) {
+      // The client is gone: nobody to answer. Its batch in progress was not committed.
+      deps.log(`request ${request.id} POST /v1/gallery/import: the client disconnected; lines 1–${progress.committedLines} are committed (${progress.imported} subjects imported), the batch in progress is not`);
+      void reply.hijack();
+      return reply;
+    }
+    const refusal = e instanceof RefusedLine ? new RefusedLine(e.status, e.code, e.line, `${e.message}; ${committedNote(progress)}`, e.headers) : e;
+    if (!answer.started) throw refusal;
+    const { code, message } = deps.answerOf(refusal, request);
+    const line = refusal instanceof RefusedLine ? { line: refusal.line } : {};
+    answer.line({ ...progress, error: { code, message: refusal instanceof RefusedLine ? message : `${message}; ${committedNote(progress)}`, ...line, requestId: request.id } });
+    answer.end();
+  }
+  return reply;
+}
