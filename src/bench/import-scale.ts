@@ -4,9 +4,14 @@
  * per face as that head gives), then times `pfe gallery import` into a fresh SQLite gallery,
  * and a second run over the same folder (everything already there: the resume path).
  *
- *   npm run build && node dist/bench/import-scale.js [--subjects 100000] [--batch 2000]
+ * --via cli (default) imports with `--data` in the CLI's own process; --via http starts
+ * `pfe serve` on the fresh gallery (one inference worker) and imports with `--url`, through
+ * POST /v1/gallery/import, while this process asks /v1/health every HEALTH_EVERY_MS and
+ * reports how long the service took to answer (a batch's transaction holds its event loop).
+ *
+ *   npm run build && node dist/bench/import-scale.js [--subjects 100000] [--batch 2000] [--via cli|http]
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,17 +22,58 @@ import { MU_CENTRED_FILE, SIGMA_SQ_FILE } from '../io/embedding-folder.js';
 import { writeNpyFile } from '../io/npy-file.js';
 import { loadHeadBinding } from '../head/head-binding.js';
 import { resolveModelFiles } from '../service/service-context.js';
+import { startServeProcess } from '../testing/pfe-serve-process.js';
 
 /** Seed of the synthetic folder. */
 const SEED = 20261204;
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
+/** How often the health probe asks during an import through the service (ms). */
+const HEALTH_EVERY_MS = 100;
 
-const { values } = parseArgs({ options: { subjects: { type: 'string', default: '100000' }, batch: { type: 'string', default: '2000' } } });
+/** Runs the CLI (stderr, its progress, passed through); resolves with its stdout, rejects when it fails. */
+function runCli(args: readonly string[]): Promise<string> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`pfe ${args.slice(0, 2).join(' ')} exited with ${code}`)))));
+}
+
+const { values } = parseArgs({ options: { subjects: { type: 'string', default: '100000' }, batch: { type: 'string', default: '2000' }, via: { type: 'string', default: 'cli' } } });
 const n = Number(values.subjects);
+const via = values.via;
+if (via !== 'cli' && via !== 'http') throw new Error(`--via must be cli or http, got ${via}`);
 const { headFile } = resolveModelFiles(undefined, undefined);
 if (headFile === undefined) throw new Error('no shipped head found: this benchmark imports into a gallery with σ²');
 const head = await loadHeadBinding(headFile);
 const dim = head.head.architecture.muDim;
+
+/** Answer times of /v1/health asked every HEALTH_EVERY_MS until `stop` is called. */
+function probeHealth(url: string): { stop(): Promise<number[]> } {
+  const times: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t = performance.now();
+      await (await fetch(`${url}/v1/health`)).arrayBuffer();
+      times.push(performance.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, HEALTH_EVERY_MS));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return times;
+    },
+  };
+}
+
+function healthLine(times: number[]): string {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number): string => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(0);
+  return `/v1/health during the import: ${sorted.length} answers, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms`;
+}
+
 const root = mkdtempSync(path.join(os.tmpdir(), 'pfe-import-bench-'));
 try {
   const rng = new SeededRandom(SEED);
@@ -46,14 +92,23 @@ try {
   await writeNpyFile(path.join(folder, MU_CENTRED_FILE), [n, dim], mu);
   await writeNpyFile(path.join(folder, SIGMA_SQ_FILE), [n, dim], sigmaSq);
   writeFileSync(path.join(folder, 'index.json'), JSON.stringify({ images }));
-  console.log(`bulk import — ${new Date().toISOString()}, ${n} subjects, D = ${dim} (head ${path.basename(headFile)}), batch ${values.batch}`);
+  console.log(`bulk import via ${via} — ${new Date().toISOString()}, ${n} subjects, D = ${dim} (head ${path.basename(headFile)}), batch ${values.batch}`);
   console.log(`load average at start ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
   const data = path.join(root, 'data');
-  for (const run of ['first run (empty gallery)', 'second run (all present: resume path)']) {
-    const t = performance.now();
-    const out = execFileSync(process.execPath, [MAIN, 'gallery', 'import', folder, '--data', data, '--batch', values.batch], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    const seconds = (performance.now() - t) / 1000;
-    console.log(`${run}: ${seconds.toFixed(1)} s, ${(n / seconds).toFixed(0)} subjects/s — ${out.trim()}`);
+  const serve = via === 'http' ? await startServeProcess(['--data', data, '--workers', '1']) : undefined;
+  try {
+    const target = serve === undefined ? ['--data', data] : ['--url', serve.url];
+    if (serve !== undefined) console.log(`pfe serve on ${serve.url} (SQLite in a fresh data folder, 1 inference worker, started before the clock)`);
+    for (const pass of ['first run (empty gallery)', 'second run (all present: resume path)']) {
+      const probe = serve === undefined ? undefined : probeHealth(serve.url);
+      const t = performance.now();
+      const stdout = await runCli(['gallery', 'import', folder, ...target, '--batch', values.batch]);
+      const seconds = (performance.now() - t) / 1000;
+      console.log(`${pass}: ${seconds.toFixed(1)} s, ${(n / seconds).toFixed(0)} subjects/s — ${stdout.trim()}`);
+      if (probe !== undefined) console.log(`  ${healthLine(await probe.stop())}`);
+    }
+  } finally {
+    await serve?.stop();
   }
   console.log(`load average at end ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 } finally {
