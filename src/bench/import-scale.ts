@@ -23,6 +23,7 @@ import { writeNpyFile } from '../io/npy-file.js';
 import { loadHeadBinding } from '../head/head-binding.js';
 import { resolveModelFiles } from '../service/service-context.js';
 import { startServeProcess } from '../testing/pfe-serve-process.js';
+import { type HealthPoll, pollHealth } from './health-poll.js';
 
 /** Seed of the synthetic folder. */
 const SEED = 20261204;
@@ -47,31 +48,9 @@ if (headFile === undefined) throw new Error('no shipped head found: this benchma
 const head = await loadHeadBinding(headFile);
 const dim = head.head.architecture.muDim;
 
-/** Answer times of /v1/health asked every HEALTH_EVERY_MS until `stop` is called. */
-function probeHealth(url: string): { stop(): Promise<number[]> } {
-  const times: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const t = performance.now();
-      await (await fetch(`${url}/v1/health`)).arrayBuffer();
-      times.push(performance.now() - t);
-      await new Promise((resolve) => setTimeout(resolve, HEALTH_EVERY_MS));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return times;
-    },
-  };
-}
-
-function healthLine(times: number[]): string {
-  const sorted = [...times].sort((a, b) => a - b);
+function healthLine({ latencies: sorted, failures }: HealthPoll): string {
   const at = (q: number): string => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(0);
-  return `/v1/health during the import: ${sorted.length} answers, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms`;
+  return `/v1/health during the import: ${sorted.length} answers, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms, ${failures} failed`;
 }
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'pfe-import-bench-'));
@@ -100,7 +79,7 @@ try {
     const target = serve === undefined ? ['--data', data] : ['--url', serve.url];
     if (serve !== undefined) console.log(`pfe serve on ${serve.url} (SQLite in a fresh data folder, 1 inference worker, started before the clock)`);
     for (const pass of ['first run (empty gallery)', 'second run (all present: resume path)']) {
-      const probe = serve === undefined ? undefined : probeHealth(serve.url);
+      const probe = serve === undefined ? undefined : pollHealth(serve.url, HEALTH_EVERY_MS);
       const t = performance.now();
       const stdout = await runCli(['gallery', 'import', folder, ...target, '--batch', values.batch]);
       const seconds = (performance.now() - t) / 1000;

@@ -31,6 +31,7 @@ import { SqliteGalleryStore } from '../service/sqlite-gallery-store.js';
 import { loadHeadBinding } from '../head/head-binding.js';
 import { resolveModelFiles } from '../service/service-context.js';
 import { fixturePath } from '../testing/paths.js';
+import { type HealthPoll, pollHealth } from './health-poll.js';
 
 /** The part of autocannon's result this script reads (the package ships no types). */
 interface AutocannonResult {
@@ -105,12 +106,6 @@ interface RunSummary {
   readonly health: HealthPoll;
 }
 
-/** Latencies (ms, ascending) of the polled health requests and how many did not answer 200. */
-interface HealthPoll {
-  readonly latencies: number[];
-  readonly failures: number;
-}
-
 /** Waits until the server's inference queue is empty (requests abandoned by the last run have finished). */
 async function drain(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
@@ -144,34 +139,6 @@ async function run(name: string, url: string, body: Buffer, boundary: string, co
     .filter(([code]) => code.startsWith('5') && code !== '503')
     .reduce((s, [, n]) => s + n, 0);
   return { name, connections, seconds: result.duration, requestsPerSecond: result.requests.average, okPerSecond: (status['200'] ?? 0) / result.duration, p50ms: result.latency.p50, p99ms: result.latency.p99, status, errors: result.errors + result.timeouts, unexpected5xx, health };
-}
-
-/** Latencies (ms) of GET /v1/health, polled every `intervalMs` until stopped, and the non-200 count. */
-function pollHealth(url: string, intervalMs = 20): { stop(): Promise<HealthPoll> } {
-  let running = true;
-  const latencies: number[] = [];
-  let failures = 0;
-  const loop = (async () => {
-    while (running) {
-      const t = performance.now();
-      try {
-        const res = await fetch(`${url}/v1/health`);
-        await res.arrayBuffer();
-        if (res.status !== 200) failures++;
-      } catch {
-        failures++;
-      }
-      latencies.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return { latencies: latencies.sort((a, b) => a - b), failures };
-    },
-  };
 }
 
 async function main(): Promise<number> {

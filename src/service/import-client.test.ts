@@ -10,22 +10,13 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { isPfeError } from '../core/errors.js';
 import { SeededRandom } from '../core/random.js';
-import { defaultConfig } from './config.js';
-import type { AnalyzerBackend, AnalyzeResult } from './face-analysis.js';
+import { startServiceWithoutInference } from '../testing/service-without-inference.js';
 import type { ImportSubject } from './gallery-import.js';
 import { serviceImportSpace, streamSubjectsToService, type ServiceTarget } from './import-client.js';
 import type { ImportProgress } from './import-route.js';
-import { type RunningService, startService } from './server.js';
-import { resolveModelFiles } from './service-context.js';
+import type { RunningService } from './server.js';
 
 const KEY = 'client-test-key-0123456789';
-
-class NoInference implements AnalyzerBackend {
-  async analyze(images: readonly Uint8Array[]): Promise<AnalyzeResult[]> {
-    return images.map(() => ({ status: 'failed', code: 'NO_FACE', reason: 'fake backend' }));
-  }
-  async close(): Promise<void> {}
-}
 
 let dir: string;
 let service: RunningService;
@@ -33,8 +24,7 @@ let target: ServiceTarget;
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'pfe-import-client-'));
-  const models = resolveModelFiles(undefined, undefined);
-  service = await startService({ ...defaultConfig(), port: 0, dataDir: dir, apiKey: KEY, headFile: models.headFile, calibrationFile: models.calibrationFile, workers: 1 }, [new NoInference()]);
+  service = await startServiceWithoutInference({ dataDir: dir, apiKey: KEY });
   target = { url: service.url, apiKey: KEY };
 });
 

@@ -13,25 +13,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SeededRandom } from '../core/random.js';
-import { defaultConfig, type ServiceConfig } from './config.js';
-import type { AnalyzerBackend, AnalyzeResult } from './face-analysis.js';
+import { startServiceWithoutInference } from '../testing/service-without-inference.js';
+import type { ServiceConfig } from './config.js';
 import { maxImportLineBytes } from './import-line.js';
-import { type RunningService, startService } from './server.js';
-import { resolveModelFiles } from './service-context.js';
+import type { RunningService } from './server.js';
 
 const KEY = 'import-test-key-0123456789';
 /** The shipped head's D (dlib). */
 const DIM = 128;
 /** A whole-body limit far below the streams sent here (each line is ~5 kB). */
 const TEST_MAX_BODY = 16 * 1024;
-
-/** Refuses every image: the import never runs inference. */
-class NoInference implements AnalyzerBackend {
-  async analyze(images: readonly Uint8Array[]): Promise<AnalyzeResult[]> {
-    return images.map(() => ({ status: 'failed', code: 'NO_FACE', reason: 'fake backend' }));
-  }
-  async close(): Promise<void> {}
-}
 
 let dir: string;
 let services = 0;
@@ -41,21 +32,8 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function startTestService(overrides: Partial<ServiceConfig> = {}): Promise<RunningService> {
-  const models = resolveModelFiles(undefined, undefined);
-  assert.ok(models.headFile !== undefined, 'the shipped head is in models/');
-  const config: ServiceConfig = {
-    ...defaultConfig(),
-    port: 0,
-    dataDir: path.join(dir, `data-${++services}`),
-    apiKey: KEY,
-    headFile: models.headFile,
-    calibrationFile: models.calibrationFile,
-    maxBodyBytes: TEST_MAX_BODY,
-    workers: 1,
-    ...overrides,
-  };
-  return startService(config, [new NoInference()]);
+function startTestService(overrides: Partial<ServiceConfig> = {}): Promise<RunningService> {
+  return startServiceWithoutInference({ dataDir: path.join(dir, `data-${++services}`), apiKey: KEY, maxBodyBytes: TEST_MAX_BODY, ...overrides });
 }
 
 /** A seed per id (FNV-1a), so every subject gets faces of its own. */

@@ -14,23 +14,14 @@ import { after, before, test } from 'node:test';
 import { SeededRandom } from '../../core/random.js';
 import { MU_CENTRED_FILE, SIGMA_SQ_FILE } from '../../io/embedding-folder.js';
 import { writeNpyFile } from '../../io/npy-file.js';
-import { defaultConfig } from '../../service/config.js';
-import type { AnalyzerBackend, AnalyzeResult } from '../../service/face-analysis.js';
-import { type RunningService, startService } from '../../service/server.js';
-import { resolveModelFiles } from '../../service/service-context.js';
+import type { RunningService } from '../../service/server.js';
+import { startServiceWithoutInference } from '../../testing/service-without-inference.js';
 
 const run = promisify(execFile);
 const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
 const KEY = 'cli-import-key-0123456789';
 /** The shipped head's D (dlib). */
 const DIM = 128;
-
-class NoInference implements AnalyzerBackend {
-  async analyze(images: readonly Uint8Array[]): Promise<AnalyzeResult[]> {
-    return images.map(() => ({ status: 'failed', code: 'NO_FACE', reason: 'fake backend' }));
-  }
-  async close(): Promise<void> {}
-}
 
 let dir: string;
 let service: RunningService;
@@ -74,11 +65,7 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'pfe-cli-import-'));
   keyFile = path.join(dir, 'key');
   writeFileSync(keyFile, `${KEY}\n`);
-  const models = resolveModelFiles(undefined, undefined);
-  service = await startService(
-    { ...defaultConfig(), port: 0, dataDir: path.join(dir, 'data'), apiKey: KEY, headFile: models.headFile, calibrationFile: models.calibrationFile, workers: 1 },
-    [new NoInference()],
-  );
+  service = await startServiceWithoutInference({ dataDir: path.join(dir, 'data'), apiKey: KEY });
 });
 
 after(async () => {
