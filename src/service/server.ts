@@ -370,7 +370,7 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
     // Node's whole-request deadline is off: it would cut the streamed import. Every other
     // route gets it per request (startRequestDeadline below); headers keep Node's own limit.
     requestTimeout: 0,
-    http: { headersTimeout: ctx.config.requestTimeoutMs },
+    http: { requestTimeout: 0, headersTimeout: ctx.config.requestTimeoutMs },
     // Strict schemas: report unknown fields instead of removing them; no type coercion
     // (integer query parameters are converted explicitly: coerceIntegerQuery).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
