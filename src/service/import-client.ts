@@ -112,7 +112,14 @@ function followAnswer(target: ServiceTarget, request: ClientRequest, onProgress:
       res.on('data', (text: string) => {
         pending += text;
         for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
-          const value = JSON.parse(pending.slice(0, newline)) as ImportProgress & { done?: boolean; error?: { code?: unknown; message?: unknown } };
+          let value: ImportProgress & { done?: boolean; error?: { code?: unknown; message?: unknown } };
+          try {
+            value = JSON.parse(pending.slice(0, newline)) as typeof value;
+          } catch {
+            reject(broke('its answer is not NDJSON'));
+            res.destroy();
+            return;
+          }
           pending = pending.slice(newline + 1);
           const { committedLines, imported, skipped, faces } = value;
           last = { committedLines, imported, skipped, faces };
