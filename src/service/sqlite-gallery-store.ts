@@ -87,6 +87,8 @@ export class SqliteGalleryStore implements GalleryStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly fusionRule: FusionRule;
+  /** Statements by SQL text, prepared once per connection (see `sql`). */
+  private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
   /** The database file. */
   readonly file: string;
 
@@ -94,6 +96,17 @@ export class SqliteGalleryStore implements GalleryStore {
     this.db = db;
     this.file = file;
     this.fusionRule = fusionRule;
+  }
+
+  /**
+   * The prepared statement for `source`, prepared on first use and kept: preparing a
+   * statement at every call took a third of a bulk import's time (a CPU profile of
+   * import-scale --via http: 734 ms of 2,200 ms in the transactions).
+   */
+  private sql<P extends unknown[] = unknown[], R = unknown>(source: string): Database.Statement<P, R> {
+    let statement = this.statements.get(source);
+    if (statement === undefined) this.statements.set(source, (statement = this.db.prepare<unknown[], unknown>(source)));
+    return statement as unknown as Database.Statement<P, R>;
   }
 
   get location(): string {
@@ -147,25 +160,22 @@ export class SqliteGalleryStore implements GalleryStore {
   }
 
   async listSubjects(limit: number, after?: string): Promise<SubjectSummary[]> {
-    const rows = this.db
-      .prepare<[string, number], SubjectRow>('SELECT id, name, created_at, updated_at, face_count FROM subjects WHERE id > ? ORDER BY id LIMIT ?')
-      .all(after ?? '', limit);
+    const rows = this.sql<[string, number], SubjectRow>('SELECT id, name, created_at, updated_at, face_count FROM subjects WHERE id > ? ORDER BY id LIMIT ?').all(after ?? '', limit);
     return rows.map(summary);
   }
 
   async countSubjects(): Promise<number> {
-    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM subjects').get()!.n;
+    return this.sql<[], { n: number }>('SELECT count(*) AS n FROM subjects').get()!.n;
   }
 
   async countTemplates(): Promise<number> {
-    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM subjects WHERE template_mu IS NOT NULL').get()!.n;
+    return this.sql<[], { n: number }>('SELECT count(*) AS n FROM subjects WHERE template_mu IS NOT NULL').get()!.n;
   }
 
   async getSubject(id: string): Promise<{ subject: SubjectSummary; faces: FaceSummary[] } | undefined> {
     const row = this.subjectRow(id);
     if (row === undefined) return undefined;
-    const faces = this.db
-      .prepare<[string], FaceRow>('SELECT id, created_at, uncertainty, detector_score, image IS NOT NULL AS image_stored FROM faces WHERE subject_id = ? ORDER BY created_at, id')
+    const faces = this.sql<[string], FaceRow>('SELECT id, created_at, uncertainty, detector_score, image IS NOT NULL AS image_stored FROM faces WHERE subject_id = ? ORDER BY created_at, id')
       .all(id)
       .map((f) => ({ id: f.id, createdAt: f.created_at, uncertainty: f.uncertainty, detectorScore: f.detector_score, imageStored: f.image_stored === 1 }));
     return { subject: summary(row), faces };
@@ -176,7 +186,7 @@ export class SqliteGalleryStore implements GalleryStore {
   }
 
   async deleteSubject(id: string): Promise<TemplateChange> {
-    const changes = this.db.prepare('DELETE FROM subjects WHERE id = ?').run(id).changes;
+    const changes = this.sql('DELETE FROM subjects WHERE id = ?').run(id).changes;
     if (changes === 0) throw new GalleryError('SUBJECT_NOT_FOUND', `no subject '${id}'`);
     this.scrubJournal();
     return { subjectId: id, template: null };
@@ -190,7 +200,7 @@ export class SqliteGalleryStore implements GalleryStore {
     const now = new Date().toISOString();
     const template = this.db.transaction(() => {
       if (!this.exists(subjectId)) throw new GalleryError('SUBJECT_NOT_FOUND', `no subject '${subjectId}'`);
-      const changes = this.db.prepare('DELETE FROM faces WHERE id = ? AND subject_id = ?').run(faceId, subjectId).changes;
+      const changes = this.sql('DELETE FROM faces WHERE id = ? AND subject_id = ?').run(faceId, subjectId).changes;
       if (changes === 0) throw new GalleryError('FACE_NOT_FOUND', `subject '${subjectId}' has no face '${faceId}'`);
       return this.refreshTemplate(subjectId, now);
     })();
@@ -199,20 +209,16 @@ export class SqliteGalleryStore implements GalleryStore {
   }
 
   async getTemplate(subjectId: string): Promise<SubjectTemplate | null | undefined> {
-    const row = this.db
-      .prepare<[string], { template_mu: Buffer | null; template_sigma_sq: Buffer | null }>('SELECT template_mu, template_sigma_sq FROM subjects WHERE id = ?')
-      .get(subjectId);
+    const row = this.sql<[string], { template_mu: Buffer | null; template_sigma_sq: Buffer | null }>('SELECT template_mu, template_sigma_sq FROM subjects WHERE id = ?').get(subjectId);
     if (row === undefined) return undefined;
     if (row.template_mu === null) return null;
     return { mu: floatsOf(row.template_mu), sigmaSq: row.template_sigma_sq === null ? null : floatsOf(row.template_sigma_sq) };
   }
 
   async *templates(): AsyncGenerator<TemplateRow> {
-    const rows = this.db
-      .prepare<[], { id: string; template_mu: Buffer; template_sigma_sq: Buffer | null }>(
-        'SELECT id, template_mu, template_sigma_sq FROM subjects WHERE template_mu IS NOT NULL ORDER BY id',
-      )
-      .all();
+    const rows = this.sql<[], { id: string; template_mu: Buffer; template_sigma_sq: Buffer | null }>(
+      'SELECT id, template_mu, template_sigma_sq FROM subjects WHERE template_mu IS NOT NULL ORDER BY id',
+    ).all();
     for (const r of rows) yield { subjectId: r.id, template: { mu: floatsOf(r.template_mu), sigmaSq: r.template_sigma_sq === null ? null : floatsOf(r.template_sigma_sq) } };
   }
 
@@ -236,7 +242,7 @@ export class SqliteGalleryStore implements GalleryStore {
 
   async ping(): Promise<void> {
     try {
-      this.db.prepare('SELECT 1').get();
+      this.sql('SELECT 1').get();
     } catch (e) {
       throw new GalleryError('STORE_UNAVAILABLE', `the gallery ${this.file} cannot be read: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
@@ -261,13 +267,12 @@ export class SqliteGalleryStore implements GalleryStore {
 
   /** Inserts a subject row (no faces); false when the id exists already. */
   private insertSubjectRow(id: string, name: string | null, now: string): boolean {
-    return this.db.prepare('INSERT INTO subjects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(id, name, now, now).changes === 1;
+    return this.sql('INSERT INTO subjects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(id, name, now, now).changes === 1;
   }
 
   /** Inserts a face row (the caller refreshes the template in the same transaction). */
   private insertFaceRow(subjectId: string, face: NewFace, faceId: string, now: string): void {
-    this.db
-      .prepare('INSERT INTO faces (id, subject_id, created_at, mu, sigma_sq, uncertainty, detector_score, image) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO faces (id, subject_id, created_at, mu, sigma_sq, uncertainty, detector_score, image) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(faceId, subjectId, now, bytesOf(face.mu), face.sigmaSq === null ? null : bytesOf(face.sigmaSq), face.uncertainty, face.detectorScore, face.image === undefined ? null : Buffer.from(face.image));
   }
 
@@ -287,11 +292,11 @@ export class SqliteGalleryStore implements GalleryStore {
   }
 
   private subjectRow(id: string): SubjectRow | undefined {
-    return this.db.prepare<[string], SubjectRow>('SELECT id, name, created_at, updated_at, face_count FROM subjects WHERE id = ?').get(id);
+    return this.sql<[string], SubjectRow>('SELECT id, name, created_at, updated_at, face_count FROM subjects WHERE id = ?').get(id);
   }
 
   private exists(subjectId: string): boolean {
-    return this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM subjects WHERE id = ?').get(subjectId) !== undefined;
+    return this.sql<[string], { one: number }>('SELECT 1 AS one FROM subjects WHERE id = ?').get(subjectId) !== undefined;
   }
 
   /**
@@ -304,14 +309,11 @@ export class SqliteGalleryStore implements GalleryStore {
   }
 
   private refreshTemplate(subjectId: string, now: string): SubjectTemplate | null {
-    const faces = this.db
-      .prepare<[string], { mu: Buffer; sigma_sq: Buffer | null }>('SELECT mu, sigma_sq FROM faces WHERE subject_id = ? ORDER BY created_at, id')
+    const faces = this.sql<[string], { mu: Buffer; sigma_sq: Buffer | null }>('SELECT mu, sigma_sq FROM faces WHERE subject_id = ? ORDER BY created_at, id')
       .all(subjectId)
       .map((f) => ({ mu: floatsOf(f.mu), sigmaSq: f.sigma_sq === null ? null : floatsOf(f.sigma_sq) }));
     const template = templateOf(faces, this.fusionRule);
-    this.db
-      .prepare('UPDATE subjects SET face_count = ?, updated_at = ?, template_mu = ?, template_sigma_sq = ? WHERE id = ?')
-      .run(faces.length, now, template === null ? null : bytesOf(template.mu), template?.sigmaSq ? bytesOf(template.sigmaSq) : null, subjectId);
+    this.sql('UPDATE subjects SET face_count = ?, updated_at = ?, template_mu = ?, template_sigma_sq = ? WHERE id = ?').run(faces.length, now, template === null ? null : bytesOf(template.mu), template?.sigmaSq ? bytesOf(template.sigmaSq) : null, subjectId);
     return template;
   }
 }
