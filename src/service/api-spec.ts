@@ -6,9 +6,8 @@
  */
 import type { ImageFields } from './image-input.js';
 import { SUBJECT_ID_PATTERN } from './gallery-store.js';
-import { DEFAULT_IMPORT_BATCH } from './gallery-import.js';
 import { importLineSchema, MAX_FACES_PER_LINE, maxImportLineBytes } from './import-line.js';
-import { MAX_BATCH_TEXT_BYTES, MAX_IMPORT_BATCH } from './import-route.js';
+import { DEFAULT_SERVICE_IMPORT_BATCH, MAX_BATCH_TEXT_BYTES, MAX_IMPORT_BATCH } from './import-route.js';
 
 /** A JSON schema (the subset used here). */
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -317,7 +316,7 @@ const ROUTE_LIST = [
           type: 'integer',
           minimum: 1,
           maximum: MAX_IMPORT_BATCH,
-          default: DEFAULT_IMPORT_BATCH,
+          default: DEFAULT_SERVICE_IMPORT_BATCH,
           description: `subjects per transaction (a batch also commits early once its lines reach ${MAX_BATCH_TEXT_BYTES / 1024 / 1024} MiB); the maximum bounds how long one commit holds the service`,
         },
       },

@@ -46,8 +46,9 @@ export interface ImportSummary {
 }
 
 /**
- * Subjects per transaction by default, for the CLI and the service's endpoint: large enough
- * that commits do not dominate, small enough to resume cheaply.
+ * Subjects per transaction by default for a local import (`pfe gallery import --data`): large
+ * enough that commits do not dominate, small enough to resume cheaply. The service's endpoint
+ * has a smaller default (DEFAULT_SERVICE_IMPORT_BATCH in import-route.ts).
  */
 export const DEFAULT_IMPORT_BATCH = 2000;
 

@@ -16,6 +16,7 @@ import { SeededRandom } from '../core/random.js';
 import { startServiceWithoutInference } from '../testing/service-without-inference.js';
 import type { ServiceConfig } from './config.js';
 import { maxImportLineBytes } from './import-line.js';
+import { DEFAULT_SERVICE_IMPORT_BATCH, MAX_IMPORT_BATCH } from './import-route.js';
 import type { RunningService } from './server.js';
 
 const KEY = 'import-test-key-0123456789';
@@ -249,7 +250,7 @@ describe('bulk import endpoint', () => {
     assert.ok('application/x-ndjson' in ((op['requestBody'] as Json)['content'] as Json));
     assert.ok('application/x-ndjson' in (((op['responses'] as Json)['200'] as Json)['content'] as Json));
     const batch = (op['parameters'] as { name: string; schema: { maximum: number; default: number } }[]).find((p) => p.name === 'batch')!;
-    assert.deepEqual([batch.schema.default, batch.schema.maximum], [2000, 10000]);
+    assert.deepEqual([batch.schema.default, batch.schema.maximum], [DEFAULT_SERVICE_IMPORT_BATCH, MAX_IMPORT_BATCH]);
     const health = (await (await fetch(`${service.url}/v1/health`)).json()) as { gallery: Json };
     assert.equal(health.gallery['dim'], DIM);
     assert.equal(health.gallery['sigmaLayout'], 'isotropic');

@@ -4,7 +4,7 @@ import { DEFAULT_IMPORT_BATCH, importSubjects, type ImportSpace, type ImportSubj
 import { sigmaLayoutOf } from '../../service/gallery-index.js';
 import { loadApiKey } from '../../service/auth.js';
 import { serviceImportSpace, streamSubjectsToService, type ServiceTarget } from '../../service/import-client.js';
-import { MAX_IMPORT_BATCH } from '../../service/import-route.js';
+import { DEFAULT_SERVICE_IMPORT_BATCH, MAX_IMPORT_BATCH } from '../../service/import-route.js';
 import { SqliteGalleryStore } from '../../service/sqlite-gallery-store.js';
 import { BACKBONE_DESCRIPTIONS, DEFAULT_BACKBONE } from '../../face/backbone/names.js';
 import { integerOption, parseCommandArgs } from '../args.js';
@@ -43,7 +43,7 @@ Options:
   --api-key-file <file>   the service's API key (first line; default: $PFE_API_KEY)
   --head <file>           with --data: the service's uncertainty head (default: as \`pfe serve\` chooses)
   --no-head               with --data: a gallery without σ² (cosine), as \`pfe serve --no-head\`
-  --batch <n>             subjects per transaction (default ${DEFAULT_IMPORT_BATCH}; at most ${MAX_IMPORT_BATCH} with --url)`;
+  --batch <n>             subjects per transaction (default ${DEFAULT_IMPORT_BATCH} with --data; ${DEFAULT_SERVICE_IMPORT_BATCH}, at most ${MAX_IMPORT_BATCH}, with --url)`;
 
 /** The subjects of all folders, one entry per subject. */
 async function readFolders(folders: readonly string[], space: ImportSpace): Promise<ImportSubject[]> {
@@ -109,7 +109,7 @@ const command: CliCommand = {
     const { data, url } = values;
     if (url !== undefined && data === undefined) {
       if (values.head !== undefined || values['no-head'] === true) throw new UsageError("--head and --no-head go with --data; with --url the service's gallery decides");
-      const batch = integerOption(values.batch, 'batch', { min: 1, max: MAX_IMPORT_BATCH }, DEFAULT_IMPORT_BATCH);
+      const batch = integerOption(values.batch, 'batch', { min: 1, max: MAX_IMPORT_BATCH }, DEFAULT_SERVICE_IMPORT_BATCH);
       await importIntoService(folders, { url, apiKey: loadApiKey(values['api-key-file']) }, batch);
     } else if (data !== undefined && url === undefined) {
       if (values['api-key-file'] !== undefined) throw new UsageError('--api-key-file goes with --url');
