@@ -9,7 +9,7 @@
  * POST /v1/gallery/import, while this process asks /v1/health every HEALTH_EVERY_MS and
  * reports how long the service took to answer (a batch's transaction holds its event loop).
  *
- *   npm run build && node dist/bench/import-scale.js [--subjects 100000] [--batch 2000] [--via cli|http]
+ *   npm run build && node dist/bench/import-scale.js [--subjects 100000] [--batch N (default: the path's own)] [--via cli|http]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,8 @@ import { loadHeadBinding } from '../head/head-binding.js';
 import { resolveModelFiles } from '../service/service-context.js';
 import { startServeProcess } from '../testing/pfe-serve-process.js';
 import { type HealthPoll, pollHealth } from './health-poll.js';
+import { DEFAULT_IMPORT_BATCH } from '../service/gallery-import.js';
+import { DEFAULT_SERVICE_IMPORT_BATCH } from '../service/import-route.js';
 
 /** Seed of the synthetic folder. */
 const SEED = 20261204;
@@ -39,10 +41,12 @@ function runCli(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`pfe ${args.slice(0, 2).join(' ')} exited with ${code}`)))));
 }
 
-const { values } = parseArgs({ options: { subjects: { type: 'string', default: '100000' }, batch: { type: 'string', default: '2000' }, via: { type: 'string', default: 'cli' } } });
+const { values } = parseArgs({ options: { subjects: { type: 'string', default: '100000' }, batch: { type: 'string' }, via: { type: 'string', default: 'cli' } } });
 const n = Number(values.subjects);
 const via = values.via;
 if (via !== 'cli' && via !== 'http') throw new Error(`--via must be cli or http, got ${via}`);
+// Without --batch, each path's own default (the CLI's for a local import, the endpoint's).
+const batch = values.batch ?? String(via === 'cli' ? DEFAULT_IMPORT_BATCH : DEFAULT_SERVICE_IMPORT_BATCH);
 const { headFile } = resolveModelFiles(undefined, undefined);
 if (headFile === undefined) throw new Error('no shipped head found: this benchmark imports into a gallery with σ²');
 const head = await loadHeadBinding(headFile);
@@ -71,7 +75,7 @@ try {
   await writeNpyFile(path.join(folder, MU_CENTRED_FILE), [n, dim], mu);
   await writeNpyFile(path.join(folder, SIGMA_SQ_FILE), [n, dim], sigmaSq);
   writeFileSync(path.join(folder, 'index.json'), JSON.stringify({ images }));
-  console.log(`bulk import via ${via} — ${new Date().toISOString()}, ${n} subjects, D = ${dim} (head ${path.basename(headFile)}), batch ${values.batch}`);
+  console.log(`bulk import via ${via} — ${new Date().toISOString()}, ${n} subjects, D = ${dim} (head ${path.basename(headFile)}), batch ${batch}`);
   console.log(`load average at start ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
   const data = path.join(root, 'data');
   const serve = via === 'http' ? await startServeProcess(['--data', data, '--workers', '1']) : undefined;
@@ -81,7 +85,7 @@ try {
     for (const pass of ['first run (empty gallery)', 'second run (all present: resume path)']) {
       const probe = serve === undefined ? undefined : pollHealth(serve.url, HEALTH_EVERY_MS);
       const t = performance.now();
-      const stdout = await runCli(['gallery', 'import', folder, ...target, '--batch', values.batch]);
+      const stdout = await runCli(['gallery', 'import', folder, ...target, '--batch', batch]);
       const seconds = (performance.now() - t) / 1000;
       console.log(`${pass}: ${seconds.toFixed(1)} s, ${(n / seconds).toFixed(0)} subjects/s — ${stdout.trim()}`);
       if (probe !== undefined) console.log(`  ${healthLine(await probe.stop())}`);
