@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../core/random.js';
+import type { NewFace } from './gallery-store.js';
 import { formatImportLine, MAX_FACES_PER_LINE, maxImportLineBytes, parseImportLine } from './import-line.js';
 
 const DIM = 16;
@@ -23,6 +24,23 @@ test('a formatted line parses back to the same float32 values, bit for bit, and 
   assert.equal(parsed.faces[7]!.detectorScore, 0.5);
   assert.ok(parsed.faces[7]!.uncertainty! > 0);
   assert.throws(() => parseImportLine(formatImportLine({ ...subject, faces: [...subject.faces, face] }), { dim: DIM, layout: 'diagonal' }), /1001 faces on one line; at most 1000/);
+});
+
+test('9 significant digits give every finite float32 back bit for bit, and the line is shorter than with double text', () => {
+  const rng = new SeededRandom(12);
+  const bits = new Uint32Array(4096);
+  // Random bit patterns (every exponent, subnormals included), plus the extremes.
+  for (let k = 0; k < bits.length; k++) bits[k] = Math.floor(rng.nextFloat() * 2 ** 32);
+  bits.set([0x00000001, 0x007fffff, 0x00800000, 0x7f7fffff, 0xff7fffff, 0x80000001, 0x3f800001, 0x00000000]);
+  const all = new Float32Array(bits.buffer).filter((v) => Number.isFinite(v));
+  const dim = 256;
+  const faces: NewFace[] = [];
+  for (let start = 0; start + dim <= all.length; start += dim) faces.push({ mu: all.slice(start, start + dim), sigmaSq: null, uncertainty: null, detectorScore: null });
+  const text = formatImportLine({ id: 'bits', name: null, faces });
+  const parsed = parseImportLine(text, { dim, layout: 'none' });
+  parsed.faces.forEach((f, i) => assert.deepEqual(new Uint32Array(f.mu.buffer), new Uint32Array(faces[i]!.mu.buffer)));
+  const doubleText = JSON.stringify({ id: 'bits', name: null, faces: faces.map((f) => ({ mu: Array.from(f.mu), sigmaSq: null, detectorScore: null })) });
+  assert.ok(text.length < 0.8 * doubleText.length, `${text.length} vs ${doubleText.length} characters`);
 });
 
 test('a line without σ² for a gallery without a head; shapes and types are checked', () => {
