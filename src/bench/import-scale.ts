@@ -74,7 +74,7 @@ try {
   mkdirSync(folder, { recursive: true });
   await writeNpyFile(path.join(folder, MU_CENTRED_FILE), [n, dim], mu);
   await writeNpyFile(path.join(folder, SIGMA_SQ_FILE), [n, dim], sigmaSq);
-  writeFileSync(path.join(folder, 'index.json'), JSON.stringify({ images }));
+  writeFileSync(path.join(folder, 'index.json'), JSON.stringify({ images, head: head.identity }));
   console.log(`bulk import via ${via} — ${new Date().toISOString()}, ${n} subjects, D = ${dim} (head ${path.basename(headFile)}), batch ${batch}`);
   console.log(`load average at start ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
   const data = path.join(root, 'data');

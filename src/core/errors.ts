@@ -16,7 +16,10 @@ export type PfeErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'NO_FACE'
   | 'MODEL_LOAD_FAILED'
-  /** Data made with one face-recognition backbone used with another (embeddings, heads, calibrations). */
+  /**
+   * Data made with one face-recognition backbone used with another (embeddings, heads,
+   * calibrations), or embeddings of one uncertainty head imported into a gallery of another.
+   */
   | 'BACKBONE_MISMATCH';
 
 /** The one error class the library throws for bad input; `code` says why. */

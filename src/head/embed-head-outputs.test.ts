@@ -13,6 +13,9 @@ import { writeHeadOutputs } from './embed-head-outputs.js';
 import { BN_EPSILON, type HeadArchitecture, type UncertaintyHead } from './head-model.js';
 import { predictCompactSigmaSq } from './head-inference.js';
 
+/** A made-up identity: the test checks it is recorded, not how it is computed. */
+const IDENTITY = { file: 'h.pfehead', sha256: 'ab'.repeat(32) };
+
 function face(rng: SeededRandom, d: number): EmbeddedFace {
   const mu = Float32Array.from({ length: d }, () => Math.abs(rng.nextGaussian()));
   const n = Math.hypot(...mu);
@@ -33,8 +36,9 @@ describe('writeHeadOutputs', () => {
     try {
       const rng = new SeededRandom(4);
       const faces = [face(rng, d), face(rng, d), face(rng, d)];
-      const info = await writeHeadOutputs(path.join(dir, 'out'), faces, head, 'h.pfehead', 'cpu');
+      const info = await writeHeadOutputs(path.join(dir, 'out'), faces, head, 'h.pfehead', IDENTITY, 'cpu');
       assert.equal(info['inputKind'], 'pooled_global');
+      assert.equal(info['sha256'], IDENTITY.sha256, 'index.json records the head file\'s hash, for imports to check');
       const s = await readMatrixNpyFile(path.join(dir, 'out', SIGMA_SQ_FILE));
       const m = await readMatrixNpyFile(path.join(dir, 'out', MU_CENTRED_FILE));
       assert.deepEqual([s.rows, s.cols, m.rows, m.cols], [3, d, 3, d]);
@@ -53,6 +57,6 @@ describe('writeHeadOutputs', () => {
 
   it('rejects faces whose sizes do not fit the head', async () => {
     const rng = new SeededRandom(5);
-    await assert.rejects(writeHeadOutputs(path.join(tmpdir(), 'never-written'), [face(rng, d + 1)], head, 'h.pfehead', 'cpu'), (e) => isPfeError(e, 'DIMENSION_MISMATCH'));
+    await assert.rejects(writeHeadOutputs(path.join(tmpdir(), 'never-written'), [face(rng, d + 1)], head, 'h.pfehead', IDENTITY, 'cpu'), (e) => isPfeError(e, 'DIMENSION_MISMATCH'));
   });
 });

@@ -11,15 +11,24 @@ import { MU_CENTRED_FILE, SIGMA_SQ_FILE } from '../io/embedding-folder.js';
 import { writeNpyFile } from '../io/npy-file.js';
 import { PfeError } from '../core/errors.js';
 import { applyHead } from './head-inference.js';
+import type { HeadIdentity } from './head-binding.js';
 import type { UncertaintyHead } from './head-model.js';
 
 
 /**
  * Runs the head on the embedded faces (in order) and writes the two .npy files (folder created).
  * @param headFile where the head came from, for messages and index.json
+ * @param identity the head file's SHA-256, recorded so an import can check it is the gallery's head
  * @returns what to record in index.json about the head
  */
-export async function writeHeadOutputs(outDir: string, faces: readonly EmbeddedFace[], head: UncertaintyHead, headFile: string, backend: BackendName): Promise<Record<string, unknown>> {
+export async function writeHeadOutputs(
+  outDir: string,
+  faces: readonly EmbeddedFace[],
+  head: UncertaintyHead,
+  headFile: string,
+  identity: HeadIdentity,
+  backend: BackendName,
+): Promise<Record<string, unknown>> {
   const a = head.architecture;
   const d = a.muDim;
   const mu = new Float32Array(faces.length * d);
@@ -37,5 +46,5 @@ export async function writeHeadOutputs(outDir: string, faces: readonly EmbeddedF
   const e = applyHead(head, mu, feats);
   await writeNpyFile(path.join(outDir, SIGMA_SQ_FILE), [faces.length, d], e.sigmaSq);
   await writeNpyFile(path.join(outDir, MU_CENTRED_FILE), [faces.length, d], e.mu);
-  return { file: headFile, inputKind: a.inputKind, sigmaMode: a.sigmaMode, sigmaSq: SIGMA_SQ_FILE, muCentred: MU_CENTRED_FILE };
+  return { file: headFile, sha256: identity.sha256, inputKind: a.inputKind, sigmaMode: a.sigmaMode, sigmaSq: SIGMA_SQ_FILE, muCentred: MU_CENTRED_FILE };
 }

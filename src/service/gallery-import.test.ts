@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -8,6 +8,17 @@ import { writeNpyFile } from '../io/npy-file.js';
 import { MU_CENTRED_FILE, SIGMA_SQ_FILE } from '../io/embedding-folder.js';
 import { checkedImportFace, importSubjects, mergeSubjects, readEmbeddingFolder } from './gallery-import.js';
 import { SqliteGalleryStore } from './sqlite-gallery-store.js';
+
+/** The head a gallery of the tests below was made with (a made-up file name and hash). */
+const HEAD = { file: 'h.pfehead', sha256: 'ab'.repeat(32) };
+
+/** Records `head` in the folder's index.json, as `pfe embed --head` does; returns it. */
+async function withHead(dir: string, head: { file: string; sha256?: string }): Promise<typeof HEAD> {
+  const file = path.join(dir, 'index.json');
+  const index = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  await writeFile(file, JSON.stringify({ ...index, head: { ...head, sigmaSq: SIGMA_SQ_FILE, muCentred: MU_CENTRED_FILE } }));
+  return HEAD;
+}
 
 /** A `pfe embed`-shaped folder: people × faces images, one failed image, mu.npy + index.json. */
 async function embeddingFolder(dir: string, people: number, facesEach: number, dim: number): Promise<void> {
@@ -31,7 +42,7 @@ test('bulk import: subjects from image folders, every face, in batches; a second
   try {
     const dim = 8;
     await embeddingFolder(root, 7, 2, dim);
-    const subjects = await readEmbeddingFolder(root, { dim, layout: 'none' });
+    const subjects = await readEmbeddingFolder(root, { dim, layout: 'none', head: null });
     assert.equal(subjects.length, 7);
     assert.ok(subjects.every((s) => s.faces.length === 2 && s.faces[0]!.sigmaSq === null));
     const space = { dim, head: 'none' };
@@ -46,7 +57,7 @@ test('bulk import: subjects from image folders, every face, in batches; a second
     assert.equal((await store.getSubject('person_4'))!.faces.length, 2);
     assert.equal(await store.countTemplates(), 7);
     await store.close();
-    await assert.rejects(readEmbeddingFolder(root, { dim: dim + 1, layout: 'none' }), { code: 'DIMENSION_MISMATCH' });
+    await assert.rejects(readEmbeddingFolder(root, { dim: dim + 1, layout: 'none', head: null }), { code: 'DIMENSION_MISMATCH' });
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -62,7 +73,7 @@ test('bulk import: a person in two folders keeps the faces of both; faces are ch
       await embeddingFolder(dir, 2, 1, dim);
     }
     const space = { dim, layout: 'none' } as const;
-    const subjects = mergeSubjects([await readEmbeddingFolder(a, space), await readEmbeddingFolder(b, space)]);
+    const subjects = mergeSubjects([await readEmbeddingFolder(a, { ...space, head: null }), await readEmbeddingFolder(b, { ...space, head: null })]);
     assert.deepEqual(subjects.map((s) => [s.id, s.faces.length]), [['person_0', 2], ['person_1', 2]]);
     const store = SqliteGalleryStore.open(path.join(root, 'data'), { dim, head: 'none' });
     assert.deepEqual(await importSubjects(store, subjects, 1), { imported: 2, skipped: 0, faces: 4 });
@@ -84,7 +95,33 @@ test('bulk import: a person in two folders keeps the faces of both; faces are ch
     // A folder whose σ² varies over dimensions is refused for an isotropic gallery, naming folder and row.
     await writeNpyFile(path.join(a, MU_CENTRED_FILE), [2, dim], new Float32Array(2 * dim).fill(0.1));
     await writeNpyFile(path.join(a, SIGMA_SQ_FILE), [2, dim], Float32Array.from({ length: 2 * dim }, (_, i) => (i < dim ? 1 : 1 + i)));
-    await assert.rejects(readEmbeddingFolder(a, iso), (e: unknown) => e instanceof Error && e.message.startsWith(`${a}: row 1 (lfw/person_1/person_1_0001.jpg): sigmaSq[1]`));
+    const head = await withHead(a, HEAD);
+    await assert.rejects(readEmbeddingFolder(a, { ...iso, head }), (e: unknown) => e instanceof Error && e.message.startsWith(`${a}: row 1 (lfw/person_1/person_1_0001.jpg): sigmaSq[1]`));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('bulk import: a folder embedded by another head, or by none, is refused for a gallery with a head', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'pfe-import-'));
+  try {
+    const dim = 8;
+    await embeddingFolder(root, 2, 1, dim);
+    await writeNpyFile(path.join(root, MU_CENTRED_FILE), [2, dim], new Float32Array(2 * dim).fill(0.1));
+    await writeNpyFile(path.join(root, SIGMA_SQ_FILE), [2, dim], new Float32Array(2 * dim).fill(0.5));
+    const space = { dim, layout: 'isotropic', head: HEAD } as const;
+    // No head recorded: its rows would be raw backbone μ, not the head's centred μ.
+    await assert.rejects(readEmbeddingFolder(root, space), { code: 'BACKBONE_MISMATCH', message: /embedded without an uncertainty head.*--head h\.pfehead/ });
+    // Another head: refused, naming both.
+    await withHead(root, { file: 'other.pfehead', sha256: 'cd'.repeat(32) });
+    await assert.rejects(readEmbeddingFolder(root, space), { code: 'BACKBONE_MISMATCH', message: /head other\.pfehead \(sha256 cdcdcdcdcdcd…\), the gallery with head h\.pfehead \(abababababab…\)/ });
+    // The same head, and a folder written before the hash was recorded (file only): read.
+    await withHead(root, HEAD);
+    assert.equal((await readEmbeddingFolder(root, space)).length, 2);
+    await withHead(root, { file: 'h.pfehead' });
+    assert.equal((await readEmbeddingFolder(root, space)).length, 2);
+    // A gallery without a head reads the raw mu.npy of any folder.
+    assert.equal((await readEmbeddingFolder(root, { dim, layout: 'none', head: null })).length, 2);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -23,6 +23,8 @@ import { type GalleryStore, type NewFace, type NewSubject, SUBJECT_ID_PATTERN, t
 /** What the import needs of index.json (written by `pfe embed`). */
 interface EmbedIndex {
   readonly images: readonly { readonly path: string; readonly status: string; readonly row?: number }[];
+  /** The head `pfe embed --head` applied (its file and, since 2026-12-04, its SHA-256), or null. */
+  readonly head?: { readonly file?: unknown; readonly sha256?: unknown } | null;
 }
 
 /** One subject to import: its id, name and faces (μ, σ² or null). */
@@ -33,6 +35,34 @@ export interface ImportSpace {
   readonly dim: number;
   /** 'none' (no head: σ² must be absent), 'diagonal' (D variances), 'isotropic' (a scalar-σ² head: D equal variances). */
   readonly layout: SigmaLayout;
+}
+
+/** The embedding space of a gallery that embedding folders are imported into. */
+export interface FolderImportSpace extends ImportSpace {
+  /** The gallery's uncertainty head (its file and SHA-256), or null for a gallery without one. */
+  readonly head: { readonly file: string; readonly sha256: string } | null;
+}
+
+/**
+ * Refuses a folder whose μ and σ² another head made: with a head, mu_centred.npy is centred
+ * with that head's training mean and sigma_sq.npy is that head's, so another head's rows
+ * would be stored without complaint and then score wrongly. A folder written before the
+ * hash was recorded (head.file only) is accepted; its rows are still checked one by one.
+ * @throws PfeError BACKBONE_MISMATCH (no head, or another head), naming both
+ */
+function checkFolderHead(folder: string, index: EmbedIndex, head: FolderImportSpace['head']): void {
+  if (head === null) return; // a gallery without a head takes the raw mu.npy of any folder
+  const recorded = index.head;
+  if (recorded === undefined || recorded === null) {
+    throw new PfeError('BACKBONE_MISMATCH', `${folder} was embedded without an uncertainty head, but the gallery's faces are those of head ${head.file}: run pfe embed again with --head ${head.file}`, { folder });
+  }
+  if (typeof recorded.sha256 === 'string' && recorded.sha256 !== head.sha256) {
+    throw new PfeError(
+      'BACKBONE_MISMATCH',
+      `${folder} was embedded with head ${String(recorded.file)} (sha256 ${recorded.sha256.slice(0, 12)}…), the gallery with head ${head.file} (${head.sha256.slice(0, 12)}…): its μ and σ² are in another space; run pfe embed again with --head ${head.file}`,
+      { folder, folderHead: recorded.sha256, galleryHead: head.sha256 },
+    );
+  }
 }
 
 /** Counts of a finished (or partial) import. */
@@ -92,10 +122,11 @@ export function checkedImportFace(mu: Float32Array, sigmaSq: Float32Array | null
  * @throws PfeError IO_ERROR, INVALID_FORMAT, DIMENSION_MISMATCH, and checkedImportFace's
  *   codes naming the folder and row of a face it refuses
  */
-export async function readEmbeddingFolder(folder: string, space: ImportSpace): Promise<ImportSubject[]> {
+export async function readEmbeddingFolder(folder: string, space: FolderImportSpace): Promise<ImportSubject[]> {
   const { dim } = space;
   const withSigma = space.layout !== 'none';
   const index = JSON.parse(await readFile(path.join(folder, 'index.json'), 'utf8')) as EmbedIndex;
+  checkFolderHead(folder, index, space.head);
   const mu = await readMatrixNpyFile(path.join(folder, withSigma ? MU_CENTRED_FILE : 'mu.npy'));
   const sigma = withSigma ? await readMatrixNpyFile(path.join(folder, SIGMA_SQ_FILE)) : undefined;
   if (mu.cols !== dim) throw new PfeError('DIMENSION_MISMATCH', `${folder}: embeddings of D = ${mu.cols}, the gallery's D = ${dim}`, { folder });

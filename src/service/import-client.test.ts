@@ -44,7 +44,7 @@ function subjects(prefix: string, count: number, dim: number, seed: number): Imp
 
 test('the client reads the gallery space, streams with back-pressure and reports each committed batch', async () => {
   const space = await serviceImportSpace(target);
-  assert.deepEqual(space, { dim: 128, layout: 'isotropic' });
+  assert.deepEqual(space, { dim: 128, layout: 'isotropic', head: service.context.head!.identity });
   // ~15 MB of lines: many times the socket buffers, so writes wait for 'drain'.
   const list = subjects('big', 3000, space.dim, 1);
   const seen: ImportProgress[] = [];

@@ -7,7 +7,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { PfeError } from '../core/errors.js';
-import type { ImportSpace, ImportSubject } from './gallery-import.js';
+import type { FolderImportSpace, ImportSubject } from './gallery-import.js';
 import type { SigmaLayout } from './gallery-index.js';
 import { formatImportLine } from './import-line.js';
 import type { ImportProgress } from './import-route.js';
@@ -80,15 +80,17 @@ function getJson(target: ServiceTarget, path: string): Promise<unknown> {
  * key is accepted (an authenticated read), so a wrong key fails before any upload.
  * @throws PfeError IO_ERROR, INVALID_ARGUMENT (key refused)
  */
-export async function serviceImportSpace(target: ServiceTarget): Promise<ImportSpace> {
-  const health = (await getJson(target, '/v1/health')) as { gallery?: { dim?: unknown; sigmaLayout?: unknown } };
+export async function serviceImportSpace(target: ServiceTarget): Promise<FolderImportSpace> {
+  const health = (await getJson(target, '/v1/health')) as { gallery?: { dim?: unknown; sigmaLayout?: unknown }; head?: { file?: unknown; sha256?: unknown } | null };
   const dim = health.gallery?.dim;
   const layout = health.gallery?.sigmaLayout;
-  if (typeof dim !== 'number' || (layout !== 'none' && layout !== 'diagonal' && layout !== 'isotropic')) {
-    throw new PfeError('IO_ERROR', `${target.url}/v1/health does not say the gallery's dimension and σ² layout; is this a pfe service of this version?`, { url: target.url });
+  const head = health.head;
+  const headKnown = head === null || (typeof head?.file === 'string' && typeof head.sha256 === 'string');
+  if (typeof dim !== 'number' || (layout !== 'none' && layout !== 'diagonal' && layout !== 'isotropic') || !headKnown) {
+    throw new PfeError('IO_ERROR', `${target.url}/v1/health does not say the gallery's dimension, σ² layout and head; is this a pfe service of this version?`, { url: target.url });
   }
   await getJson(target, '/v1/subjects?limit=1');
-  return { dim, layout: layout satisfies SigmaLayout };
+  return { dim, layout: layout satisfies SigmaLayout, head: head === null ? null : { file: String(head!.file), sha256: String(head!.sha256) } };
 }
 
 /** Follows the import's answer: progress lines to `onProgress`; the final line resolves (done) or rejects (error). */

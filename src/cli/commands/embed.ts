@@ -11,7 +11,8 @@ import { DEFAULT_EMBED_CACHE_DIR, EmbedCache, PIPELINE_VERSION } from '../../fac
 import { embedImages } from '../../face/pipeline/embed-images.js';
 import type { EmbeddedFace, EmbedRequest, EmbedResult } from '../../face/pipeline/face-embedder.js';
 import { writeHeadOutputs } from '../../head/embed-head-outputs.js';
-import { findDefaultHead, loadHeadFile } from '../../head/model-file.js';
+import { findDefaultHead } from '../../head/model-file.js';
+import { loadHeadBinding } from '../../head/head-binding.js';
 import { backboneOptionHelp, resolveBackbone } from '../../face/backbone/names.js';
 import { fnv1a32, IMAGE_EXTENSIONS, landmarkKey, listImageFiles } from '../../face/pipeline/image-files.js';
 import { choiceOption, integerOption, parseCommandArgs, requireOption } from '../args.js';
@@ -142,10 +143,10 @@ const embed: CliCommand = {
     }
 
     // An explicit head decides the backbone unless --backbone names one (then they must agree).
-    const givenHead = values['no-head'] === true || values.head === undefined ? undefined : { head: await loadHeadFile(values.head), file: values.head };
+    const givenHead = values['no-head'] === true || values.head === undefined ? undefined : { ...(await loadHeadBinding(values.head)), file: values.head };
     const backbone = resolveBackbone(values.backbone, givenHead === undefined ? undefined : { backbone: givenHead.head.backbone, what: `head ${givenHead.file}` });
     const shippedHead = values['no-head'] === true || givenHead !== undefined ? undefined : findDefaultHead(backbone);
-    const head = givenHead ?? (shippedHead === undefined ? undefined : { head: await loadHeadFile(shippedHead), file: shippedHead });
+    const head = givenHead ?? (shippedHead === undefined ? undefined : { ...(await loadHeadBinding(shippedHead)), file: shippedHead });
     const files = await listImageFiles(positionals);
     if (files.length === 0) throw new PfeError('EMPTY_INPUT', `no image files (${IMAGE_EXTENSIONS.join(' ')}) under ${positionals.join(' ')}`);
     const targets = files.map((file) => ({ key: landmarkKey(file, values.root), file }));
@@ -174,7 +175,7 @@ const embed: CliCommand = {
     progress.done();
     const seconds = (performance.now() - started) / 1000;
 
-    const headInfo = head === undefined ? null : await writeHeadOutputs(outDir, results.filter((r): r is EmbeddedFace => r.status === 'ok'), head.head, head.file, backend);
+    const headInfo = head === undefined ? null : await writeHeadOutputs(outDir, results.filter((r): r is EmbeddedFace => r.status === 'ok'), head.head, head.file, head.identity, backend);
     const failed = await writeOutputs(outDir, files, results, {
       head: headInfo,
       backbone,

@@ -48,7 +48,8 @@ async function embeddedFolder(folder: string, prefix: string, faces: readonly nu
   mkdirSync(folder, { recursive: true });
   await writeNpyFile(path.join(folder, MU_CENTRED_FILE), [rows, DIM], mu);
   await writeNpyFile(path.join(folder, SIGMA_SQ_FILE), [rows, DIM], sigmaSq);
-  writeFileSync(path.join(folder, 'index.json'), JSON.stringify({ images }));
+  // The head's identity, as `pfe embed --head` records it (the import checks it is the gallery's).
+  writeFileSync(path.join(folder, 'index.json'), JSON.stringify({ images, head: service.context.head!.identity }));
 }
 
 async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,6 +1,6 @@
 import { resolveModelFiles } from '../../service/service-context.js';
 import { loadHeadBinding } from '../../head/head-binding.js';
-import { DEFAULT_IMPORT_BATCH, importSubjects, type ImportSpace, type ImportSubject, mergeSubjects, readEmbeddingFolder } from '../../service/gallery-import.js';
+import { DEFAULT_IMPORT_BATCH, type FolderImportSpace, importSubjects, type ImportSubject, mergeSubjects, readEmbeddingFolder } from '../../service/gallery-import.js';
 import { sigmaLayoutOf } from '../../service/gallery-index.js';
 import { loadApiKey } from '../../service/auth.js';
 import { serviceImportSpace, streamSubjectsToService, type ServiceTarget } from '../../service/import-client.js';
@@ -46,7 +46,7 @@ Options:
   --batch <n>             subjects per transaction (default ${DEFAULT_IMPORT_BATCH} with --data; ${DEFAULT_SERVICE_IMPORT_BATCH}, at most ${MAX_IMPORT_BATCH}, with --url)`;
 
 /** The subjects of all folders, one entry per subject. */
-async function readFolders(folders: readonly string[], space: ImportSpace): Promise<ImportSubject[]> {
+async function readFolders(folders: readonly string[], space: FolderImportSpace): Promise<ImportSubject[]> {
   const lists: ImportSubject[][] = [];
   for (const folder of folders) lists.push(await readEmbeddingFolder(folder, space));
   return mergeSubjects(lists);
@@ -74,7 +74,7 @@ async function importIntoDataFolder(folders: readonly string[], dataDir: string,
   const { headFile, note } = resolveModelFiles(headOption, undefined);
   if (note !== undefined) process.stderr.write(`pfe gallery: ${note}\n`);
   const head = headFile === undefined ? undefined : await loadHeadBinding(headFile);
-  const space: ImportSpace = { dim: head?.head.architecture.muDim ?? BACKBONE_DESCRIPTIONS[DEFAULT_BACKBONE].dim, layout: sigmaLayoutOf(head) };
+  const space: FolderImportSpace = { dim: head?.head.architecture.muDim ?? BACKBONE_DESCRIPTIONS[DEFAULT_BACKBONE].dim, layout: sigmaLayoutOf(head), head: head?.identity ?? null };
   const subjects = await readFolders(folders, space);
   const store = SqliteGalleryStore.open(dataDir, { dim: space.dim, head: head?.identity.sha256 ?? 'none' });
   try {
