@@ -49,78 +49,78 @@ async function embeddingFolder(dir: string, people: number, facesEach: number, d
 
 test('bulk import: subjects from image folders, every face, in batches; a second run skips what is there', () =>
   inTempDir(async (root) => {
-  const dim = 8;
-  await embeddingFolder(root, 7, 2, dim);
-  const subjects = await readEmbeddingFolder(root, { dim, layout: 'none', head: null });
-  assert.equal(subjects.length, 7);
-  assert.ok(subjects.every((s) => s.faces.length === 2 && s.faces[0]!.sigmaSq === null));
-  const space = { dim, head: 'none' };
-  const store = SqliteGalleryStore.open(path.join(root, 'data'), space);
-  const batches: number[] = [];
-  // an earlier run that stopped after 3 subjects
-  await importSubjects(store, subjects.slice(0, 3), 2);
-  const summary = await importSubjects(store, subjects, 3, (n) => batches.push(n));
-  assert.deepEqual(summary, { imported: 4, skipped: 3, faces: 8 });
-  assert.deepEqual(batches, [3, 6, 7]);
-  assert.equal(await store.countSubjects(), 7);
-  assert.equal((await store.getSubject('person_4'))!.faces.length, 2);
-  assert.equal(await store.countTemplates(), 7);
-  await store.close();
-  await assert.rejects(readEmbeddingFolder(root, { dim: dim + 1, layout: 'none', head: null }), { code: 'DIMENSION_MISMATCH' });
+    const dim = 8;
+    await embeddingFolder(root, 7, 2, dim);
+    const subjects = await readEmbeddingFolder(root, { dim, layout: 'none', head: null });
+    assert.equal(subjects.length, 7);
+    assert.ok(subjects.every((s) => s.faces.length === 2 && s.faces[0]!.sigmaSq === null));
+    const space = { dim, head: 'none' };
+    const store = SqliteGalleryStore.open(path.join(root, 'data'), space);
+    const batches: number[] = [];
+    // an earlier run that stopped after 3 subjects
+    await importSubjects(store, subjects.slice(0, 3), 2);
+    const summary = await importSubjects(store, subjects, 3, (n) => batches.push(n));
+    assert.deepEqual(summary, { imported: 4, skipped: 3, faces: 8 });
+    assert.deepEqual(batches, [3, 6, 7]);
+    assert.equal(await store.countSubjects(), 7);
+    assert.equal((await store.getSubject('person_4'))!.faces.length, 2);
+    assert.equal(await store.countTemplates(), 7);
+    await store.close();
+    await assert.rejects(readEmbeddingFolder(root, { dim: dim + 1, layout: 'none', head: null }), { code: 'DIMENSION_MISMATCH' });
   }));
 
 test('bulk import: a person in two folders keeps the faces of both; faces are checked as the service checks them', () =>
   inTempDir(async (root) => {
-  const dim = 8;
-  const [a, b] = [path.join(root, 'a'), path.join(root, 'b')];
-  for (const dir of [a, b]) {
-    await mkdir(dir);
-    await embeddingFolder(dir, 2, 1, dim);
-  }
-  const space = { dim, layout: 'none' } as const;
-  const subjects = mergeSubjects([await readEmbeddingFolder(a, { ...space, head: null }), await readEmbeddingFolder(b, { ...space, head: null })]);
-  assert.deepEqual(subjects.map((s) => [s.id, s.faces.length]), [['person_0', 2], ['person_1', 2]]);
-  const store = SqliteGalleryStore.open(path.join(root, 'data'), { dim, head: 'none' });
-  assert.deepEqual(await importSubjects(store, subjects, 1), { imported: 2, skipped: 0, faces: 4 });
-  assert.equal((await store.getSubject('person_1'))!.subject.faceCount, 2);
-  await store.close();
+    const dim = 8;
+    const [a, b] = [path.join(root, 'a'), path.join(root, 'b')];
+    for (const dir of [a, b]) {
+      await mkdir(dir);
+      await embeddingFolder(dir, 2, 1, dim);
+    }
+    const space = { dim, layout: 'none' } as const;
+    const subjects = mergeSubjects([await readEmbeddingFolder(a, { ...space, head: null }), await readEmbeddingFolder(b, { ...space, head: null })]);
+    assert.deepEqual(subjects.map((s) => [s.id, s.faces.length]), [['person_0', 2], ['person_1', 2]]);
+    const store = SqliteGalleryStore.open(path.join(root, 'data'), { dim, head: 'none' });
+    assert.deepEqual(await importSubjects(store, subjects, 1), { imported: 2, skipped: 0, faces: 4 });
+    assert.equal((await store.getSubject('person_1'))!.subject.faceCount, 2);
+    await store.close();
 
-  // One σ² per face for a scalar-σ² head (its index keeps one value per template), D values > 0.
-  const rng = new SeededRandom(5);
-  const mu = Float32Array.from({ length: dim }, () => rng.nextGaussian());
-  const iso = { dim, layout: 'isotropic' } as const;
-  assert.equal(checkedImportFace(mu, new Float32Array(dim).fill(0.5), 0.9, iso).uncertainty, 0.5);
-  assert.throws(() => checkedImportFace(mu, Float32Array.from({ length: dim }, (_, l) => 0.5 + l), null, iso), /sigmaSq\[1\] = 1\.5 differs from sigmaSq\[0\] = 0\.5/);
-  assert.throws(() => checkedImportFace(mu, new Float32Array(dim).fill(-1), null, { dim, layout: 'diagonal' }), { code: 'NON_POSITIVE_VARIANCE' });
-  assert.throws(() => checkedImportFace(mu, null, null, iso), /sigmaSq is missing/);
-  assert.throws(() => checkedImportFace(mu, new Float32Array(dim).fill(1), null, space), /no uncertainty head/);
-  assert.throws(() => checkedImportFace(mu.subarray(1), null, null, space), { code: 'DIMENSION_MISMATCH' });
-  assert.throws(() => checkedImportFace(Float32Array.of(...mu.subarray(1), Number.NaN), null, null, space), { code: 'NON_FINITE', message: /mu\[7\] is NaN/ });
-  assert.throws(() => checkedImportFace(mu, null, 1.5, space), /detectorScore is 1\.5/);
-  // A folder whose σ² varies over dimensions is refused for an isotropic gallery, naming folder and row.
-  await writeNpyFile(path.join(a, MU_CENTRED_FILE), [2, dim], new Float32Array(2 * dim).fill(0.1));
-  await writeNpyFile(path.join(a, SIGMA_SQ_FILE), [2, dim], Float32Array.from({ length: 2 * dim }, (_, i) => (i < dim ? 1 : 1 + i)));
-  const head = await withHead(a, HEAD);
-  await assert.rejects(readEmbeddingFolder(a, { ...iso, head }), (e: unknown) => e instanceof Error && e.message.startsWith(`${a}: row 1 (lfw/person_1/person_1_0001.jpg): sigmaSq[1]`));
+    // One σ² per face for a scalar-σ² head (its index keeps one value per template), D values > 0.
+    const rng = new SeededRandom(5);
+    const mu = Float32Array.from({ length: dim }, () => rng.nextGaussian());
+    const iso = { dim, layout: 'isotropic' } as const;
+    assert.equal(checkedImportFace(mu, new Float32Array(dim).fill(0.5), 0.9, iso).uncertainty, 0.5);
+    assert.throws(() => checkedImportFace(mu, Float32Array.from({ length: dim }, (_, l) => 0.5 + l), null, iso), /sigmaSq\[1\] = 1\.5 differs from sigmaSq\[0\] = 0\.5/);
+    assert.throws(() => checkedImportFace(mu, new Float32Array(dim).fill(-1), null, { dim, layout: 'diagonal' }), { code: 'NON_POSITIVE_VARIANCE' });
+    assert.throws(() => checkedImportFace(mu, null, null, iso), /sigmaSq is missing/);
+    assert.throws(() => checkedImportFace(mu, new Float32Array(dim).fill(1), null, space), /no uncertainty head/);
+    assert.throws(() => checkedImportFace(mu.subarray(1), null, null, space), { code: 'DIMENSION_MISMATCH' });
+    assert.throws(() => checkedImportFace(Float32Array.of(...mu.subarray(1), Number.NaN), null, null, space), { code: 'NON_FINITE', message: /mu\[7\] is NaN/ });
+    assert.throws(() => checkedImportFace(mu, null, 1.5, space), /detectorScore is 1\.5/);
+    // A folder whose σ² varies over dimensions is refused for an isotropic gallery, naming folder and row.
+    await writeNpyFile(path.join(a, MU_CENTRED_FILE), [2, dim], new Float32Array(2 * dim).fill(0.1));
+    await writeNpyFile(path.join(a, SIGMA_SQ_FILE), [2, dim], Float32Array.from({ length: 2 * dim }, (_, i) => (i < dim ? 1 : 1 + i)));
+    const head = await withHead(a, HEAD);
+    await assert.rejects(readEmbeddingFolder(a, { ...iso, head }), (e: unknown) => e instanceof Error && e.message.startsWith(`${a}: row 1 (lfw/person_1/person_1_0001.jpg): sigmaSq[1]`));
   }));
 
 test('bulk import: a folder embedded by another head, or by none, is refused for a gallery with a head', () =>
   inTempDir(async (root) => {
-  const dim = 8;
-  await embeddingFolder(root, 2, 1, dim);
-  await writeNpyFile(path.join(root, MU_CENTRED_FILE), [2, dim], new Float32Array(2 * dim).fill(0.1));
-  await writeNpyFile(path.join(root, SIGMA_SQ_FILE), [2, dim], new Float32Array(2 * dim).fill(0.5));
-  const space = { dim, layout: 'isotropic', head: HEAD } as const;
-  // No head recorded: its rows would be raw backbone μ, not the head's centred μ.
-  await assert.rejects(readEmbeddingFolder(root, space), { code: 'BACKBONE_MISMATCH', message: /embedded without an uncertainty head.*--head h\.pfehead/ });
-  // Another head: refused, naming both.
-  await withHead(root, { file: 'other.pfehead', sha256: 'cd'.repeat(32) });
-  await assert.rejects(readEmbeddingFolder(root, space), { code: 'BACKBONE_MISMATCH', message: /head other\.pfehead \(sha256 cdcdcdcdcdcd…\), the gallery with head h\.pfehead \(abababababab…\)/ });
-  // The same head, and a folder written before the hash was recorded (file only): read.
-  await withHead(root, HEAD);
-  assert.equal((await readEmbeddingFolder(root, space)).length, 2);
-  await withHead(root, { file: 'h.pfehead' });
-  assert.equal((await readEmbeddingFolder(root, space)).length, 2);
-  // A gallery without a head reads the raw mu.npy of any folder.
-  assert.equal((await readEmbeddingFolder(root, { dim, layout: 'none', head: null })).length, 2);
+    const dim = 8;
+    await embeddingFolder(root, 2, 1, dim);
+    await writeNpyFile(path.join(root, MU_CENTRED_FILE), [2, dim], new Float32Array(2 * dim).fill(0.1));
+    await writeNpyFile(path.join(root, SIGMA_SQ_FILE), [2, dim], new Float32Array(2 * dim).fill(0.5));
+    const space = { dim, layout: 'isotropic', head: HEAD } as const;
+    // No head recorded: its rows would be raw backbone μ, not the head's centred μ.
+    await assert.rejects(readEmbeddingFolder(root, space), { code: 'BACKBONE_MISMATCH', message: /embedded without an uncertainty head.*--head h\.pfehead/ });
+    // Another head: refused, naming both.
+    await withHead(root, { file: 'other.pfehead', sha256: 'cd'.repeat(32) });
+    await assert.rejects(readEmbeddingFolder(root, space), { code: 'BACKBONE_MISMATCH', message: /head other\.pfehead \(sha256 cdcdcdcdcdcd…\), the gallery with head h\.pfehead \(abababababab…\)/ });
+    // The same head, and a folder written before the hash was recorded (file only): read.
+    await withHead(root, HEAD);
+    assert.equal((await readEmbeddingFolder(root, space)).length, 2);
+    await withHead(root, { file: 'h.pfehead' });
+    assert.equal((await readEmbeddingFolder(root, space)).length, 2);
+    // A gallery without a head reads the raw mu.npy of any folder.
+    assert.equal((await readEmbeddingFolder(root, { dim, layout: 'none', head: null })).length, 2);
   }));
