@@ -14,7 +14,7 @@ import { serveConfig } from '../cli/commands/serve.js';
 import { WEB_DIST } from '../browser-node/build-web.js';
 import { defaultConfig, type ServiceConfig } from './config.js';
 import { DEMO_CSP, DEMO_NOT_BUILT_HINT, demoPageNote } from './demo-routes.js';
-import type { AnalyzerBackend, AnalyzeResult } from './face-analysis.js';
+import { NoInferenceBackend } from '../testing/service-without-inference.js';
 import { type RunningService, startService } from './server.js';
 import { resolveModelFiles } from './service-context.js';
 
@@ -24,14 +24,6 @@ const SECRET = 'SECRET-OUTSIDE-THE-WEB-FOLDER';
 const INDEX = '<!doctype html><title>demo</title>';
 /** The 8-byte wasm header (magic + version 1): enough to check bytes arrive unchanged. */
 const WASM = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-
-/** Refuses every image; the static routes must never call it. */
-class UnusedBackend implements AnalyzerBackend {
-  async analyze(images: readonly Uint8Array[]): Promise<AnalyzeResult[]> {
-    return images.map(() => ({ status: 'failed', code: 'NO_FACE', reason: 'fake backend' }));
-  }
-  async close(): Promise<void> {}
-}
 
 interface RawReply {
   status: number;
@@ -84,7 +76,8 @@ before(async () => {
     workers: 1,
     webDir: web,
   };
-  service = await startService(config, [new UnusedBackend()]);
+  // The static routes never run inference.
+  service = await startService(config, [new NoInferenceBackend()]);
 });
 
 after(async () => {
