@@ -45,7 +45,7 @@ function measure(dim: number, layout: SigmaLayout, n: number, runs: number): voi
     return s;
   };
   const base = usedBytes();
-  const index = new GalleryIndex(dim, layout, n);
+  const index = new GalleryIndex(dim, layout);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     // A flat string, as ids arrive from JSON or the database (randomUUID() builds a rope of pieces).

@@ -199,7 +199,7 @@ async function main(): Promise<number> {
     }
 
     // The identification scan alone, in this process, on the same kind of rows.
-    const index = new GalleryIndex(dim, sigmaLayoutOf(head), subjects);
+    const index = new GalleryIndex(dim, sigmaLayoutOf(head));
     for (const r of rows) index.set(r.id, r.faces[0]!);
     const probe = rows[0]!.faces[0]!;
     const scanTimes: number[] = [];

@@ -21,7 +21,7 @@ for (const layout of ['diagonal', 'isotropic', 'none'] as const) {
   test(`after random inserts, replacements and removals topK equals a brute-force ranking (σ² ${layout})`, () => {
     const dim = 16;
     const rng = new SeededRandom(layout.length);
-    const index = new GalleryIndex(dim, layout, 2); // small capacity: exercises growth
+    const index = new GalleryIndex(dim, layout);
     const model = new Map<string, SubjectTemplate>();
     for (let step = 0; step < 600; step++) {
       const id = `s${rng.nextUint32() % 80}`;

@@ -58,11 +58,10 @@ export class GalleryIndex {
   private readonly waitingSearches: (() => void)[] = [];
 
   /**
-   * @param dim D @param layout how templates carry σ²
-   * @param _initialCapacity unused (rows grow in shards); kept for callers
+   * @param dim D @param layout how templates carry σ² (rows grow in shards, no capacity to give)
    * @param pool the scan workers (default: the process-wide pool)
    */
-  constructor(dim: number, layout: SigmaLayout, _initialCapacity = 1024, pool: () => ScanPool = sharedScanPool) {
+  constructor(dim: number, layout: SigmaLayout, pool: () => ScanPool = sharedScanPool) {
     this.dim = dim;
     this.layout = layout;
     this.gallery = new MutableGallery(dim, layout, { shared: true });

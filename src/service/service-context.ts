@@ -106,7 +106,7 @@ async function openGallery(config: ServiceConfig, space: EmbeddingSpace, layout:
   if (config.database === undefined) {
     const store = SqliteGalleryStore.open(config.dataDir, space, config.fusionRule);
     try {
-      const index = new GalleryIndex(space.dim, layout, Math.max(1024, await store.countTemplates()));
+      const index = new GalleryIndex(space.dim, layout);
       for await (const row of store.templates()) index.set(row.subjectId, row.template);
       return {
         store,
@@ -124,7 +124,7 @@ async function openGallery(config: ServiceConfig, space: EmbeddingSpace, layout:
   }
   const store = await PostgresGalleryStore.connect(config.database, space, config.fusionRule);
   try {
-    const index = new GalleryIndex(space.dim, layout, Math.max(1024, await store.countTemplates()));
+    const index = new GalleryIndex(space.dim, layout);
     const sync = await GallerySync.start(store, index, (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`));
     return {
       store,
