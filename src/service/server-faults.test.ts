@@ -59,6 +59,31 @@ function config(dataDir: string): ServiceConfig {
   return { ...defaultConfig(), port: 0, dataDir, apiKey: KEY, headFile: models.headFile, calibrationFile: models.calibrationFile, workers: 1, maxQueue: 4, batchSize: 1 };
 }
 
+/**
+ * Sends the head of a POST with `Expect: 100-continue` and returns what the server says
+ * before any body is sent (the first 200 ms, or until it closes); then closes the socket.
+ */
+function answerBeforeBody(url: string, path: string, key: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () =>
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/x-ndjson\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n`),
+    );
+    let answer = '';
+    const done = (): void => {
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(done, 200);
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    socket.on('end', () => {
+      clearTimeout(timer);
+      done();
+    });
+    socket.on('error', reject);
+  });
+}
+
 describe('faults found by probing the service', () => {
   let service: RunningService;
   let dataDir: string;
@@ -70,6 +95,15 @@ describe('faults found by probing the service', () => {
   after(async () => {
     await service.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('Expect: 100-continue with a wrong key gets its 401 instead of the 100, so no body is sent; the right key gets the 100', async () => {
+    const refused = await answerBeforeBody(service.url, '/v1/gallery/import', 'not-the-key-0123456789');
+    assert.match(refused, /^HTTP\/1\.1 401 /);
+    assert.ok(!refused.includes('100 Continue'), refused);
+    assert.match(refused, /"code":"UNAUTHORIZED"/);
+    const accepted = await answerBeforeBody(service.url, '/v1/gallery/import', KEY);
+    assert.match(accepted, /^HTTP\/1\.1 100 Continue\r\n/);
   });
 
   test('multipart without a boundary, with a wrong boundary, or truncated is a 400, not a 500', async () => {

@@ -5,7 +5,7 @@
  * the browser demo page under /demo/ (demo-routes.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import multipart from '@fastify/multipart';
@@ -446,7 +446,37 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
   });
   // The browser demo page: public static files, no API key (see demo-routes.ts).
   registerDemoRoutes(app, ctx.config.webDir);
+  checkKeyBeforeContinue(app, ctx);
   return app;
+}
+
+/**
+ * `Expect: 100-continue` (curl sends it with large uploads): Node answers 100 by itself
+ * unless the server handles 'checkContinue', so a client with a wrong key was told to send
+ * its body, a bulk import's gigabytes included, before it got its 401. Here the key is
+ * checked first for every method that has no public route (public routes are GETs), and a
+ * refused request gets its 401 instead of the 100.
+ */
+function checkKeyBeforeContinue(app: FastifyInstance, ctx: ServiceContext): void {
+  const apiKey = ctx.apiKey;
+  const methodsWithPublicRoutes = new Set<string>(ROUTES.filter((r) => !r.auth).map((r) => r.method));
+  app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (apiKey !== undefined && !methodsWithPublicRoutes.has(req.method ?? '')) {
+      try {
+        apiKey.check(req.headers);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        const requestId = randomUUID();
+        const body = JSON.stringify({ error: { code: e.code, message: e.message, requestId } });
+        // The body was never asked for: close rather than read it.
+        res.writeHead(e.status, { ...e.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, connection: 'close' });
+        res.end(body);
+        return;
+      }
+    }
+    res.writeContinue();
+    app.server.emit('request', req, res);
+  });
 }
 
 /** A started service. */
