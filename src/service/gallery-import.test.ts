@@ -124,3 +124,13 @@ test('bulk import: a folder embedded by another head, or by none, is refused for
     // A gallery without a head reads the raw mu.npy of any folder.
     assert.equal((await readEmbeddingFolder(root, { dim, layout: 'none', head: null })).length, 2);
   }));
+
+test('bulk import: a folder without index.json, or with a broken one, is a clear error naming the file', () =>
+  inTempDir(async (root) => {
+    const space = { dim: 8, layout: 'none', head: null } as const;
+    await assert.rejects(readEmbeddingFolder(root, space), { code: 'IO_ERROR', message: /has no readable index\.json \(is it complete\?\)/ });
+    await writeFile(path.join(root, 'index.json'), '{"images": [');
+    await assert.rejects(readEmbeddingFolder(root, space), { code: 'INVALID_FORMAT', message: /index\.json: not valid JSON/ });
+    await writeFile(path.join(root, 'index.json'), '{"count": 3}');
+    await assert.rejects(readEmbeddingFolder(root, space), { code: 'INVALID_FORMAT', message: /no 'images' list/ });
+  }));

@@ -11,21 +11,14 @@
  * The same face checks (checkedImportFace) guard the local import and the service's
  * streamed import (import-line.ts), so both accept exactly the same faces.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PfeError } from '../core/errors.js';
 import { uncertaintyScore } from '../core/uncertainty.js';
 import { MU_CENTRED_FILE, SIGMA_SQ_FILE } from '../io/embedding-folder.js';
+import { type EmbeddingFolderIndex, readEmbeddingFolderIndex } from '../io/embedding-folder-index.js';
 import { readMatrixNpyFile } from '../io/npy-file.js';
 import type { SigmaLayout } from './gallery-index.js';
 import { type GalleryStore, type NewFace, type NewSubject, SUBJECT_ID_PATTERN, type TemplateChange } from './gallery-store.js';
-
-/** What the import needs of index.json (written by `pfe embed`). */
-interface EmbedIndex {
-  readonly images: readonly { readonly path: string; readonly status: string; readonly row?: number }[];
-  /** The head `pfe embed --head` applied (its file and, since 2026-12-04, its SHA-256), or null. */
-  readonly head?: { readonly file?: unknown; readonly sha256?: unknown } | null;
-}
 
 /** One subject to import: its id, name and faces (μ, σ² or null). */
 export type ImportSubject = NewSubject;
@@ -50,9 +43,10 @@ export interface FolderImportSpace extends ImportSpace {
  * hash was recorded (head.file only) is accepted; its rows are still checked one by one.
  * @throws PfeError BACKBONE_MISMATCH (no head, or another head), naming both
  */
-function checkFolderHead(folder: string, index: EmbedIndex, head: FolderImportSpace['head']): void {
+function checkFolderHead(folder: string, index: EmbeddingFolderIndex, head: FolderImportSpace['head']): void {
   if (head === null) return; // a gallery without a head takes the raw mu.npy of any folder
-  const recorded = index.head;
+  // What `pfe embed --head` records: the head's file and, since 2026-12-04, its SHA-256; or null.
+  const recorded = index['head'] as { readonly file?: unknown; readonly sha256?: unknown } | null | undefined;
   if (recorded === undefined || recorded === null) {
     throw new PfeError('BACKBONE_MISMATCH', `${folder} was embedded without an uncertainty head, but the gallery's faces are those of head ${head.file}: run pfe embed again with --head ${head.file}`, { folder });
   }
@@ -125,7 +119,7 @@ export function checkedImportFace(mu: Float32Array, sigmaSq: Float32Array | null
 export async function readEmbeddingFolder(folder: string, space: FolderImportSpace): Promise<ImportSubject[]> {
   const { dim } = space;
   const withSigma = space.layout !== 'none';
-  const index = JSON.parse(await readFile(path.join(folder, 'index.json'), 'utf8')) as EmbedIndex;
+  const index = await readEmbeddingFolderIndex(folder);
   checkFolderHead(folder, index, space.head);
   const mu = await readMatrixNpyFile(path.join(folder, withSigma ? MU_CENTRED_FILE : 'mu.npy'));
   const sigma = withSigma ? await readMatrixNpyFile(path.join(folder, SIGMA_SQ_FILE)) : undefined;
