@@ -133,7 +133,7 @@ const ROUTE_LIST = [
     id: 'health',
     method: 'GET',
     url: '/v1/health',
-    summary: "Liveness (no database call) and load: templates in memory, the gallery's D and σ² layout (gallery.dim, gallery.sigmaLayout: none, diagonal or isotropic), inference queue, whether uncertainty is available",
+    summary: "Liveness (no database call) and load: templates in memory, the gallery's D and σ² layout (gallery.dim, gallery.sigmaLayout: none, diagonal or isotropic), inference queue, whether uncertainty is available, and how late the event loop ran over the last minute (eventLoopDelay: p50Ms, p99Ms, maxMs, windowSeconds)",
     auth: false,
     responses: { 200: ['service status', { type: 'object' }] },
   },

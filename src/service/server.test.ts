@@ -94,6 +94,9 @@ describe('HTTP API', () => {
     const health = await call('GET', '/v1/health', { key: null });
     assert.equal(health.status, 200);
     assert.equal(typeof health.body['uncertaintyAvailable'], 'boolean');
+    const delay = health.body['eventLoopDelay'] as Record<string, number>;
+    assert.deepEqual(Object.keys(delay).sort(), ['maxMs', 'p50Ms', 'p99Ms', 'windowSeconds']);
+    assert.ok(delay['p50Ms']! >= 0 && delay['p50Ms']! <= delay['p99Ms']! && delay['p99Ms']! <= delay['maxMs']! && delay['windowSeconds']! > 0, JSON.stringify(delay));
     const doc = await call('GET', '/v1/openapi.json', { key: null });
     assert.equal(doc.body['openapi'], '3.1.0');
     assert.ok(Object.keys(doc.body['paths'] as object).includes('/v1/subjects/{subjectId}/verify'));

@@ -122,6 +122,8 @@ const HANDLERS: Readonly<Record<RouteId, Handler>> = {
       // What the gallery holds: what a bulk import's lines must match (pfe gallery import --url asks).
       gallery: { templates: ctx.index.size, dim: ctx.index.dim, sigmaLayout: ctx.index.layout },
       inference: ctx.pool.stats(),
+      // How late the event loop ran over the last minute: a slow answer with a small delay is the network's.
+      eventLoopDelay: ctx.eventLoop.summary(),
     };
   },
 

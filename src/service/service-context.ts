@@ -23,6 +23,7 @@ import { GallerySync } from './postgres/gallery-sync.js';
 import { PostgresGalleryStore } from './postgres/postgres-gallery-store.js';
 import { SqliteGalleryStore } from './sqlite-gallery-store.js';
 import { type HeadBinding, loadHeadBinding } from '../head/head-binding.js';
+import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import { InferencePool } from './inference-pool.js';
 import type { QualityLimits } from '../verify/quality-gate.js';
 import { WorkerAnalyzerBackend } from './worker-analyzer.js';
@@ -156,6 +157,8 @@ export interface ServiceContext {
   readonly apiKey: ApiKeyCheck | undefined;
   /** True when σ² comes from a head (MLS, uncertainty gate); false in the fallback. */
   readonly uncertaintyAvailable: boolean;
+  /** How late the event loop runs (reported by /v1/health). */
+  readonly eventLoop: EventLoopDelayMonitor;
   close(): Promise<void>;
 }
 
@@ -216,6 +219,7 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
     const started = backends ?? (await startWorkers(config.workers, startWorker));
     pool = new InferencePool(started, { maxQueue: config.maxQueue, batchSize: config.batchSize, ...(backends === undefined ? { replace: startWorker } : {}) });
     const livePool = pool;
+    const eventLoop = new EventLoopDelayMonitor();
     return {
       config,
       store,
@@ -228,7 +232,9 @@ export async function createServiceContext(config: ServiceConfig, backends?: rea
       apiKey: config.apiKey === undefined ? undefined : new ApiKeyCheck(config.apiKey),
       uncertaintyAvailable,
       indexInSync: gallery.inSync,
+      eventLoop,
       async close() {
+        eventLoop.stop();
         await livePool.close();
         await gallery.close();
       },
