@@ -24,8 +24,8 @@ import { NdjsonAnswer } from './streamed-http.js';
 /**
  * Largest `?batch=`: one transaction's subjects. The SQLite store is synchronous, so a batch's
  * transaction holds the service's event loop (every other request waits) until it commits;
- * at the rate `import-scale.ts` measured for the local import (5,409 subjects/s, docs/RESULTS.md)
- * 10,000 subjects hold it about 2 s.
+ * at about 75 µs per one-face subject (see DEFAULT_SERVICE_IMPORT_BATCH) 10,000 subjects
+ * hold it about 0.75 s, and with several faces each, longer.
  */
 export const MAX_IMPORT_BATCH = 10_000;
 
