@@ -7,16 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { PfeError } from '../core/errors.js';
+import type { BackendInfo, BackendName } from '../face/runtime/backend-info.js';
 
-/** The backends this project supports. */
-export type BackendName = 'wasm' | 'cpu';
-
-/** What `initBackend` ended up with. */
-export interface BackendInfo {
-  readonly backend: BackendName;
-  readonly requested: BackendName;
-  readonly fallbackReason?: string;
-}
+export type { BackendInfo, BackendName } from '../face/runtime/backend-info.js';
 
 let current: BackendInfo | undefined;
 

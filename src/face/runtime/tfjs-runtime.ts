@@ -9,19 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { PfeError } from '../../core/errors.js';
+import type { BackendInfo, BackendName } from './backend-info.js';
 
-/** The backends this project supports. */
-export type BackendName = 'wasm' | 'cpu';
-
-/** What `initBackend` ended up with. */
-export interface BackendInfo {
-  /** The backend now active in tf. */
-  readonly backend: BackendName;
-  /** The backend that was asked for. */
-  readonly requested: BackendName;
-  /** Why the requested backend was not used, when it was not. */
-  readonly fallbackReason?: string;
-}
+export type { BackendInfo, BackendName } from './backend-info.js';
 
 let current: BackendInfo | undefined;
 let pending: Promise<BackendInfo> | undefined;
