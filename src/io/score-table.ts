@@ -2,6 +2,7 @@
  * Writing a labelled M×N score matrix as CSV or JSON, for readers without numpy.
  */
 import type { EmbeddingLabels } from './embedding-labels.js';
+import { float32Number } from './float32-text.js';
 
 /** Quotes a CSV field when it holds a comma, quote or line break (RFC 4180). */
 function csvField(text: string): string {
@@ -19,7 +20,7 @@ export function scoresToCsv(scores: Float32Array, a: EmbeddingLabels, b: Embeddi
   const n = b.rows.length;
   for (let i = 0; i < a.rows.length; i++) {
     const cells = [csvField(a.rows[i]!)];
-    for (let j = 0; j < n; j++) cells.push(String(Number(scores[i * n + j]!.toPrecision(9))));
+    for (let j = 0; j < n; j++) cells.push(String(float32Number(scores[i * n + j]!)));
     out.push(cells.join(','));
   }
   return out.join('\n') + '\n';
@@ -45,7 +46,7 @@ export function scoresToJson(scores: Float32Array, a: EmbeddingLabels, b: Embedd
     metric,
     rows: a.rows,
     columns: b.rows,
-    scores: a.rows.map((_, i) => Array.from(scores.subarray(i * n, (i + 1) * n), (v) => Number(v.toPrecision(9)))),
+    scores: a.rows.map((_, i) => Array.from(scores.subarray(i * n, (i + 1) * n), float32Number)),
     failed: { rows: a.failed, columns: b.failed },
   };
 }
