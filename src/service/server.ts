@@ -467,11 +467,11 @@ function checkKeyBeforeContinue(app: FastifyInstance, ctx: ServiceContext): void
       try {
         apiKey.check(req.headers);
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
         const requestId = randomUUID();
-        const body = JSON.stringify({ error: { code: e.code, message: e.message, requestId } });
+        const r = errorResponse(e, requestId);
+        const body = JSON.stringify({ error: { code: r.code, message: r.message, requestId } });
         // The body was never asked for: close rather than read it.
-        res.writeHead(e.status, { ...e.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, connection: 'close' });
+        res.writeHead(r.status, { ...r.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, connection: 'close' });
         res.end(body);
         return;
       }
