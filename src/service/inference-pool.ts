@@ -66,12 +66,8 @@ export class InferencePool {
    * Analyses one image.
    * @throws ApiError 503 SERVICE_BUSY (with Retry-After) when the queue is full
    */
-  analyze(image: Uint8Array): Promise<AnalyzeResult> {
-    try {
-      this.checkCapacity();
-    } catch (e) {
-      return Promise.reject(e);
-    }
+  async analyze(image: Uint8Array): Promise<AnalyzeResult> {
+    this.checkCapacity();
     return new Promise((resolve, reject) => {
       this.queue.push({ image, resolve, reject });
       this.dispatch();
